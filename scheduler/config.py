@@ -17,15 +17,10 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.errors import ConfigError
+from vignettes.slots import HOLIDAY_REGIONS
 
 T = TypeVar("T")
 
-HOLIDAY_REGIONS = {
-    "england": "ENG",
-    "wales": "WLS",
-    "scotland": "SCT",
-    "northern_ireland": "NIR",
-}
 SECRET_LIKE = re.compile(r"(token|secret|password|api_key|client_id)", re.IGNORECASE)
 _DURATION = re.compile(r"^(?:\d+[smhdw])+$")
 _DURATION_PART = re.compile(r"(\d+)([smhdw])")

@@ -1,0 +1,428 @@
+"""The `vignettes` command: parses, calls the library, turns typed errors into messages
+and exit codes (0 ok, 1 failed, 2 usage, 78 configuration). Library code never prints.
+
+Heavy modules (SQLAlchemy, Pillow, tweepy) are imported inside the handlers so that
+`vignettes --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scheduler.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from scheduler.clock import Clock
+    from scheduler.config import Config
+    from vignettes.store import Store
+
+Handler = Callable[["Context", argparse.Namespace], int]
+
+FAKE_NOW_ENV = "VIGNETTES_FAKE_NOW"
+
+
+class Context:
+    """What a command needs, opened on first use."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+        self._store: Store | None = None
+        self._clock: Clock | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from scheduler.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from vignettes.store import Store
+
+            self._store = Store.open(self.config.database.url)
+        return self._store
+
+    @property
+    def clock(self) -> Clock:
+        if self._clock is None:
+            from scheduler.clock import FakeClock, SystemClock
+
+            fake = os.environ.get(FAKE_NOW_ENV)
+            if fake:
+                import datetime as dt
+
+                # For rehearsals and end-to-end tests: the whole command runs "as of" then.
+                print(f"note: {FAKE_NOW_ENV}={fake}: running as of that time", file=sys.stderr)
+                self._clock = FakeClock(dt.datetime.fromisoformat(fake))
+            else:
+                self._clock = SystemClock()
+        return self._clock
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _actor(args: argparse.Namespace) -> str:
+    return str(getattr(args, "by", None) or os.environ.get("USER") or "cli")
+
+
+def emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+# ---- handlers ------------------------------------------------------------------------
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    from vignettes.importing import SAMPLE_FILE, import_file
+
+    if args.sample == bool(args.file):
+        raise UsageError("give a FILE to import, or --sample for the bundled case studies")
+    path = SAMPLE_FILE if args.sample else Path(args.file)
+    report = import_file(
+        ctx.store,
+        path,
+        now=ctx.now(),
+        actor=_actor(args),
+        schedule=ctx.config.schedule,
+        dry_run=args.dry_run,
+        source_name="samples/case_studies.json" if args.sample else None,
+    )
+    if args.json:
+        emit_json(report.to_json())
+        return EXIT_OK
+    verb = "would import" if args.dry_run else "imported"
+    print(
+        f"{report.source}: {verb} {report.rows} case studies: {len(report.created)} new, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged"
+    )
+    for ref in report.approvals_voided:
+        print(f"  {ref}: content changed after approval, approval voided (status: submitted)")
+    for month, ref in sorted(report.queued.items()):
+        print(f"  {ref}: queued for {month}")
+    for note in report.notes:
+        print(f"  {note}")
+    if args.dry_run:
+        print("dry run: nothing was written")
+    return EXIT_OK
+
+
+def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
+    from vignettes.store import list_case_studies
+
+    with ctx.store.read() as session:
+        rows = list_case_studies(session, args.status)
+    if args.json:
+        emit_json([r.to_json() for r in rows])
+        return EXIT_OK
+    if not rows:
+        print("no case studies" + (f" with status {args.status}" if args.status else ""))
+        return EXIT_OK
+    print(
+        _table(
+            ["REF", "STATUS", "MONTH", "ORGANISATION", "TITLE"],
+            [
+                [
+                    r.ref,
+                    r.status if r.approval_current or r.status != "approved" else "approved*",
+                    r.month or "",
+                    _clip(r.organisation, 40),
+                    _clip(r.title, 50),
+                ]
+                for r in rows
+            ],
+        )
+    )
+    return EXIT_OK
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    from vignettes.store import audit_trail, get_case_study, slot_of_case_study
+
+    with ctx.store.read() as session:
+        cs = get_case_study(session, args.ref)
+        slot = slot_of_case_study(session, cs.id)
+        content = cs.content()
+        approvals = [
+            {"decision": a.decision, "by": a.actor, "at": a.at.isoformat(),
+             "content_hash": a.content_hash, "reason": a.reason or None}
+            for a in cs.approvals
+        ]
+        trail = [
+            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+             "month": e.month or None, "detail": e.detail}
+            for e in audit_trail(session, cs.ref)
+        ]
+        data: dict[str, Any] = {
+            "ref": cs.ref,
+            "status": cs.status,
+            "approval_current": cs.approval_is_current,
+            "content_hash": cs.content_hash,
+            "approved_by": cs.approved_by,
+            "approved_at": cs.approved_at.isoformat() if cs.approved_at else None,
+            "month": slot.month if slot else None,
+            "slot_state": slot.state if slot else None,
+            "requested_month": cs.requested_month,
+            "content": {
+                **{k: v for k, v in vars(content).items() if k != "ref"},
+                "impact_categories": list(content.impact_categories),
+                "hashtags": list(content.hashtags),
+            },
+            "approvals": approvals,
+            "audit": trail,
+        }
+    if args.json:
+        emit_json(data)
+        return EXIT_OK
+    print(f"{data['ref']}  [{data['status']}]  {content.title}")
+    print(f"  organisation : {content.organisation}" + (f" ({content.region})" if content.region else ""))
+    print(f"  headline     : {content.headline}")
+    print(f"  summary      : {content.summary}")
+    if content.quote_text:
+        consent = "consent given" if content.quote_consent else "NO consent: not used"
+        print(f"  quote        : “{content.quote_text}” — {content.quote_attribution} ({consent})")
+    if content.link:
+        print(f"  link         : {content.link}")
+    print(f"  categories   : {', '.join(content.impact_labels) or '-'}")
+    if data["approved_by"]:
+        print(f"  approved     : by {data['approved_by']} on {data['approved_at'][:10]}")
+    if data["month"]:
+        print(f"  month        : {data['month']} ({data['slot_state']})")
+    elif data["requested_month"]:
+        print(f"  requested    : {data['requested_month']} (queued once approved)")
+    print(f"  content hash : {data['content_hash']}")
+    print("  history      :")
+    for event in trail:
+        print(f"    {event['at'][:16]}  {event['action']:<16} {event['actor']}")
+    return EXIT_OK
+
+
+def cmd_approve(ctx: Context, args: argparse.Namespace) -> int:
+    from vignettes.approval import approve
+
+    outcome = approve(ctx.store, args.ref, by=args.by, now=ctx.now(), schedule=ctx.config.schedule)
+    if args.json:
+        emit_json(vars(outcome))
+        return EXIT_OK
+    print(f"{outcome.ref} approved by {args.by} ({outcome.content_hash[:19]}…)")
+    if outcome.queued_month:
+        print(f"  queued for its requested month {outcome.queued_month}")
+    if outcome.note:
+        print(f"  {outcome.note}")
+    return EXIT_OK
+
+
+def cmd_reject(ctx: Context, args: argparse.Namespace) -> int:
+    from vignettes.approval import reject
+
+    outcome = reject(ctx.store, args.ref, by=args.by, reason=args.reason, now=ctx.now())
+    if args.json:
+        emit_json(vars(outcome))
+        return EXIT_OK
+    print(f"{outcome.ref} rejected by {args.by}" + (f"; {outcome.note}" if outcome.note else ""))
+    return EXIT_OK
+
+
+def _month_arg(text: str) -> Any:
+    from vignettes.slots import Month
+
+    try:
+        return Month.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
+    from vignettes.planning import queue
+    from vignettes.slots import slot_time
+
+    queue(ctx.store, args.month, args.ref, by=_actor(args), now=ctx.now(), schedule=ctx.config.schedule)
+    when = slot_time(args.month, ctx.config.schedule)
+    if args.json:
+        emit_json({"month": str(args.month), "ref": args.ref, "slot_utc": when.utc.isoformat()})
+        return EXIT_OK
+    print(f"{args.ref} queued for {args.month} (slot {when.local:%a %d %b %Y %H:%M %Z})")
+    return EXIT_OK
+
+
+def cmd_unqueue(ctx: Context, args: argparse.Namespace) -> int:
+    from vignettes.planning import unqueue
+
+    ref = unqueue(ctx.store, args.month, by=_actor(args), now=ctx.now())
+    if args.json:
+        emit_json({"month": str(args.month), "ref": ref})
+        return EXIT_OK
+    print(f"{ref} removed from {args.month}")
+    return EXIT_OK
+
+
+def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
+    from vignettes.planning import build_plan
+
+    if not 1 <= args.months <= 120:
+        raise UsageError("--months must be between 1 and 120")
+    config = ctx.config
+    with ctx.store.read() as session:
+        plan = build_plan(
+            session,
+            now=ctx.now(),
+            schedule=config.schedule,
+            selection=config.selection,
+            months=args.months,
+        )
+    if args.json:
+        emit_json([entry.to_json() for entry in plan])
+        return EXIT_OK
+    rows = []
+    for e in plan:
+        moved = f" (moved from {e.slot.moved_from:%a %d %b})" if e.slot.moved_from else ""
+        rows.append(
+            [
+                str(e.month),
+                f"{e.slot.local:%a %d %b %H:%M %Z}{moved}",
+                f"{e.slot.utc:%Y-%m-%d %H:%M}Z",
+                e.state,
+                e.ref or "-",
+                e.source or "",
+                _clip(e.organisation or e.note, 48),
+            ]
+        )
+    print(f"Plan for the next {args.months} months ({config.schedule.timezone}):")
+    print(_table(["MONTH", "SLOT (LOCAL)", "SLOT (UTC)", "STATE", "CASE STUDY", "HOW", "ORGANISATION / NOTE"], rows))
+    notes = [f"{e.month}: {e.note}" for e in plan if e.note and e.ref]
+    for note in notes:
+        print(f"  ! {note}")
+    return EXIT_OK
+
+
+# ---- parser --------------------------------------------------------------------------
+
+
+class UsageError(Exception):
+    """The command line is wrong in a way argparse cannot see (exit 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vignettes",
+        description=(
+            "Showcase approved NHS library impact case studies as monthly vignettes on X and "
+            "LinkedIn: import, approve, queue, preview, publish exactly once, track engagement."
+        ),
+        epilog="Exit codes: 0 ok, 1 operation failed, 2 usage, 78 configuration error.",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path(os.environ.get("VIGNETTES_CONFIG", "config.toml")),
+        help="configuration file (default: $VIGNETTES_CONFIG or ./config.toml)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Handler, help_text: str, json_flag: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        return p
+
+    p = add("import", cmd_import, "import case studies from JSON, CSV or XLSX (all or nothing)")
+    p.add_argument("file", nargs="?", help="a .json, .csv or .xlsx file")
+    p.add_argument("--sample", action="store_true", help="import the bundled sample case studies")
+    p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    p.add_argument("--by", help="who is importing (default: $USER)")
+
+    p = add("list", cmd_list, "list case studies")
+    p.add_argument("--status", choices=["submitted", "approved", "rejected"])
+
+    p = add("show", cmd_show, "show one case study with its approvals and history")
+    p.add_argument("ref")
+
+    p = add("approve", cmd_approve, "approve a case study as it stands (records who, when, content hash)")
+    p.add_argument("ref")
+    p.add_argument("--by", required=True, help="the reviewer's name")
+
+    p = add("reject", cmd_reject, "reject a case study (and release any month it was queued for)")
+    p.add_argument("ref")
+    p.add_argument("--by", required=True, help="the reviewer's name")
+    p.add_argument("--reason", required=True, help="why, for the audit trail")
+
+    p = add("queue", cmd_queue, "pin an approved case study to a month")
+    p.add_argument("month", type=_month_arg, help="YYYY-MM")
+    p.add_argument("ref")
+    p.add_argument("--by", help="who is queueing (default: $USER)")
+
+    p = add("unqueue", cmd_unqueue, "remove the case study pinned to a month")
+    p.add_argument("month", type=_month_arg, help="YYYY-MM")
+    p.add_argument("--by", help="who is unqueueing (default: $USER)")
+
+    p = add("plan", cmd_plan, "show the coming months: slot times, case studies, and gaps")
+    p.add_argument("--months", type=int, default=12, help="how many months (default 12)")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args.config)
+    try:
+        return int(args.handler(ctx, args))
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"vignettes: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        return _report(exc)
+    finally:
+        ctx.close()
+
+
+def _report(exc: Exception) -> int:
+    from scheduler.errors import ConfigError, SchedulerError
+    from vignettes.errors import VignettesError
+
+    if isinstance(exc, ConfigError):
+        print(f"vignettes: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    if isinstance(exc, SchedulerError | VignettesError):
+        print(f"vignettes: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_FAILED)
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
+    raise exc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

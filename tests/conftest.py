@@ -1,0 +1,131 @@
+"""Shared fixtures and small builders.
+
+The `store` fixture runs each store test against SQLite (a real file) and a real PostgreSQL
+server (a throwaway cluster started once per session). `VIGNETTES_TEST_BACKENDS=sqlite`
+lets a developer without PostgreSQL run SQLite alone; CI always runs both.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scheduler.config import ScheduleConfig, SelectionConfig
+from tests.pgcluster import Cluster, running_cluster
+from vignettes.store import Store
+
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ("sqlite", "postgresql")
+if not IN_CI and os.environ.get("VIGNETTES_TEST_BACKENDS"):
+    BACKENDS = tuple(b.strip() for b in os.environ["VIGNETTES_TEST_BACKENDS"].split(","))
+
+
+def pytest_report_header() -> str:
+    return f"store backends: {', '.join(BACKENDS)}"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    with running_cluster() as cluster:
+        print(f"\nPostgreSQL for tests: {cluster.version()}")
+        template = cluster.new_database()
+        Store.open(cluster.url(template)).close()  # migrate once; tests copy it
+        cluster.template = template  # type: ignore[attr-defined]
+        yield cluster
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'vignettes.db'}"
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    return cluster.url(cluster.new_database(template=cluster.template))  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    opened = Store.open(db_url)
+    yield opened
+    opened.close()
+
+
+def schedule_rule(**overrides: Any) -> ScheduleConfig:
+    values: dict[str, Any] = {
+        "day": "1st tue",
+        "time": dt.time(10, 0),
+        "timezone": "Europe/London",
+        "skip_holidays": "england",
+        "grace": dt.timedelta(days=3),
+    }
+    values.update(overrides)
+    return ScheduleConfig(**values)
+
+
+def selection_rule(auto_pick: bool = True, avoid: int = 6) -> SelectionConfig:
+    return SelectionConfig(auto_pick=auto_pick, avoid_same_organisation_months=avoid)
+
+
+def case_study_row(ref: str = "ICS-2026-100", **overrides: Any) -> dict[str, Any]:
+    """A valid import record; override any field."""
+    row: dict[str, Any] = {
+        "ref": ref,
+        "title": "Evidence review on early mobilisation after hip fracture",
+        "organisation": "Northmoor Teaching Hospitals NHS Foundation Trust",
+        "library_service": "Northmoor Healthcare Library",
+        "region": "North West",
+        "headline": "Evidence helped the ward get patients moving a day sooner",
+        "summary": "A rapid evidence summary from the library team shaped a new mobilisation "
+        "protocol on the orthopaedic ward.",
+        "impact_categories": ["patient-care", "time-saved"],
+        "quote_text": "The summary gave us the confidence to change practice.",
+        "quote_attribution": "Ward Sister, Orthopaedics",
+        "quote_consent": True,
+        "link": "https://library.northmoor.nhs.example/impact/ics-2026-100",
+        "hashtags": ["Evidence"],
+        "status": "approved",
+        "approved_by": "Priya Shah, Library Manager",
+        "approved_on": "2026-06-01",
+    }
+    row.update(overrides)
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def write_import(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """Write rows as JSON, CSV or XLSX, chosen by the path's suffix."""
+    if path.suffix == ".json":
+        path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        return path
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, list):
+            return ";".join(value)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return value
+
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([cell(row.get(c, "")) for c in columns])
+        return path
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([cell(row.get(c)) for c in columns])
+    book.save(path)
+    return path

@@ -1,0 +1,128 @@
+"""Approval workflow: approve, reject, and voiding an approval when content changes.
+
+An approval records who, when and the content hash. `CaseStudy.approval_is_current` is
+true only while the content still hashes to that value (invariant 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from vignettes.content import CaseStudyContent
+from vignettes.errors import ApprovalError, QueueError
+from vignettes.models import Approval, CaseStudy
+from vignettes.slots import Month, ScheduleRule
+from vignettes.store import SHOWCASED_STATES, Store, audit, get_case_study, slot_of_case_study
+
+
+def missing_vignette_fields(content: CaseStudyContent) -> list[str]:
+    """What a vignette needs beyond the import's required fields."""
+    missing = [name for name in ("headline", "summary", "organisation") if not getattr(content, name)]
+    if not content.impact_categories:
+        missing.append("impact_categories")
+    return missing
+
+
+@dataclass(frozen=True)
+class ApprovalOutcome:
+    ref: str
+    status: str
+    content_hash: str
+    queued_month: str | None = None
+    note: str = ""
+
+
+def record_approval(session: Session, cs: CaseStudy, *, by: str, at: dt.datetime) -> None:
+    cs.status = "approved"
+    cs.approved_hash = cs.content_hash
+    cs.approved_by = by
+    cs.approved_at = at
+    cs.approvals.append(
+        Approval(decision="approved", actor=by, at=at, content_hash=cs.content_hash, reason="")
+    )
+
+
+def void_approval(
+    session: Session, cs: CaseStudy, *, actor: str, at: dt.datetime, reason: str
+) -> None:
+    """The content no longer matches what was approved: back to `submitted`."""
+    cs.approvals.append(
+        Approval(
+            decision="voided", actor=actor, at=at, content_hash=cs.content_hash, reason=reason
+        )
+    )
+    previous = cs.approved_hash
+    cs.status = "submitted"
+    cs.approved_hash = None
+    cs.approved_by = None
+    cs.approved_at = None
+    audit(
+        session,
+        at=at,
+        actor=actor,
+        action="approval_voided",
+        ref=cs.ref,
+        reason=reason,
+        approved_hash=previous,
+        content_hash=cs.content_hash,
+    )
+
+
+def approve(
+    store: Store, ref: str, *, by: str, now: dt.datetime, schedule: ScheduleRule
+) -> ApprovalOutcome:
+    """Approve `ref` as it stands now; pins its requested showcase month when still free.
+    Raises ApprovalError or NotFound."""
+    from vignettes.planning import pin
+
+    if not by.strip():
+        raise ApprovalError("--by needs the reviewer's name")
+    with store.write() as session:
+        cs = get_case_study(session, ref)
+        if cs.approval_is_current:
+            raise ApprovalError(f"{ref} is already approved (by {cs.approved_by})")
+        missing = missing_vignette_fields(cs.content())
+        if missing:
+            raise ApprovalError(f"{ref} cannot be approved: missing {', '.join(missing)}")
+        record_approval(session, cs, by=by, at=now)
+        audit(session, at=now, actor=by, action="approved", ref=ref, content_hash=cs.content_hash)
+        queued, note = None, ""
+        if cs.requested_month:
+            month = Month.parse(cs.requested_month)
+            try:
+                with session.begin_nested():
+                    pin(session, month, ref, by=by, now=now, schedule=schedule)
+                queued = str(month)
+            except QueueError as exc:
+                note = f"requested month {month} not queued: {exc}"
+        return ApprovalOutcome(ref, cs.status, cs.content_hash, queued, note)
+
+
+def reject(store: Store, ref: str, *, by: str, reason: str, now: dt.datetime) -> ApprovalOutcome:
+    """Reject `ref`, releasing any month it was queued for. Raises ApprovalError or NotFound."""
+    if not by.strip():
+        raise ApprovalError("--by needs the reviewer's name")
+    if not reason.strip():
+        raise ApprovalError("--reason must say why")
+    with store.write() as session:
+        cs = get_case_study(session, ref)
+        slot = slot_of_case_study(session, cs.id)
+        if slot is not None and slot.state in SHOWCASED_STATES:
+            raise ApprovalError(f"{ref} was already showcased in {slot.month}")
+        note = ""
+        if slot is not None:
+            note = f"removed from {slot.month}"
+            audit(session, at=now, actor=by, action="unqueued", ref=ref, month=slot.month)
+            session.delete(slot)
+        cs.status = "rejected"
+        cs.approved_hash = None
+        cs.approved_by = None
+        cs.approved_at = None
+        cs.approvals.append(
+            Approval(decision="rejected", actor=by, at=now, content_hash=cs.content_hash, reason=reason)
+        )
+        audit(session, at=now, actor=by, action="rejected", ref=ref, reason=reason)
+        return ApprovalOutcome(ref, cs.status, cs.content_hash, None, note)

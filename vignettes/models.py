@@ -1,0 +1,173 @@
+"""SQLAlchemy 2.x models: case studies, approvals, the audit trail and monthly slots.
+
+Later tables (posts per slot and platform, engagement snapshots) are added by their own
+migrations. Timestamps use `UTCDateTime`: SQLite drops time zones, so every value is stored
+as naive UTC and handed back aware.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from vignettes.content import CaseStudyContent
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: pass an aware UTC time")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+STATUSES = ("submitted", "approved", "rejected")
+SLOT_STATES = ("planned", "publishing", "published", "partial", "missed", "skipped")
+
+
+class CaseStudy(Base):
+    __tablename__ = "case_studies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(120), index=True)
+    library_service: Mapped[str] = mapped_column(String(120), default="")
+    region: Mapped[str] = mapped_column(String(60), default="")
+    headline: Mapped[str] = mapped_column(String(90))
+    summary: Mapped[str] = mapped_column(Text)
+    background: Mapped[str] = mapped_column(Text, default="")
+    library_contribution: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    impact_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    time_saved_hours: Mapped[float | None] = mapped_column(Float)
+    cost_saving_gbp: Mapped[float | None] = mapped_column(Float)
+    quote_text: Mapped[str] = mapped_column(Text, default="")
+    quote_attribution: Mapped[str] = mapped_column(String(120), default="")
+    quote_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    link: Mapped[str] = mapped_column(String(500), default="")
+    hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
+    content_hash: Mapped[str] = mapped_column(String(80))
+    # The hash recorded when approved; publishing requires it to equal `content_hash`.
+    approved_hash: Mapped[str | None] = mapped_column(String(80))
+    approved_by: Mapped[str | None] = mapped_column(String(120))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    requested_month: Mapped[str | None] = mapped_column(String(7))
+    source: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    approvals: Mapped[list[Approval]] = relationship(
+        back_populates="case_study", order_by="Approval.id", cascade="all, delete-orphan"
+    )
+
+    def content(self) -> CaseStudyContent:
+        return CaseStudyContent(
+            ref=self.ref,
+            title=self.title,
+            organisation=self.organisation,
+            headline=self.headline,
+            summary=self.summary,
+            library_service=self.library_service,
+            region=self.region,
+            background=self.background,
+            library_contribution=self.library_contribution,
+            outcome=self.outcome,
+            impact_categories=tuple(self.impact_categories or ()),
+            time_saved_hours=self.time_saved_hours,
+            cost_saving_gbp=self.cost_saving_gbp,
+            quote_text=self.quote_text,
+            quote_attribution=self.quote_attribution,
+            quote_consent=self.quote_consent,
+            link=self.link,
+            hashtags=tuple(self.hashtags or ()),
+        )
+
+    @property
+    def approval_is_current(self) -> bool:
+        """Invariant 1: approved, and the content is still exactly what was approved."""
+        return (
+            self.status == "approved"
+            and self.approved_hash is not None
+            and self.approved_hash == self.content_hash
+        )
+
+
+class Approval(Base):
+    """Every approval decision, kept forever: approved, rejected or voided by an edit."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_study_id: Mapped[int] = mapped_column(ForeignKey("case_studies.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(120))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    case_study: Mapped[CaseStudy] = relationship(back_populates="approvals")
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    ref: Mapped[str] = mapped_column(String(40), default="", index=True)
+    month: Mapped[str] = mapped_column(String(7), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MonthlySlot(Base):
+    """One month's showcase. A case study appears in at most one slot, ever (UNIQUE):
+    that is what makes 'already showcased or queued elsewhere' a constraint, not a hope."""
+
+    __tablename__ = "monthly_slots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)
+    case_study_id: Mapped[int | None] = mapped_column(ForeignKey("case_studies.id"), unique=True)
+    source: Mapped[str | None] = mapped_column(String(16))  # "queued" | "auto"
+    queued_by: Mapped[str | None] = mapped_column(String(120))
+    queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    scheduled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16), default="planned")
+    # Set when publishing fixes the choice; the hash of the snapshot that is rendered.
+    fixed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    case_study: Mapped[CaseStudy | None] = relationship()

@@ -1,0 +1,193 @@
+"""The monthly plan: queue and unqueue pins, and the year ahead as comms will see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from vignettes.errors import QueueError
+from vignettes.models import MonthlySlot
+from vignettes.selection import auto_pick
+from vignettes.slots import Month, ScheduleRule, SlotTime, current_month, slot_time
+from vignettes.store import (
+    SHOWCASED_STATES,
+    Store,
+    audit,
+    auto_pick_candidates,
+    get_case_study,
+    get_slot,
+    organisations_by_month,
+    slot_of_case_study,
+    slots_by_month,
+)
+
+
+class SelectionRule(Protocol):
+    @property
+    def auto_pick(self) -> bool: ...
+    @property
+    def avoid_same_organisation_months(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    month: Month
+    slot: SlotTime
+    state: str
+    ref: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+    source: str | None = None  # "queued" | "auto-pick"
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "month": str(self.month),
+            "slot_local": self.slot.local.isoformat(),
+            "slot_utc": self.slot.utc.isoformat(),
+            "moved_from": self.slot.moved_from.isoformat() if self.slot.moved_from else None,
+            "moved_because": self.slot.moved_because or None,
+            "state": self.state,
+            "ref": self.ref,
+            "title": self.title,
+            "organisation": self.organisation,
+            "source": self.source,
+            "note": self.note or None,
+        }
+
+
+def build_plan(
+    session: Session,
+    *,
+    now: dt.datetime,
+    schedule: ScheduleRule,
+    selection: SelectionRule,
+    months: int = 12,
+) -> list[PlanEntry]:
+    """Each month from the current one: its slot, and the case study it will showcase
+    (queued, auto-picked, already fixed by publishing) or why there is none."""
+    start = current_month(now, schedule)
+    wanted = [start.shift(i) for i in range(months)]
+    slots = slots_by_month(session, wanted)
+    organisations = organisations_by_month(session)
+    candidates = auto_pick_candidates(session)
+    picked: set[str] = set()
+    plan = []
+    for month in wanted:
+        slot = slots.get(str(month))
+        when = slot_time(month, schedule)
+        if slot is not None and slot.case_study is not None:
+            plan.append(_entry_for_slot(month, when, slot))
+            continue
+        state = slot.state if slot is not None else "planned"
+        if state != "planned":
+            plan.append(PlanEntry(month, when, state, note=slot.reason if slot else ""))
+            continue
+        if now >= when.utc + schedule.grace:
+            note = f"slot passed on {when.local:%d %b} and its grace ended with nothing published"
+            plan.append(PlanEntry(month, when, "passed", note=note))
+            continue
+        if now >= when.utc:
+            state = "due"
+        if not selection.auto_pick:
+            plan.append(PlanEntry(month, when, state, note="nothing queued and auto_pick is off"))
+            continue
+        result = auto_pick(
+            month, candidates, organisations, selection.avoid_same_organisation_months, picked
+        )
+        if result.candidate is None:
+            plan.append(PlanEntry(month, when, state, note=result.reason))
+            continue
+        chosen = result.candidate
+        picked.add(chosen.ref)
+        organisations[month] = chosen.organisation
+        plan.append(
+            PlanEntry(
+                month, when, state, chosen.ref, chosen.title, chosen.organisation, "auto-pick"
+            )
+        )
+    return plan
+
+
+def _entry_for_slot(month: Month, when: SlotTime, slot: MonthlySlot) -> PlanEntry:
+    cs = slot.case_study
+    assert cs is not None
+    note = ""
+    if slot.state == "planned" and not cs.approval_is_current:
+        note = (
+            f"{cs.ref} is {cs.status} and its content changed since approval: it will not be sent"
+            if cs.status == "submitted" and cs.approved_hash is None and cs.approvals
+            else f"{cs.ref} is not approved ({cs.status}): it will not be sent"
+        )
+    source = "queued" if slot.source == "queued" else "auto-pick"
+    return PlanEntry(month, when, slot.state, cs.ref, cs.title, cs.organisation, source, note)
+
+
+def queue(
+    store: Store, month: Month, ref: str, *, by: str, now: dt.datetime, schedule: ScheduleRule
+) -> MonthlySlot:
+    """Pin `ref` to `month`; raises QueueError when the plan does not allow it."""
+    with store.write() as session:
+        return pin(session, month, ref, by=by, now=now, schedule=schedule)
+
+
+def pin(
+    session: Session,
+    month: Month,
+    ref: str,
+    *,
+    by: str,
+    now: dt.datetime,
+    schedule: ScheduleRule,
+) -> MonthlySlot:
+    cs = get_case_study(session, ref)
+    if not cs.approval_is_current:
+        raise QueueError(f"{ref} is not approved ({cs.status}); approve it before queueing")
+    if month < current_month(now, schedule):
+        raise QueueError(f"{month} is in the past")
+    elsewhere = slot_of_case_study(session, cs.id)
+    if elsewhere is not None and elsewhere.month != str(month):
+        shown = elsewhere.state in SHOWCASED_STATES
+        raise QueueError(
+            f"{ref} was already showcased in {elsewhere.month}"
+            if shown
+            else f"{ref} is already queued for {elsewhere.month}; unqueue it there first"
+        )
+    slot = get_slot(session, month)
+    if slot is not None and slot.state != "planned":
+        raise QueueError(f"{month} is already {slot.state}")
+    if slot is not None and slot.case_study_id not in (None, cs.id):
+        other = slot.case_study.ref if slot.case_study else "another case study"
+        raise QueueError(f"{month} already has {other} queued; unqueue {month} first")
+    if slot is None:
+        slot = MonthlySlot(month=str(month), state="planned", reason="")
+        session.add(slot)
+    when = slot_time(month, schedule)
+    if when.utc <= now and month == current_month(now, schedule):
+        raise QueueError(f"{month}'s slot ({when.local:%a %d %b %H:%M}) has already passed")
+    slot.case_study_id = cs.id
+    slot.source = "queued"
+    slot.queued_by = by
+    slot.queued_at = now
+    slot.scheduled_at = when.utc
+    cs.requested_month = None
+    audit(session, at=now, actor=by, action="queued", ref=ref, month=str(month))
+    session.flush()
+    return slot
+
+
+def unqueue(store: Store, month: Month, *, by: str, now: dt.datetime) -> str:
+    """Remove the pin from `month`; returns the ref that was queued. Raises QueueError."""
+    with store.write() as session:
+        slot = get_slot(session, month)
+        if slot is None or slot.case_study is None or slot.source != "queued":
+            raise QueueError(f"nothing is queued for {month}")
+        if slot.state != "planned" or slot.fixed_at is not None:
+            raise QueueError(f"{month} is already {slot.state}; it can no longer be changed")
+        ref = slot.case_study.ref
+        session.delete(slot)
+        audit(session, at=now, actor=by, action="unqueued", ref=ref, month=str(month))
+        return ref

@@ -1,0 +1,219 @@
+"""Every query the project makes, behind one small `Store` seam.
+
+`Store.write()` is the only way to change data: one transaction, taken with the write lock
+up front on SQLite, committed on success and rolled back on any exception, so a failed
+import or approval leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from vignettes.db import WRITE_OPTION, create_db_engine, migrate
+from vignettes.errors import NotFound, StoreError
+from vignettes.models import AuditEvent, CaseStudy, MonthlySlot
+from vignettes.slots import Month
+
+# States in which a slot's case study counts as shown to the world.
+SHOWCASED_STATES = ("publishing", "published", "partial")
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect, and migrate the schema on first use; raises StoreError."""
+        try:
+            engine = create_db_engine(url)
+            migrate(engine)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open the database: {exc.orig}") from exc
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._writer() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def audit(
+    session: Session,
+    *,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    ref: str = "",
+    month: str = "",
+    **detail: Any,
+) -> None:
+    session.add(AuditEvent(at=at, actor=actor, action=action, ref=ref, month=month, detail=detail))
+
+
+def get_case_study(session: Session, ref: str) -> CaseStudy:
+    found = session.scalars(select(CaseStudy).where(CaseStudy.ref == ref)).first()
+    if found is None:
+        raise NotFound("case study", ref)
+    return found
+
+
+def case_studies_by_ref(session: Session, refs: Sequence[str]) -> dict[str, CaseStudy]:
+    found: dict[str, CaseStudy] = {}
+    for start in range(0, len(refs), 500):
+        chunk = refs[start : start + 500]
+        for cs in session.scalars(select(CaseStudy).where(CaseStudy.ref.in_(chunk))):
+            found[cs.ref] = cs
+    return found
+
+
+@dataclass(frozen=True)
+class CaseStudyRow:
+    """A light row for listings (no ORM objects: `list` stays fast on 10,000 rows)."""
+
+    ref: str
+    title: str
+    organisation: str
+    region: str
+    status: str
+    approved_by: str | None
+    approved_at: dt.datetime | None
+    approval_current: bool
+    month: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref,
+            "title": self.title,
+            "organisation": self.organisation,
+            "region": self.region,
+            "status": self.status,
+            "approved_by": self.approved_by,
+            "approved_at": self.approved_at.isoformat() if self.approved_at else None,
+            "approval_current": self.approval_current,
+            "month": self.month,
+        }
+
+
+def list_case_studies(session: Session, status: str | None = None) -> list[CaseStudyRow]:
+    stmt = (
+        select(
+            CaseStudy.ref,
+            CaseStudy.title,
+            CaseStudy.organisation,
+            CaseStudy.region,
+            CaseStudy.status,
+            CaseStudy.approved_by,
+            CaseStudy.approved_at,
+            CaseStudy.approved_hash,
+            CaseStudy.content_hash,
+            MonthlySlot.month,
+        )
+        .outerjoin(MonthlySlot, MonthlySlot.case_study_id == CaseStudy.id)
+        .order_by(CaseStudy.ref)
+    )
+    if status:
+        stmt = stmt.where(CaseStudy.status == status)
+    return [
+        CaseStudyRow(
+            ref=r.ref,
+            title=r.title,
+            organisation=r.organisation,
+            region=r.region,
+            status=r.status,
+            approved_by=r.approved_by,
+            approved_at=r.approved_at,
+            approval_current=r.status == "approved" and r.approved_hash == r.content_hash,
+            month=r.month,
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def slots_by_month(session: Session, months: Iterable[Month] | None = None) -> dict[str, MonthlySlot]:
+    stmt = select(MonthlySlot)
+    if months is not None:
+        stmt = stmt.where(MonthlySlot.month.in_([str(m) for m in months]))
+    return {slot.month: slot for slot in session.scalars(stmt)}
+
+
+def get_slot(session: Session, month: Month) -> MonthlySlot | None:
+    return session.scalars(select(MonthlySlot).where(MonthlySlot.month == str(month))).first()
+
+
+def slot_of_case_study(session: Session, case_study_id: int) -> MonthlySlot | None:
+    return session.scalars(
+        select(MonthlySlot).where(MonthlySlot.case_study_id == case_study_id)
+    ).first()
+
+
+def organisations_by_month(session: Session) -> dict[Month, str]:
+    """Every month that has (or had) a case study, with its organisation."""
+    stmt = select(MonthlySlot.month, CaseStudy.organisation).join(
+        CaseStudy, MonthlySlot.case_study_id == CaseStudy.id
+    )
+    return {Month.parse(month): org for month, org in session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An approved case study not yet in any slot: what auto-pick may choose from."""
+
+    ref: str
+    title: str
+    organisation: str
+    approved_at: dt.datetime
+    created_at: dt.datetime
+
+
+def auto_pick_candidates(session: Session) -> list[Candidate]:
+    in_a_slot = select(MonthlySlot.case_study_id).where(MonthlySlot.case_study_id.is_not(None))
+    stmt = select(
+        CaseStudy.ref,
+        CaseStudy.title,
+        CaseStudy.organisation,
+        CaseStudy.approved_at,
+        CaseStudy.created_at,
+        CaseStudy.approved_hash,
+        CaseStudy.content_hash,
+    ).where(CaseStudy.status == "approved", CaseStudy.id.not_in(in_a_slot))
+    return [
+        Candidate(r.ref, r.title, r.organisation, r.approved_at, r.created_at)
+        for r in session.execute(stmt)
+        if r.approved_hash == r.content_hash and r.approved_at is not None
+    ]
+
+
+def audit_trail(session: Session, ref: str) -> list[AuditEvent]:
+    stmt = select(AuditEvent).where(AuditEvent.ref == ref).order_by(AuditEvent.id)
+    return list(session.scalars(stmt))
+
+
+def count_case_studies(session: Session) -> int:
+    from sqlalchemy import func
+
+    return int(session.scalar(select(func.count()).select_from(CaseStudy)) or 0)
