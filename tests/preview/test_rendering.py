@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from scheduler.errors import ConfigError
 from scheduler.rendering import RenderError, render_vignette
@@ -57,3 +58,20 @@ def test_a_card_that_cannot_be_drawn_is_a_render_error_naming_the_case_study(
         render_vignette(
             case_study(headline="word " * 80), config(tmp_path), None, platforms=["linkedin"]
         )
+
+
+def test_the_configured_logo_file_is_read_and_drawn_on_every_card(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (240, 80), "#00A499").save(logo)
+    plain = render_vignette(case_study(), config(tmp_path), None, platforms=BOTH)
+    branded = render_vignette(case_study(), config(tmp_path, logo="logo.png"), None, platforms=BOTH)
+    for platform in BOTH:
+        assert branded.post(platform).card.sha256 != plain.post(platform).card.sha256
+
+
+def test_an_unreadable_logo_is_a_render_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    settings = config(tmp_path, logo="logo.png")
+    (tmp_path / "logo.png").unlink()
+    with pytest.raises(RenderError, match=r"cards\.logo: cannot read .*logo\.png"):
+        render_vignette(case_study(), settings, None, platforms=["x"])
