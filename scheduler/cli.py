@@ -93,7 +93,9 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     return "\n".join(lines)
 
 
@@ -175,13 +177,23 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         slot = slot_of_case_study(session, cs.id)
         content = cs.content()
         approvals = [
-            {"decision": a.decision, "by": a.actor, "at": a.at.isoformat(),
-             "content_hash": a.content_hash, "reason": a.reason or None}
+            {
+                "decision": a.decision,
+                "by": a.actor,
+                "at": a.at.isoformat(),
+                "content_hash": a.content_hash,
+                "reason": a.reason or None,
+            }
             for a in cs.approvals
         ]
-        trail = [
-            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-             "month": e.month or None, "detail": e.detail}
+        trail: list[dict[str, Any]] = [
+            {
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "month": e.month or None,
+                "detail": e.detail,
+            }
             for e in audit_trail(session, cs.ref)
         ]
         data: dict[str, Any] = {
@@ -206,7 +218,10 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         emit_json(data)
         return EXIT_OK
     print(f"{data['ref']}  [{data['status']}]  {content.title}")
-    print(f"  organisation : {content.organisation}" + (f" ({content.region})" if content.region else ""))
+    print(
+        f"  organisation : {content.organisation}"
+        + (f" ({content.region})" if content.region else "")
+    )
     print(f"  headline     : {content.headline}")
     print(f"  summary      : {content.summary}")
     if content.quote_text:
@@ -215,8 +230,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     if content.link:
         print(f"  link         : {content.link}")
     print(f"  categories   : {', '.join(content.impact_labels) or '-'}")
-    if data["approved_by"]:
-        print(f"  approved     : by {data['approved_by']} on {data['approved_at'][:10]}")
+    if cs.approved_by and cs.approved_at:
+        print(f"  approved     : by {cs.approved_by} on {cs.approved_at:%Y-%m-%d}")
     if data["month"]:
         print(f"  month        : {data['month']} ({data['slot_state']})")
     elif data["requested_month"]:
@@ -267,7 +282,14 @@ def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
     from vignettes.planning import queue
     from vignettes.slots import slot_time
 
-    queue(ctx.store, args.month, args.ref, by=_actor(args), now=ctx.now(), schedule=ctx.config.schedule)
+    queue(
+        ctx.store,
+        args.month,
+        args.ref,
+        by=_actor(args),
+        now=ctx.now(),
+        schedule=ctx.config.schedule,
+    )
     when = slot_time(args.month, ctx.config.schedule)
     if args.json:
         emit_json({"month": str(args.month), "ref": args.ref, "slot_utc": when.utc.isoformat()})
@@ -319,7 +341,20 @@ def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
             ]
         )
     print(f"Plan for the next {args.months} months ({config.schedule.timezone}):")
-    print(_table(["MONTH", "SLOT (LOCAL)", "SLOT (UTC)", "STATE", "CASE STUDY", "HOW", "ORGANISATION / NOTE"], rows))
+    print(
+        _table(
+            [
+                "MONTH",
+                "SLOT (LOCAL)",
+                "SLOT (UTC)",
+                "STATE",
+                "CASE STUDY",
+                "HOW",
+                "ORGANISATION / NOTE",
+            ],
+            rows,
+        )
+    )
     notes = [f"{e.month}: {e.note}" for e in plan if e.note and e.ref]
     for note in notes:
         print(f"  ! {note}")
@@ -350,7 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, handler: Handler, help_text: str, json_flag: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Handler, help_text: str, json_flag: bool = True
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(handler=handler)
         if json_flag:
@@ -369,7 +406,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("show", cmd_show, "show one case study with its approvals and history")
     p.add_argument("ref")
 
-    p = add("approve", cmd_approve, "approve a case study as it stands (records who, when, content hash)")
+    p = add(
+        "approve",
+        cmd_approve,
+        "approve a case study as it stands (records who, when, content hash)",
+    )
     p.add_argument("ref")
     p.add_argument("--by", required=True, help="the reviewer's name")
 

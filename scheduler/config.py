@@ -260,7 +260,9 @@ def _parse_zone(text: str) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {text!r} (use an IANA name like 'Europe/London')")
+        raise ValueError(
+            f"unknown time zone {text!r} (use an IANA name like 'Europe/London')"
+        ) from None
     return text
 
 
@@ -310,7 +312,9 @@ def _check_schedule_day(day: str, problems: list[str]) -> None:
             return
 
 
-def _post_template(r: _Reader, default_template: str, default_tags: tuple[str, ...]) -> PostTemplate:
+def _post_template(
+    r: _Reader, default_template: str, default_tags: tuple[str, ...]
+) -> PostTemplate:
     template = r.get("template", str, default_template)
     try:
         template.format_map(_TemplateProbe())
@@ -323,8 +327,18 @@ def _post_template(r: _Reader, default_template: str, default_tags: tuple[str, .
     )
 
 
-TEMPLATE_FIELDS = ("headline", "summary", "link", "hashtags", "mentions", "quote", "organisation",
-                   "title", "region", "month")
+TEMPLATE_FIELDS = (
+    "headline",
+    "summary",
+    "link",
+    "hashtags",
+    "mentions",
+    "quote",
+    "organisation",
+    "title",
+    "region",
+    "month",
+)
 
 
 class _TemplateProbe(dict[str, str]):
@@ -342,7 +356,7 @@ def _resolve(base: Path, value: str) -> Path:
 def _resolve_db_url(base: Path, url: str) -> str:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
-        return prefix + str(_resolve(base, url[len(prefix):]))
+        return prefix + str(_resolve(base, url[len(prefix) :]))
     return url
 
 
@@ -371,7 +385,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     if schedule.skip_holidays and schedule.skip_holidays not in HOLIDAY_REGIONS:
         sch.problem(
             "skip_holidays",
-            f"{schedule.skip_holidays!r} is not one of {', '.join(HOLIDAY_REGIONS)} or \"\"",
+            f'{schedule.skip_holidays!r} is not one of {", ".join(HOLIDAY_REGIONS)} or ""',
         )
     if schedule.grace >= dt.timedelta(days=28):
         sch.problem("grace", "must be shorter than 28d, or two months could publish at once")
@@ -441,7 +455,9 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     if not re.fullmatch(r"20\d{2}(0[1-9]|1[0-2])", linkedin.version):
         lr.problem("version", f"{linkedin.version!r} is not a LinkedIn-Version like '202610'")
     if not re.fullmatch(r"urn:li:(organization|person):[A-Za-z0-9_-]+", linkedin.author):
-        lr.problem("author", f"{linkedin.author!r} is not urn:li:organization:N or urn:li:person:ID")
+        lr.problem(
+            "author", f"{linkedin.author!r} is not urn:li:organization:N or urn:li:person:ID"
+        )
     lr.finish()
     plat.finish()
 
@@ -513,11 +529,13 @@ def load_config(path: Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(str(path), ["file not found (set --config or VIGNETTES_CONFIG)"])
+        raise ConfigError(
+            str(path), ["file not found (set --config or VIGNETTES_CONFIG)"]
+        ) from None
     except OSError as exc:
-        raise ConfigError(str(path), [f"cannot read: {exc.strerror}"])
+        raise ConfigError(str(path), [f"cannot read: {exc.strerror}"]) from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), [f"not valid TOML: {exc}"])
+        raise ConfigError(str(path), [f"not valid TOML: {exc}"]) from exc
     return parse_config(data, path)

@@ -75,16 +75,42 @@ def running_cluster() -> Iterator[Cluster]:
         shutil.chown(root, "postgres", "postgres")
     cluster = Cluster(root, _free_port())
     subprocess.run(
-        _as_postgres([_bin("initdb"), "-D", str(cluster.data), "-U", "postgres",
-                      "--auth=trust", "-E", "UTF8", "--no-sync"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [
+                _bin("initdb"),
+                "-D",
+                str(cluster.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
-    opts = (f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {root} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {root} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
     subprocess.run(
-        _as_postgres([_bin("pg_ctl"), "-D", str(cluster.data), "-o", opts, "-w",
-                      "-l", str(root / "log"), "start"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [
+                _bin("pg_ctl"),
+                "-D",
+                str(cluster.data),
+                "-o",
+                opts,
+                "-w",
+                "-l",
+                str(root / "log"),
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     try:
         yield cluster

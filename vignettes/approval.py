@@ -20,7 +20,9 @@ from vignettes.store import SHOWCASED_STATES, Store, audit, get_case_study, slot
 
 def missing_vignette_fields(content: CaseStudyContent) -> list[str]:
     """What a vignette needs beyond the import's required fields."""
-    missing = [name for name in ("headline", "summary", "organisation") if not getattr(content, name)]
+    missing = [
+        name for name in ("headline", "summary", "organisation") if not getattr(content, name)
+    ]
     if not content.impact_categories:
         missing.append("impact_categories")
     return missing
@@ -50,9 +52,7 @@ def void_approval(
 ) -> None:
     """The content no longer matches what was approved: back to `submitted`."""
     cs.approvals.append(
-        Approval(
-            decision="voided", actor=actor, at=at, content_hash=cs.content_hash, reason=reason
-        )
+        Approval(decision="voided", actor=actor, at=at, content_hash=cs.content_hash, reason=reason)
     )
     previous = cs.approved_hash
     cs.status = "submitted"
@@ -122,7 +122,9 @@ def reject(store: Store, ref: str, *, by: str, reason: str, now: dt.datetime) ->
         cs.approved_by = None
         cs.approved_at = None
         cs.approvals.append(
-            Approval(decision="rejected", actor=by, at=now, content_hash=cs.content_hash, reason=reason)
+            Approval(
+                decision="rejected", actor=by, at=now, content_hash=cs.content_hash, reason=reason
+            )
         )
         audit(session, at=now, actor=by, action="rejected", ref=ref, reason=reason)
         return ApprovalOutcome(ref, cs.status, cs.content_hash, None, note)

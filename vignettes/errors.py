@@ -26,9 +26,7 @@ class ImportRejected(VignettesError):
         self.source = source
         self.problems = problems
         listing = "\n".join(problems)
-        super().__init__(
-            f"{source}: {len(problems)} problem(s); nothing was imported\n{listing}"
-        )
+        super().__init__(f"{source}: {len(problems)} problem(s); nothing was imported\n{listing}")
 
 
 class ApprovalError(VignettesError):

@@ -41,8 +41,16 @@ from vignettes.slots import Month, ScheduleRule, current_month
 from vignettes.store import Store, audit, case_studies_by_ref
 
 REQUIRED = ("ref", "title", "organisation", "headline", "summary")
-SINGLE_LINE = ("ref", "title", "organisation", "library_service", "region", "headline",
-               "quote_attribution", "link")
+SINGLE_LINE = (
+    "ref",
+    "title",
+    "organisation",
+    "library_service",
+    "region",
+    "headline",
+    "quote_attribution",
+    "link",
+)
 MULTI_LINE = ("summary", "background", "library_contribution", "outcome", "quote_text")
 TEXT_FIELDS = SINGLE_LINE + MULTI_LINE
 KNOWN_FIELDS = (
@@ -147,13 +155,15 @@ def _read_json(path: Path) -> list[tuple[int, dict[str, Any]]]:
         data = data["case_studies"]
     if not isinstance(data, list):
         raise ImportRejected(
-            source, [f"{source}: expected a list of case studies or {{\"case_studies\": [...]}}"]
+            source, [f'{source}: expected a list of case studies or {{"case_studies": [...]}}']
         )
     rows = []
     problems = []
     for index, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            problems.append(f"{source}:{index} - row: expected an object, got {type(item).__name__}")
+            problems.append(
+                f"{source}:{index} - row: expected an object, got {type(item).__name__}"
+            )
             continue
         rows.append((index, item))
     if problems:
@@ -353,17 +363,23 @@ def validate_row(
         p.add("ref", "may only contain letters, digits, '.', '_' and '-'")
     _link(texts["link"], p)
 
-    categories = []
+    categories: list[str] = []
     for code in _list(raw.get("impact_categories"), "impact_categories", p):
         code = code.lower()
         if code not in IMPACT_CATEGORIES:
-            p.add("impact_categories", f"unknown category {code!r} (known: {', '.join(IMPACT_CATEGORIES)})")
+            p.add(
+                "impact_categories",
+                f"unknown category {code!r} (known: {', '.join(IMPACT_CATEGORIES)})",
+            )
         elif code not in categories:
             categories.append(code)
     if len(categories) > MAX_IMPACT_CATEGORIES:
-        p.add("impact_categories", f"has {len(categories)} categories, the limit is {MAX_IMPACT_CATEGORIES}")
+        p.add(
+            "impact_categories",
+            f"has {len(categories)} categories, the limit is {MAX_IMPACT_CATEGORIES}",
+        )
 
-    hashtags = []
+    hashtags: list[str] = []
     for tag in _list(raw.get("hashtags"), "hashtags", p):
         tag = tag.lstrip("#")
         if not (tag[:1].isalpha() and all(c.isalnum() or c == "_" for c in tag)):
@@ -515,17 +531,35 @@ def _upsert(
         new_hash = content.content_hash()
         cs = existing.get(content.ref)
         if cs is None:
-            cs = CaseStudy(ref=content.ref, created_at=now, status="submitted", source=report.source)
+            cs = CaseStudy(
+                ref=content.ref, created_at=now, status="submitted", source=report.source
+            )
             _apply(cs, content, new_hash, now)
             session.add(cs)
             report.created.append(content.ref)
-            audit(session, at=now, actor=actor, action="imported", ref=content.ref,
-                  source=report.source, row=row.row, content_hash=new_hash)
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="imported",
+                ref=content.ref,
+                source=report.source,
+                row=row.row,
+                content_hash=new_hash,
+            )
             if row.status == "approved":
                 assert row.approved_on is not None
                 record_approval(session, cs, by=row.approved_by, at=row.approved_on)
-                audit(session, at=now, actor=actor, action="approved", ref=content.ref,
-                      approved_by=row.approved_by, via="import", content_hash=new_hash)
+                audit(
+                    session,
+                    at=now,
+                    actor=actor,
+                    action="approved",
+                    ref=content.ref,
+                    approved_by=row.approved_by,
+                    via="import",
+                    content_hash=new_hash,
+                )
             elif row.status == "rejected":
                 cs.status = "rejected"
         elif cs.content_hash == new_hash:
@@ -534,11 +568,24 @@ def _upsert(
             was_approved = cs.status == "approved"
             _apply(cs, content, new_hash, now)
             report.updated.append(content.ref)
-            audit(session, at=now, actor=actor, action="updated", ref=content.ref,
-                  source=report.source, row=row.row, content_hash=new_hash)
+            audit(
+                session,
+                at=now,
+                actor=actor,
+                action="updated",
+                ref=content.ref,
+                source=report.source,
+                row=row.row,
+                content_hash=new_hash,
+            )
             if was_approved:
-                void_approval(session, cs, actor=actor, at=now,
-                              reason=f"content changed by import of {report.source} row {row.row}")
+                void_approval(
+                    session,
+                    cs,
+                    actor=actor,
+                    at=now,
+                    reason=f"content changed by import of {report.source} row {row.row}",
+                )
                 report.approvals_voided.append(content.ref)
             elif cs.status == "rejected":
                 cs.status = "submitted"

@@ -154,7 +154,9 @@ def list_case_studies(session: Session, status: str | None = None) -> list[CaseS
     ]
 
 
-def slots_by_month(session: Session, months: Iterable[Month] | None = None) -> dict[str, MonthlySlot]:
+def slots_by_month(
+    session: Session, months: Iterable[Month] | None = None
+) -> dict[str, MonthlySlot]:
     stmt = select(MonthlySlot)
     if months is not None:
         stmt = stmt.where(MonthlySlot.month.in_([str(m) for m in months]))

@@ -22,17 +22,30 @@ def load(store: Store, tmp_path: Path, *rows: dict[str, object], name: str = "in
 
 
 def test_approving_records_reviewer_time_and_content_hash(store: Store, tmp_path: Path) -> None:
-    load(store, tmp_path, case_study_row("A-1", status="submitted", approved_by=None, approved_on=None))
+    load(
+        store,
+        tmp_path,
+        case_study_row("A-1", status="submitted", approved_by=None, approved_on=None),
+    )
     outcome = approve(store, "A-1", by="Dr Reviewer", now=NOW, schedule=schedule_rule())
     with store.read() as session:
         cs = get_case_study(session, "A-1")
-        assert (cs.approved_by, cs.approved_at, cs.approved_hash) == ("Dr Reviewer", NOW, outcome.content_hash)
+        assert (cs.approved_by, cs.approved_at, cs.approved_hash) == (
+            "Dr Reviewer",
+            NOW,
+            outcome.content_hash,
+        )
         assert cs.approvals[-1].decision == "approved" and cs.approval_is_current
 
 
 def test_edited_case_study_loses_its_approval(store: Store, tmp_path: Path) -> None:
     load(store, tmp_path, case_study_row("E-1"))
-    load(store, tmp_path, case_study_row("E-1", summary="A quietly different claim."), name="edit.json")
+    load(
+        store,
+        tmp_path,
+        case_study_row("E-1", summary="A quietly different claim."),
+        name="edit.json",
+    )
     with store.read() as session:
         cs = get_case_study(session, "E-1")
         assert cs.status == "submitted" and not cs.approval_is_current
@@ -48,7 +61,9 @@ def test_an_edit_cannot_carry_its_own_approval_in_the_file(store: Store, tmp_pat
         assert get_case_study(session, "E-2").status == "submitted"
 
 
-def test_an_edited_case_study_queued_for_a_month_is_flagged_not_sent(store: Store, tmp_path: Path) -> None:
+def test_an_edited_case_study_queued_for_a_month_is_flagged_not_sent(
+    store: Store, tmp_path: Path
+) -> None:
     load(store, tmp_path, case_study_row("Q-1"))
     queue(store, Month(2027, 1), "Q-1", by="comms", now=NOW, schedule=schedule_rule())
     load(store, tmp_path, case_study_row("Q-1", summary="Edited after queueing."), name="edit.json")
@@ -59,13 +74,17 @@ def test_an_edited_case_study_queued_for_a_month_is_flagged_not_sent(store: Stor
 
 
 def test_approving_needs_the_vignette_fields(store: Store, tmp_path: Path) -> None:
-    row = case_study_row("N-1", status="submitted", approved_by=None, approved_on=None, impact_categories=None)
+    row = case_study_row(
+        "N-1", status="submitted", approved_by=None, approved_on=None, impact_categories=None
+    )
     load(store, tmp_path, row)
     with pytest.raises(ApprovalError, match="missing impact_categories"):
         approve(store, "N-1", by="Dr Reviewer", now=NOW, schedule=schedule_rule())
 
 
-def test_rejecting_releases_the_queued_month_and_records_the_reason(store: Store, tmp_path: Path) -> None:
+def test_rejecting_releases_the_queued_month_and_records_the_reason(
+    store: Store, tmp_path: Path
+) -> None:
     load(store, tmp_path, case_study_row("R-1"))
     queue(store, Month(2027, 2), "R-1", by="comms", now=NOW, schedule=schedule_rule())
     outcome = reject(store, "R-1", by="Dr Reviewer", reason="consent withdrawn", now=NOW)
@@ -76,7 +95,9 @@ def test_rejecting_releases_the_queued_month_and_records_the_reason(store: Store
 
 
 def test_approving_queues_the_requested_month_when_free(store: Store, tmp_path: Path) -> None:
-    row = case_study_row("M-1", status="submitted", approved_by=None, approved_on=None, showcase_month="2027-03")
+    row = case_study_row(
+        "M-1", status="submitted", approved_by=None, approved_on=None, showcase_month="2027-03"
+    )
     load(store, tmp_path, row)
     later = NOW + dt.timedelta(days=1)
     outcome = approve(store, "M-1", by="Dr Reviewer", now=later, schedule=schedule_rule())

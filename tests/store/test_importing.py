@@ -27,7 +27,9 @@ def rejection(store: Store, path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])
-def test_a_valid_file_in_each_format_imports_every_row(store: Store, tmp_path: Path, suffix: str) -> None:
+def test_a_valid_file_in_each_format_imports_every_row(
+    store: Store, tmp_path: Path, suffix: str
+) -> None:
     path = write_import(tmp_path / f"in{suffix}", [case_study_row("A-1"), case_study_row("A-2")])
     report = run_import(store, path)
     assert report.created == ["A-1", "A-2"]
@@ -43,12 +45,18 @@ REJECTIONS = [
     ({"summary": "y" * 321}, "summary: is 321 characters, the limit is 320"),
     ({"link": "http://library.example/x"}, "link: must be an https:// link"),
     ({"link": "https://user:pw@library.example/x"}, "link: must not contain a user name"),
-    ({"impact_categories": ["patient-care", "wellbeing"]}, "impact_categories: unknown category 'wellbeing'"),
+    (
+        {"impact_categories": ["patient-care", "wellbeing"]},
+        "impact_categories: unknown category 'wellbeing'",
+    ),
     ({"showcase_month": "2026-13"}, "showcase_month: '2026-13' is not a month"),
     ({"showcase_month": "2026-10"}, "showcase_month: 2026-10 is in the past"),
     ({"quote_consent": None}, "quote_consent: must say true or false when there is a quote"),
     ({"quote_attribution": None}, "quote_attribution: is required when there is a quote"),
-    ({"quote_text": None, "quote_attribution": None}, "quote_consent: is true but there is no quote_text"),
+    (
+        {"quote_text": None, "quote_attribution": None},
+        "quote_consent: is true but there is no quote_text",
+    ),
     ({"contains_patient_data": True}, "contains_patient_data: is true"),
     ({"approved_by": None}, "approved_by: is required when status is approved"),
     ({"approved_on": "2027-01-01"}, "approved_on: 2027-01-01 is in the future"),
@@ -78,7 +86,9 @@ def test_duplicate_refs_in_one_file_are_rejected(store: Store, tmp_path: Path) -
     assert f"{path}:2 D-1 ref: duplicate of row 1" in rejection(store, path)
 
 
-def test_every_problem_in_the_file_is_listed_not_just_the_first(store: Store, tmp_path: Path) -> None:
+def test_every_problem_in_the_file_is_listed_not_just_the_first(
+    store: Store, tmp_path: Path
+) -> None:
     rows = [case_study_row("E-1", headline=""), case_study_row("E-2", link="ftp://x.example")]
     problems = rejection(store, write_import(tmp_path / "in.csv", rows))
     assert len(problems) == 2

@@ -12,8 +12,13 @@ T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def candidate(ref: str, org: str, approved_days: int, created_days: int = 0) -> Candidate:
-    return Candidate(ref, f"Title {ref}", org, T0 + dt.timedelta(days=approved_days),
-                     T0 + dt.timedelta(days=created_days))
+    return Candidate(
+        ref,
+        f"Title {ref}",
+        org,
+        T0 + dt.timedelta(days=approved_days),
+        T0 + dt.timedelta(days=created_days),
+    )
 
 
 def test_the_oldest_approval_is_picked_first() -> None:
@@ -34,8 +39,11 @@ def test_an_organisation_showcased_outside_the_window_is_eligible_again() -> Non
 
 
 def test_ties_break_on_import_time_then_ref() -> None:
-    pool = [candidate("Z", "Org Z", 1, created_days=2), candidate("Y", "Org Y", 1, created_days=1),
-            candidate("X", "Org X", 1, created_days=1)]
+    pool = [
+        candidate("Z", "Org Z", 1, created_days=2),
+        candidate("Y", "Org Y", 1, created_days=1),
+        candidate("X", "Org X", 1, created_days=1),
+    ]
     assert auto_pick(Month(2027, 1), pool, {}, 6).candidate == pool[2]
 
 
@@ -46,4 +54,6 @@ def test_when_every_candidate_is_too_recent_the_reason_says_so() -> None:
 
 
 def test_an_empty_pool_says_nothing_is_left() -> None:
-    assert auto_pick(Month(2027, 1), [], {}, 6).reason == "no approved case study is left to showcase"
+    assert (
+        auto_pick(Month(2027, 1), [], {}, 6).reason == "no approved case study is left to showcase"
+    )

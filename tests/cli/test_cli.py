@@ -1,0 +1,77 @@
+"""The `vignettes` command end to end: messages, JSON and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.cli.conftest import run_subprocess
+from tests.conftest import case_study_row, write_import
+
+
+def test_help_lists_every_command_and_the_exit_codes(tmp_path: Path) -> None:
+    result = run_subprocess("--help", cwd=tmp_path)
+    assert result.code == 0
+    for command in ("import", "list", "show", "approve", "reject", "queue", "unqueue", "plan"):
+        assert command in result.out
+    assert "78 configuration error" in result.out
+
+
+def test_a_bad_config_exits_78_listing_each_problem(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[schedule]\ntimezone = "Mars/Base"\nday = "32"\n')
+    result = run_subprocess("plan", cwd=tmp_path)
+    assert result.code == 78
+    assert "schedule.timezone: unknown time zone 'Mars/Base'" in result.err
+    assert "schedule.day:" in result.err and "Traceback" not in result.err
+
+
+def test_a_usage_error_exits_2(tmp_path: Path) -> None:
+    assert run_subprocess("queue", "December", "X-1", cwd=tmp_path).code == 2
+
+
+def test_the_sample_import_then_a_twelve_month_plan(vignettes: Any) -> None:
+    assert vignettes("import", "--sample").code == 0
+    plan = vignettes("plan", "--json").json()
+    assert len(plan) == 12 and plan[0]["month"] == "2026-11"
+    assert plan[1]["slot_local"] == "2026-12-01T10:00:00+00:00" and plan[1]["source"] == "auto-pick"
+    assert "SLOT (UTC)" in vignettes("plan").out
+
+
+def test_an_invalid_import_lists_problems_and_writes_nothing(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    path = write_import(tmp_path / "bad.csv", [case_study_row("B-1", link="http://x.example/a")])
+    result = vignettes("import", str(path))
+    assert result.code == 1
+    assert f"{path}:2 B-1 link: must be an https:// link" in result.err
+    assert "nothing was imported" in result.err and "Traceback" not in result.err
+    assert vignettes("list", "--json").json() == []
+
+
+def test_approve_queue_unqueue_and_show_through_the_command(vignettes: Any, tmp_path: Path) -> None:
+    row = case_study_row("C-1", status="submitted", approved_by=None, approved_on=None)
+    vignettes("import", str(write_import(tmp_path / "in.json", [row])))
+    assert vignettes("queue", "2027-01", "C-1").code == 1  # not approved yet
+    assert vignettes("approve", "C-1", "--by", "Dr Reviewer").code == 0
+    assert vignettes("queue", "2027-01", "C-1", "--json").json()["month"] == "2027-01"
+    shown = vignettes("show", "C-1", "--json").json()
+    assert (shown["status"], shown["month"]) == ("approved", "2027-01")
+    assert [e["action"] for e in shown["audit"]] == ["imported", "approved", "queued"]
+    assert vignettes("unqueue", "2027-01").code == 0
+
+
+def test_list_filters_by_status(vignettes: Any) -> None:
+    vignettes("import", "--sample")
+    submitted = vignettes("list", "--status", "submitted", "--json").json()
+    assert {r["ref"] for r in submitted} == {"ICS-2026-005", "ICS-2026-006"}
+
+
+def test_an_unknown_ref_is_a_clear_error(vignettes: Any) -> None:
+    result = vignettes("show", "NOPE-1")
+    assert (result.code, result.err.strip()) == (1, "vignettes: no case study 'NOPE-1'")
+
+
+def test_rejecting_needs_a_reason(vignettes: Any) -> None:
+    vignettes("import", "--sample")
+    result = vignettes("reject", "ICS-2026-005", "--by", "Dr Reviewer", "--reason", " ")
+    assert result.code == 1 and "--reason must say why" in result.err
