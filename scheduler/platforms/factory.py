@@ -1,0 +1,84 @@
+"""`make_platform`: the one place that chooses between the outbox and a live adapter."""
+
+from __future__ import annotations
+
+import requests
+
+from scheduler.auth import LinkedInTokenSource, TokenStore
+from scheduler.clock import Clock
+from scheduler.config import Config
+from scheduler.errors import ConfigError
+from scheduler.platforms.base import Platform
+from scheduler.platforms.linkedin import LinkedInPlatform
+from scheduler.platforms.outbox import OutboxPlatform
+from scheduler.platforms.x import XPlatform
+from scheduler.secrets import Secrets
+
+PLATFORMS = ("x", "linkedin")
+
+
+def make_platform(
+    name: str,
+    config: Config,
+    secrets: Secrets,
+    clock: Clock,
+    session: requests.Session | None = None,
+) -> Platform:
+    """The adapter for `name` ("x" or "linkedin") in its configured mode.
+
+    Outbox mode needs no credentials. Live X needs the API key/secret from the secrets and
+    user tokens from the secrets or, failing that, the token store (`vignettes auth x`).
+    Live LinkedIn takes its access token from the token store (refreshing it), else from
+    `VIGNETTES_LINKEDIN_ACCESS_TOKEN`. Raises ConfigError for an unknown name or missing
+    credentials (no network call is made here)."""
+    if name not in PLATFORMS:
+        raise ConfigError("platforms", [f"unknown platform {name!r} (known: x, linkedin)"])
+    store = TokenStore.in_var_dir(config.daemon.var_dir)
+    if name == "x":
+        x = config.platforms.x
+        if x.mode == "outbox":
+            return OutboxPlatform("x", config.outbox_dir, clock)
+        missing = secrets.missing("VIGNETTES_X_API_KEY", "VIGNETTES_X_API_SECRET")
+        token, secret = secrets.x_access_token, secrets.x_access_secret
+        if not (token and secret):
+            stored = store.get("x") or {}
+            token, secret = stored.get("access_token"), stored.get("access_secret")
+        if not (token and secret):
+            missing.append(
+                "VIGNETTES_X_ACCESS_TOKEN/VIGNETTES_X_ACCESS_SECRET (or run `vignettes auth x`)"
+            )
+        if missing:
+            raise ConfigError(
+                "secrets", [f"platforms.x is live but {m} is not set" for m in missing]
+            )
+        return XPlatform(
+            api_base=x.api_base,
+            username=x.username,
+            api_key=str(secrets.x_api_key),
+            api_secret=str(secrets.x_api_secret),
+            access_token=str(token),
+            access_secret=str(secret),
+            timeout=x.timeout.total_seconds(),
+            clock=clock,
+            session=session,
+        )
+    li = config.platforms.linkedin
+    if li.mode == "outbox":
+        return OutboxPlatform("linkedin", config.outbox_dir, clock)
+    if store.get("linkedin") is None and not secrets.linkedin_access_token:
+        raise ConfigError(
+            "secrets",
+            [
+                "platforms.linkedin is live but there is no token: run `vignettes auth "
+                "linkedin` or set VIGNETTES_LINKEDIN_ACCESS_TOKEN"
+            ],
+        )
+    return LinkedInPlatform(
+        api_base=li.api_base,
+        version=li.version,
+        author=li.author,
+        access_token=LinkedInTokenSource(li, secrets, store, clock, session),
+        timeout=li.timeout.total_seconds(),
+        clock=clock,
+        session=session,
+    )
