@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cards.brand import Brand
 from scheduler.errors import ConfigError
 from vignettes.slots import HOLIDAY_REGIONS
 
@@ -412,6 +413,9 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         footer_text=brand_r.get("footer_text", str, defaults.footer_text),
     )
     brand_r.finish()
+    # A brand whose text colours fail WCAG AA is a configuration error, not a render-time one.
+    contrast = Brand(brand.primary, brand.dark, brand.light, brand.pale, brand.footer_text)
+    problems.extend(f"cards.brand: {problem}" for problem in contrast.contrast_problems())
     cards = CardsConfig(
         output_dir=_resolve(base, crd.get("output_dir", str, "var/cards")),
         logo=_resolve(base, logo) if logo else None,
