@@ -83,8 +83,9 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    # Indented for a person at a terminal; compact (C encoder, one write) for scripts.
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False, default=str) + "\n")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
