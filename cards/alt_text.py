@@ -76,5 +76,8 @@ def alt_text(content: CaseStudyContent, month: dt.date | None, limit: int) -> st
     if text:
         return text
     first = sentences(content, month)[0]
-    cut = first[: max(0, limit - 1)].rsplit(" ", 1)[0].rstrip(" ,;:")
+    cut = first[: max(0, limit - 1)]
+    if not first[limit - 1 : limit].isspace():  # the cut fell inside a word: drop it
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.rstrip(" ,;:")
     return (cut + "…")[:limit]

@@ -92,6 +92,8 @@ def wrap(widths: Sequence[float], glue: Sequence[bool], space: float, width: flo
 
 
 def _lines(pieces: Sequence[Piece], starts: Sequence[int]) -> tuple[Line, ...]:
+    if not starts:
+        return ()
     ends = [*starts[1:], len(pieces)]
     return tuple(tuple(pieces[a:b]) for a, b in zip(starts, ends, strict=True))
 
