@@ -298,53 +298,41 @@ class _Planner:
         return plate, Box(plate.x + inset, plate.y + (plate_h - logo_h) // 2, logo_w, logo_h)
 
     def plan_footer(self, footer: Box, pad: int) -> None:
+        """Organisation (bold) over library service · region on the left, the brand's footer
+        text on the right; the left side gets whatever width the footer text leaves."""
         inner_w = self.w - 2 * pad
-        left_w = round(inner_w * 0.6)
-        right_w = inner_w - left_w - self.px(32)
         room = footer.h - 2 * self.px(12)
-        where = " · ".join(p.strip() for p in (self.c.library_service, self.c.region) if p.strip())
-        gap = self.px(4)
-        sub: FittedText | None = None
-        if where:
-            field = "library_service and region" if self.c.library_service else "region"
-            sub = self.fit(field, where, FOOTER, Box(0, 0, left_w, room), (16, 12), max_lines=1)
-        used = sub.height + gap if sub else 0
-        org = self.fit(
-            "organisation",
-            self.c.organisation,
-            ORGANISATION,
-            Box(0, 0, left_w, room - used),
-            (21, 14),
-            max_lines=2,
-        )
-        y = footer.y + (footer.h - org.height - used) / 2
-        self.place(
-            "organisation", org, ORGANISATION, Box(pad, y, left_w, org.height), "light", "footer"
-        )
-        if sub:
-            self.place(
-                sub.field,
-                sub,
-                FOOTER,
-                Box(pad, y + org.height + gap, left_w, sub.height),
-                "light",
-                "footer",
-            )
+        left_w = float(inner_w)
         if self.brand.footer_text.strip():
-            box = Box(self.w - pad - right_w, footer.y, right_w, room)
+            box = Box(0, 0, round(inner_w * 0.36), room)
             text = self.fit(
                 "footer_text", self.brand.footer_text, FOOTER, box, (16, 12), max_lines=2
             )
             y = footer.y + (footer.h - text.height) / 2
             self.place(
-                "footer_text",
-                text,
-                FOOTER,
-                Box(box.x, y, right_w, text.height),
-                "light",
-                "footer",
-                align="right",
-            )
+                "footer_text", text, FOOTER, Box(self.w - pad - box.w, y, box.w, text.height),
+                "light", "footer", align="right",
+            )  # fmt: skip
+            left_w = inner_w - text.width - self.px(40)
+        where = " · ".join(p.strip() for p in (self.c.library_service, self.c.region) if p.strip())
+        gap = self.px(4)
+        sub: FittedText | None = None
+        if where:
+            field = "library_service and region" if self.c.library_service else "region"
+            box = Box(0, 0, left_w, room * 0.45)
+            sub = self.fit(field, where, FOOTER, box, (16, 11), max_lines=2)
+        used = sub.height + gap if sub else 0
+        org = self.fit(
+            "organisation", self.c.organisation, ORGANISATION, Box(0, 0, left_w, room - used),
+            (21, 13), max_lines=2,
+        )  # fmt: skip
+        y = footer.y + (footer.h - org.height - used) / 2
+        self.place(
+            "organisation", org, ORGANISATION, Box(pad, y, left_w, org.height), "light", "footer"
+        )
+        if sub:
+            box = Box(pad, y + org.height + gap, left_w, sub.height)
+            self.place(sub.field, sub, FOOTER, box, "light", "footer")
 
     def _quote_parts(
         self, quote: str, width: float, height: float

@@ -20,6 +20,7 @@ from cards.render import (
     render_card,
 )
 from tests.cards.conftest import ALL_SIZES, case_study, samples, spec
+from vignettes.content import IMPACT_CATEGORIES, LIMITS, MAX_IMPACT_CATEGORIES
 
 
 @pytest.mark.parametrize(("platform", "size"), ALL_SIZES)
@@ -121,3 +122,18 @@ def test_random_cards_either_fit_without_overlap_or_name_the_overflowing_field(
         assert exc.field in {"headline", "summary", "quote_text", "impact_categories"}
         return
     assert_no_overlaps(layout)
+
+
+def at_limit(field: str, phrase: str) -> str:
+    return (phrase * 40)[: LIMITS[field]].strip()
+
+
+@pytest.mark.parametrize(("platform", "size"), ALL_SIZES)
+def test_content_at_every_import_limit_still_fits(platform: str, size: tuple[int, int]) -> None:
+    fields = ("headline", "summary", "quote_text", "quote_attribution", "organisation",
+              "library_service", "region")  # fmt: skip
+    longest = {f: at_limit(f, "Knowledge specialists summarised the evidence. ") for f in fields}
+    by_label = sorted(IMPACT_CATEGORIES, key=lambda code: len(IMPACT_CATEGORIES[code]))
+    categories = tuple(by_label[-MAX_IMPACT_CATEGORIES:])
+    content = case_study(**longest, impact_categories=categories)
+    assert_no_overlaps(plan_card(content, spec(platform, size), Brand(), (360, 120)))
