@@ -31,10 +31,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
             r"(?i)(?P<key>\b(?:access_token|refresh_token|client_secret|id_token|"
             r"oauth_token_secret|oauth_token|oauth_signature|oauth_verifier|code_verifier|"
             r"api_secret|access_secret|consumer_secret|token_secret)\b)"
-            r"(?P<sep>[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\"'&\s,;}\]]+)"
+            r"(?P<sep>[\"']?\s*[:=]\s*[\"']?)(?!\[REDACTED\])(?P<value>[^\"'&\s,;}\]]+)"
         ),
         rf"\g<key>\g<sep>{MASK}",
     ),
+    # oauthlib's DEBUG line with the request signature (replayable within its time window).
+    (re.compile(r"(?m)^(Signature:\s+)\S+"), rf"\1{MASK}"),
 ]
 
 
@@ -111,6 +113,7 @@ def install_redaction(
             return record
 
         redacting_factory._vignettes_redacting = True  # type: ignore[attr-defined]
+        redacting_factory._vignettes_inner = factory  # type: ignore[attr-defined]
         logging.setLogRecordFactory(redacting_factory)
     for name in _CHATTY:
         logger = logging.getLogger(name)
@@ -123,3 +126,17 @@ def add_secret(value: str) -> None:
     """Register a secret learnt at run time (a new access token) with the installed filter."""
     if _installed is not None:
         _installed.add_secrets([value])
+
+
+def uninstall_redaction() -> None:
+    """Undo `install_redaction` (tests; a process normally keeps it for life)."""
+    global _installed
+    if _installed is None:
+        return
+    for handler in logging.getLogger().handlers:
+        handler.removeFilter(_installed)
+    factory = logging.getLogRecordFactory()
+    inner = getattr(factory, "_vignettes_inner", None)
+    if inner is not None:
+        logging.setLogRecordFactory(inner)
+    _installed = None

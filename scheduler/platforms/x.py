@@ -282,7 +282,8 @@ def x_error(
     status = response.status_code
     body = safe_json(response)
     messages = [str(e.get("message", "")) for e in body.get("errors", []) if isinstance(e, dict)]
-    text = str(body.get("detail") or "; ".join(m for m in messages if m) or body.get("title") or "")
+    # Validation errors carry the specific reason in errors[].message; detail is generic.
+    text = str("; ".join(m for m in messages if m) or body.get("detail") or body.get("title") or "")
     text = text or response.reason or "no detail"
     kind = _problem_kind(body)
     message = f"x: {what} failed: HTTP {status}: {text}"

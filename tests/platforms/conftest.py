@@ -1,0 +1,154 @@
+"""The emulator fixture and small builders for the platform suites.
+
+Every adapter here talks real HTTP to a loopback emulator; the emulator and the adapters
+share one `FakeClock`, so tests move time instead of sleeping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import struct
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scheduler.clock import FakeClock
+from scheduler.config import Config, parse_config
+from scheduler.platforms.base import Platform, PreparedPost
+from scheduler.platforms.linkedin import LinkedInPlatform
+from scheduler.platforms.outbox import OutboxPlatform
+from scheduler.platforms.x import XPlatform
+from scheduler.secrets import Secrets
+from tests.emulator import Emulator
+from tests.emulator.linkedin import ORGANIZATION
+
+START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+TIMEOUT = 0.5  # seconds: short, so accept-then-timeout cases stay fast
+SECRET_VALUES = {
+    "VIGNETTES_X_API_KEY": "test-x-api-key",
+    "VIGNETTES_X_API_SECRET": "test-x-api-secret",
+    "VIGNETTES_X_ACCESS_TOKEN": "test-x-access-token",
+    "VIGNETTES_X_ACCESS_SECRET": "test-x-access-secret",
+    "VIGNETTES_LINKEDIN_ACCESS_TOKEN": "test-li-access-token",
+    "VIGNETTES_LINKEDIN_CLIENT_ID": "test-li-client",
+    "VIGNETTES_LINKEDIN_CLIENT_SECRET": "test-li-client-secret",
+}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def emulator(clock: FakeClock) -> Iterator[Emulator]:
+    with Emulator(clock) as running:
+        yield running
+
+
+@pytest.fixture
+def secrets() -> Secrets:
+    return Secrets(SECRET_VALUES)
+
+
+def png(width: int = 4, height: int = 3) -> bytes:
+    """A small valid PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def prepared(text: str = "November: 42 new members at the library", **kw: Any) -> PreparedPost:
+    fields = {
+        "image_png": png(),
+        "alt_text": "A bar chart of sign-ups",
+        "content_hash": "ab12cd34ef56" * 4,
+    }
+    return PreparedPost(text=text, **(fields | kw))
+
+
+def x_adapter(base_url: str, clock: FakeClock, **overrides: Any) -> XPlatform:
+    kw: dict[str, Any] = {
+        "api_base": base_url,
+        "username": "nhslibraries",
+        "api_key": "test-x-api-key",
+        "api_secret": "test-x-api-secret",
+        "access_token": "test-x-access-token",
+        "access_secret": "test-x-access-secret",
+        "timeout": TIMEOUT,
+        "clock": clock,
+    }
+    return XPlatform(**(kw | overrides))
+
+
+def linkedin_adapter(base_url: str, clock: FakeClock, **overrides: Any) -> LinkedInPlatform:
+    token = overrides.pop("token", "test-li-access-token")
+    kw: dict[str, Any] = {
+        "api_base": base_url,
+        "version": "202610",
+        "author": ORGANIZATION,
+        "access_token": lambda: token,
+        "timeout": TIMEOUT,
+        "clock": clock,
+    }
+    return LinkedInPlatform(**(kw | overrides))
+
+
+def adapter_for(name: str, emulator: Emulator, tmp_path: Path, **overrides: Any) -> Platform:
+    if name == "x":
+        return x_adapter(emulator.base_url, emulator.clock, **overrides)
+    if name == "linkedin":
+        return linkedin_adapter(emulator.base_url, emulator.clock, **overrides)
+    return OutboxPlatform("x", tmp_path / "outbox", emulator.clock)
+
+
+CREATE_OP = {"x": "x.create_tweet", "linkedin": "linkedin.create_post"}
+UPLOAD_OP = {"x": "x.media_upload", "linkedin": "linkedin.initialize_upload"}
+
+
+def created(emulator: Emulator, name: str) -> list[Any]:
+    return emulator.x_posts if name == "x" else emulator.linkedin_posts
+
+
+def closed_port() -> int:
+    """A loopback port with nothing listening (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def live_config(tmp_path: Path, emulator: Emulator, **linkedin: Any) -> Config:
+    data = {
+        "platforms": {
+            "x": {
+                "mode": "live",
+                "api_base": emulator.base_url,
+                "username": "nhslibraries",
+                "timeout": "2s",
+            },
+            "linkedin": {
+                "mode": "live",
+                "api_base": emulator.base_url,
+                "oauth_base": emulator.base_url,
+                "author": ORGANIZATION,
+                "timeout": "2s",
+            }
+            | linkedin,
+        },
+        "daemon": {"var_dir": str(tmp_path / "var")},
+    }
+    return parse_config(data, tmp_path / "config.toml")
