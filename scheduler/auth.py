@@ -231,7 +231,9 @@ class _RedirectCatcher:
 
         self.server = http.server.HTTPServer((host, port), Handler)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> _RedirectCatcher:
         self.thread.start()
