@@ -362,6 +362,227 @@ def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_preview(ctx: Context, args: argparse.Namespace) -> int:
+    from scheduler.preview import open_in_browser, write_preview
+    from scheduler.rendering import PLATFORMS, render_vignette
+    from vignettes.planning import build_plan
+    from vignettes.store import get_case_study
+
+    config = ctx.config
+    month = args.month
+    ref = args.ref
+    if (ref is None) == (month is None):
+        raise UsageError("give a REF, or --month YYYY-MM for that month's planned case study")
+    with ctx.store.read() as session:
+        if ref is None:
+            plan = build_plan(
+                session,
+                now=ctx.now(),
+                schedule=config.schedule,
+                selection=config.selection,
+                months=120,
+            )
+            entry = next((e for e in plan if e.month == month), None)
+            if entry is None or entry.ref is None:
+                why = entry.note if entry else "it is before the current month"
+                raise UsageError(f"{month} has no planned case study: {why}")
+            ref = entry.ref
+        cs = get_case_study(session, ref)
+        content, status = (
+            cs.content(),
+            cs.status
+            if cs.approval_is_current
+            else ("changed since approval" if cs.status == "approved" else cs.status),
+        )
+    platforms = PLATFORMS if args.platform == "all" else (args.platform,)
+    vignette = render_vignette(
+        content, config, month.first_day if month else None, platforms=platforms
+    )
+    out = Path(args.out) if args.out else config.cards.output_dir / "preview" / ref
+    result = write_preview(
+        vignette, content, out, status=status, month=month.first_day if month else None
+    )
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        print(f"preview of {ref} ({status}) written to {result.html_path}")
+        for post in vignette.posts:
+            warnings = f"  warnings: {'; '.join(post.warnings)}" if post.warnings else ""
+            print(
+                f"  {post.platform:<8} {post.text_length}/{post.text_limit} characters, "
+                f"card {post.card.width}x{post.card.height}{warnings}"
+            )
+    if args.open:
+        open_in_browser(result.html_path)
+    return EXIT_OK
+
+
+def cmd_publish(ctx: Context, args: argparse.Namespace) -> int:
+    from scheduler.runtime import build_worker, configure_logging
+
+    configure_logging(ctx.config.daemon.log_format)
+    worker = build_worker(ctx.config, ctx.store, ctx.clock)
+    publisher = worker.publisher
+    if args.resolve:
+        changed = publisher.resolve(
+            args.month,
+            args.resolve,
+            by=_actor(args),
+            platform=args.platform,
+            remote_id=args.remote_id or "",
+            url=args.url or "",
+        )
+        if args.json:
+            emit_json({"month": str(args.month), "resolved": args.resolve, "platforms": changed})
+        else:
+            print(f"{args.month}: {', '.join(changed)} resolved as {args.resolve}")
+        if args.resolve == "posted":
+            return EXIT_OK
+    from scheduler.reconcile import reconcile
+
+    reconcile(publisher)
+    report = publisher.publish_month(args.month, manual=True)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        print(f"{report.month}: {report.slot_state} {report.ref or ''}".rstrip())
+        for platform, state in report.posts.items():
+            print(f"  {platform:<8} {state}")
+        for note in report.notes:
+            print(f"  {note}")
+    bad = any(state in ("failed", "unknown", "needs_reauth") for state in report.posts.values())
+    return (
+        EXIT_FAILED
+        if bad or (not report.posts and report.notes and report.slot_state != "published")
+        else EXIT_OK
+    )
+
+
+def cmd_run(ctx: Context, args: argparse.Namespace) -> int:
+    from scheduler.daemon import Daemon, lock_for, run_once
+    from scheduler.runtime import build_worker, configure_logging
+
+    config = ctx.config
+    configure_logging(args.log_format or config.daemon.log_format)
+    from cards.fonts import warn_if_degraded
+
+    warn_if_degraded()
+    stop_flag: list[bool] = [False]
+    worker = build_worker(config, ctx.store, ctx.clock, should_stop=lambda: stop_flag[0])
+    lock = lock_for(config.database.url, ctx.store.engine)
+    if args.once:
+        report = run_once(worker, lock)
+        if args.json:
+            emit_json(report.to_json())
+        return EXIT_OK
+    daemon = Daemon(
+        worker,
+        lock,
+        tick_every=config.daemon.tick,
+        timezone=config.schedule.timezone,
+        slot_day=config.schedule.day,
+        slot_time=config.schedule.time,
+    )
+    worker.publisher.should_stop = daemon.stopping.is_set
+    daemon.install_signal_handlers()
+    return daemon.run()
+
+
+def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    from scheduler.status import collect_status
+
+    status = collect_status(ctx.config, ctx.store, ctx.now())
+    if args.json:
+        emit_json(status)
+        return EXIT_OK
+    daemon = status["daemon"]
+    if daemon["instances"]:
+        for d in daemon["instances"]:
+            mark = "alive" if d["alive"] else "NOT SEEN"
+            print(
+                f"daemon  : {d['instance']} ({d['role']}) last seen {d['age_seconds']} s ago "
+                f"[{mark}]"
+            )
+    else:
+        print("daemon  : never run on this database (start it with `vignettes run`)")
+    nxt = status["next_slot"]
+    if nxt:
+        print(
+            f"next    : {nxt['month']} at {nxt['slot_local']} (UTC {nxt['slot_utc']}) "
+            f"{nxt['ref'] or '— ' + (nxt['note'] or 'nothing planned')}"
+        )
+    month = status["this_month"]
+    print(f"month   : {month['month']} {month['state']} {month['ref'] or ''}".rstrip())
+    for platform, post in month["posts"].items():
+        print(f"          {platform:<8} {post['state']} {post['url'] or post['reason'] or ''}")
+    for problem in status["problems"]:
+        print(
+            f"problem : {problem['month']} {problem['platform']} {problem['state']}: "
+            f"{problem['reason']}"
+        )
+    for alert in status["alerts"]:
+        print(f"alert   : [{alert['severity']}] {alert['message']}")
+    for line in status["credentials"]:
+        print(f"tokens  : {line}")
+    return EXIT_OK
+
+
+def cmd_doctor(ctx: Context, args: argparse.Namespace) -> int:
+    from scheduler.doctor import run_checks
+
+    checks = run_checks(ctx)
+    if args.json:
+        emit_json([vars(c) for c in checks])
+    else:
+        for check in checks:
+            mark = "ok " if check.ok else ("!! " if check.severity == "error" else "?  ")
+            print(f"{mark} {check.name}: {check.message}")
+    return EXIT_OK if all(c.ok or c.severity != "error" for c in checks) else EXIT_FAILED
+
+
+def cmd_auth(ctx: Context, args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from scheduler.auth import TokenStore, authorize_linkedin, authorize_x_pin
+    from scheduler.secrets import load_secrets
+
+    config = ctx.config
+    secrets = load_secrets()
+    store = TokenStore.in_var_dir(config.daemon.var_dir)
+    if args.platform == "x":
+
+        def ask_pin(url: str) -> str:
+            print(
+                f"Open this address, sign in as the account that will post, and authorise:\n  {url}"
+            )
+            return input("PIN shown by X: ").strip()
+
+        tokens = authorize_x_pin(config.platforms.x, secrets, store, ctx.clock, ask_pin=ask_pin)
+        print(f"X tokens stored in {store.path} (they do not expire unless revoked)")
+        del tokens
+        return EXIT_OK
+
+    def open_browser(url: str) -> None:
+        print(f"Opening LinkedIn to authorise (if no browser opens, visit):\n  {url}")
+        webbrowser.open(url)
+
+    li = authorize_linkedin(
+        config.platforms.linkedin,
+        secrets,
+        store,
+        ctx.clock,
+        open_browser=open_browser,
+        port=args.port,
+    )
+    print(
+        f"LinkedIn tokens stored in {store.path}; access token valid until "
+        f"{li.access_expires_at:%Y-%m-%d}"
+        if li.access_expires_at
+        else f"LinkedIn tokens stored in {store.path}"
+    )
+    return EXIT_OK
+
+
 # ---- parser --------------------------------------------------------------------------
 
 
@@ -431,6 +652,46 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("plan", cmd_plan, "show the coming months: slot times, case studies, and gaps")
     p.add_argument("--months", type=int, default=12, help="how many months (default 12)")
+
+    p = add("preview", cmd_preview, "render cards and post texts locally, with an HTML page")
+    p.add_argument("ref", nargs="?", help="the case study (or use --month)")
+    p.add_argument("--month", type=_month_arg, help="preview that month's planned case study")
+    p.add_argument("--platform", choices=["x", "linkedin", "all"], default="all")
+    p.add_argument("--out", help="output folder (default: <cards.output_dir>/preview/REF)")
+    p.add_argument("--open", action="store_true", help="open the page in the default browser")
+
+    p = add("publish", cmd_publish, "publish a month now (same pipeline as the daemon; idempotent)")
+    p.add_argument("month", type=_month_arg, help="YYYY-MM")
+    p.add_argument(
+        "--resolve",
+        choices=["posted", "retry"],
+        help="settle an unknown/failed post: you saw it posted, or it may be sent again",
+    )
+    p.add_argument("--platform", choices=["x", "linkedin"], help="with --resolve: only this one")
+    p.add_argument("--remote-id", help="with --resolve posted: the post's id or URN")
+    p.add_argument("--url", help="with --resolve posted: the post's URL")
+    p.add_argument("--by", help="who resolves (default: $USER)")
+
+    p = add("run", cmd_run, "run the daemon (or one tick with --once)")
+    p.add_argument("--once", action="store_true", help="do one tick and exit (for cron, tests)")
+    p.add_argument("--log-format", choices=["text", "json"], help="override daemon.log_format")
+
+    add("status", cmd_status, "daemon heartbeat, next slot, post states, problems, token expiry")
+    p = add(
+        "auth",
+        cmd_auth,
+        "obtain and store platform tokens (X PIN flow, LinkedIn OAuth)",
+        json_flag=False,
+    )
+    p.add_argument("platform", choices=["x", "linkedin"])
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="LinkedIn: localhost port of the redirect URL registered for the app",
+    )
+
+    add("doctor", cmd_doctor, "check config, credentials, API version, fonts and the database")
 
     return parser
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -171,3 +172,68 @@ class MonthlySlot(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     case_study: Mapped[CaseStudy | None] = relationship()
+
+
+POST_STATES = ("pending", "sending", "posted", "unknown", "failed", "needs_reauth")
+
+
+class Post(Base):
+    """One platform's post for one slot. The UNIQUE constraints are the last line of
+    invariant 2: even with the daemon lock bypassed, a slot cannot get two X posts and a
+    case study cannot be posted twice to the same platform."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("slot_id", "platform", name="uq_posts_slot_platform"),
+        UniqueConstraint("case_study_id", "platform", name="uq_posts_case_study_platform"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("monthly_slots.id"))
+    case_study_id: Mapped[int] = mapped_column(ForeignKey("case_studies.id"))
+    platform: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    content_hash: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text, default="")
+    remote_id: Mapped[str | None] = mapped_column(String(120))
+    url: Mapped[str | None] = mapped_column(String(500))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    sending_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sending_by: Mapped[str] = mapped_column(String(200), default="")
+    posted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    duplicate_probe_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    slot: Mapped[MonthlySlot] = relationship()
+    case_study: Mapped[CaseStudy] = relationship()
+
+
+class Alert(Base):
+    """An open problem for a person. `key` deduplicates: the same alert is sent once and
+    then counted, not repeated every tick."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    first_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Heartbeat(Base):
+    """One row per daemon instance: `status` reads its age; a standby reads the active's."""
+
+    __tablename__ = "heartbeats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -62,7 +62,7 @@ class OutboxPlatform:
     def publish(self, post: PreparedPost) -> Published:
         """Write the post atomically; raises Transient if the disk refuses (nothing written)."""
         now = self.clock.now().astimezone(dt.UTC)
-        folder = f"{now:%Y%m%dT%H%M%SZ}-{self.name}-{post.content_hash[:8]}"
+        folder = f"{now:%Y%m%dT%H%M%SZ}-{self.name}-{post.content_hash.rpartition(':')[2][:8]}"
         final = self.outbox_dir / folder
         if final.exists():  # same post, same second: already written, say so
             return self._published(final)

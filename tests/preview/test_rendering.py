@@ -46,9 +46,9 @@ def test_an_unknown_platform_is_refused_naming_it(tmp_path: Path) -> None:
 
 
 def test_a_brand_that_fails_contrast_is_a_config_error_naming_the_pair(tmp_path: Path) -> None:
-    pale_blue = config(tmp_path, brand={"primary": "#41B6E6"})
+    # Caught when the config is read, before anything can be rendered or sent.
     with pytest.raises(ConfigError, match="light #FFFFFF on primary #41B6E6 has contrast 2"):
-        render_vignette(case_study(), pale_blue, None, platforms=["x"])
+        config(tmp_path, brand={"primary": "#41B6E6"})
 
 
 def test_a_card_that_cannot_be_drawn_is_a_render_error_naming_the_case_study(
