@@ -17,11 +17,25 @@ from typing import Any
 
 import pytest
 
+from scheduler.clock import FakeClock
 from scheduler.config import ScheduleConfig, SelectionConfig
+from scheduler.secrets import Secrets
+from tests.emulator import Emulator
 from tests.pgcluster import Cluster, running_cluster
 from vignettes.store import Store
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # the emulator suites' clock start
+# Credentials the emulator accepts; tests scan logs for these values (invariant 6).
+SECRET_VALUES = {
+    "VIGNETTES_X_API_KEY": "test-x-api-key",
+    "VIGNETTES_X_API_SECRET": "test-x-api-secret",
+    "VIGNETTES_X_ACCESS_TOKEN": "test-x-access-token",
+    "VIGNETTES_X_ACCESS_SECRET": "test-x-access-secret",
+    "VIGNETTES_LINKEDIN_ACCESS_TOKEN": "test-li-access-token",
+    "VIGNETTES_LINKEDIN_CLIENT_ID": "test-li-client",
+    "VIGNETTES_LINKEDIN_CLIENT_SECRET": "test-li-client-secret",
+}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ("sqlite", "postgresql")
 if not IN_CI and os.environ.get("VIGNETTES_TEST_BACKENDS"):
@@ -30,6 +44,23 @@ if not IN_CI and os.environ.get("VIGNETTES_TEST_BACKENDS"):
 
 def pytest_report_header() -> str:
     return f"store backends: {', '.join(BACKENDS)}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def emulator(clock: FakeClock) -> Iterator[Emulator]:
+    """A loopback X + LinkedIn API emulator sharing the test's fake clock."""
+    with Emulator(clock) as running:
+        yield running
+
+
+@pytest.fixture
+def secrets() -> Secrets:
+    return Secrets(SECRET_VALUES)
 
 
 @pytest.fixture(scope="session")

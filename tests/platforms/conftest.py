@@ -5,15 +5,11 @@ share one `FakeClock`, so tests move time instead of sleeping."""
 
 from __future__ import annotations
 
-import datetime as dt
 import socket
 import struct
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from scheduler.clock import FakeClock
 from scheduler.config import Config, parse_config
@@ -21,37 +17,11 @@ from scheduler.platforms.base import Platform, PreparedPost
 from scheduler.platforms.linkedin import LinkedInPlatform
 from scheduler.platforms.outbox import OutboxPlatform
 from scheduler.platforms.x import XPlatform
-from scheduler.secrets import Secrets
+from tests.conftest import SECRET_VALUES, START  # noqa: F401  (re-exported)
 from tests.emulator import Emulator
 from tests.emulator.linkedin import ORGANIZATION
 
-START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 TIMEOUT = 0.5  # seconds: short, so accept-then-timeout cases stay fast
-SECRET_VALUES = {
-    "VIGNETTES_X_API_KEY": "test-x-api-key",
-    "VIGNETTES_X_API_SECRET": "test-x-api-secret",
-    "VIGNETTES_X_ACCESS_TOKEN": "test-x-access-token",
-    "VIGNETTES_X_ACCESS_SECRET": "test-x-access-secret",
-    "VIGNETTES_LINKEDIN_ACCESS_TOKEN": "test-li-access-token",
-    "VIGNETTES_LINKEDIN_CLIENT_ID": "test-li-client",
-    "VIGNETTES_LINKEDIN_CLIENT_SECRET": "test-li-client-secret",
-}
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-def emulator(clock: FakeClock) -> Iterator[Emulator]:
-    with Emulator(clock) as running:
-        yield running
-
-
-@pytest.fixture
-def secrets() -> Secrets:
-    return Secrets(SECRET_VALUES)
 
 
 def png(width: int = 4, height: int = 3) -> bytes:
