@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["status", "accept_then_timeout", "reset"]
+Kind = Literal["status", "accept_then_timeout", "reset", "hold"]
 
 
 @dataclass
@@ -18,6 +18,10 @@ class Fault:
     body: Any = None  # None → the platform's representative body for `status`
     perform: bool = False  # run the real handler first (the action happens)
     stall: float = 2.0  # accept_then_timeout: seconds before the (too late) answer
+    # hold: set `arrived` when the request is in (after acting, with `perform`), then answer
+    # normally once `released` is set (or after `stall` seconds, so a test cannot hang).
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
 
 
 class FaultPlan:

@@ -164,6 +164,15 @@ class Emulator:
         client's timeout)."""
         self.faults.add(Fault(op, "accept_then_timeout", perform=True, stall=stall))
 
+    def hold_next(self, op: str, *, perform: bool = True, limit: float = 60.0) -> Fault:
+        """Hold the next `op` (after acting, with `perform`) until the test releases it: the
+        returned fault's `arrived` is set when the request is in, `released.set()` lets the
+        normal answer go out (after `limit` seconds it goes out anyway). For putting a real
+        client process at an exact point, e.g. to SIGKILL it while it waits."""
+        fault = Fault(op, "hold", perform=perform, stall=limit)
+        self.faults.add(fault)
+        return fault
+
     def reset_connection(self, op: str, *, perform: bool = True) -> None:
         """Drop the connection with a TCP reset on the next `op` (after acting, by default)."""
         self.faults.add(Fault(op, "reset", perform=perform))
@@ -243,6 +252,15 @@ class Emulator:
                 return
             if fault.kind == "accept_then_timeout":
                 self._stopping.wait(fault.stall)
+            elif fault.kind == "hold":
+                fault.arrived.set()
+                fault.released.wait(fault.stall)
+                if reply is None:  # held before acting: act now
+                    with self._lock:
+                        try:
+                            reply = handler(req, *groups)
+                        except Refuse as refusal:
+                            reply = refusal.reply
             else:
                 reply = Reply(
                     fault.status,
