@@ -32,6 +32,7 @@ from scheduler.tick import Worker
 log = logging.getLogger(__name__)
 
 PG_LOCK_KEY = 727_002
+STANDBY_POLL = dt.timedelta(seconds=5)
 EXIT_ANOTHER_INSTANCE = 75  # EX_TEMPFAIL: systemd may restart it later
 
 
@@ -170,12 +171,15 @@ class Daemon:
         self.timezone = timezone
         self.slot_day = slot_day
         self.slot_time = slot_time
-        self.standby_poll = standby_poll or tick_every
+        # A standby asks for the lock often (a cheap query) so that it takes over within
+        # seconds of the active daemon dying.
+        self.standby_poll = standby_poll or min(tick_every, STANDBY_POLL)
         self.notifier = notifier or Notifier()
         self.stopping = threading.Event()
         self._signals = 0
         self._scheduler: Any = None
         self._tick_started: float | None = None
+        self._exit_code = 0
 
     # ---- signals ----------------------------------------------------------------------
 
@@ -200,7 +204,11 @@ class Daemon:
     # ---- running ----------------------------------------------------------------------
 
     def run(self) -> int:
-        """Block until stopped; returns the exit code."""
+        """Block until stopped; returns the exit code.
+
+        READY=1 goes to systemd once the checks are done and the lock is held (or this
+        daemon is waiting as a standby), *before* the first tick: a first tick that sends
+        through slow networks must not be killed by systemd's start timeout mid-send."""
         if not self.lock.acquire():
             if isinstance(self.lock, FileLock):
                 raise AnotherInstance(
@@ -209,26 +217,40 @@ class Daemon:
                 )
             log.info("another daemon holds the PostgreSQL lock: waiting as standby")
             self.worker.role = "standby"
+            self.notifier.send("READY=1\nSTATUS=standby: another daemon holds the lock")
+            self._start_watchdog()
             if not self._wait_as_standby():
                 return 0
             self.worker.role = "active"
             log.info("lock acquired: this daemon is now active")
+            self.notifier.send("STATUS=active")
+        else:
+            self.notifier.send("READY=1\nSTATUS=active")
+            self._start_watchdog()
         try:
             self._tick_safely()
-            if self.stopping.is_set():
-                return 0
-            self.notifier.send("READY=1")
-            self._start_watchdog()
-            self._schedule_and_block()
+            if not self.stopping.is_set():
+                self._schedule_and_block()
         finally:
             self.lock.release()
-        return 0
+        return self._exit_code
 
     def _wait_as_standby(self) -> bool:
+        """Poll for the lock every `standby_poll`; heartbeat once per tick interval."""
+        last_beat = float("-inf")
         while not self.stopping.wait(self.standby_poll.total_seconds()):
-            self.worker.heartbeat(self.worker.clock.now())
-            if self.lock.acquire():
-                return True
+            if time.monotonic() - last_beat >= self.tick_every.total_seconds():
+                try:
+                    self.worker.heartbeat(self.worker.clock.now())
+                except Exception:  # the database may be restarting: keep waiting
+                    log.exception("standby heartbeat failed")
+                last_beat = time.monotonic()
+            try:
+                if self.lock.acquire():
+                    return True
+            except Exception:
+                log.exception("could not ask PostgreSQL for the lock; trying again")
+                self.lock.release()
         return False
 
     def _schedule_and_block(self) -> None:
@@ -237,6 +259,9 @@ class Daemon:
         from apscheduler.triggers.cron import CronTrigger
         from apscheduler.triggers.interval import IntervalTrigger
 
+        # APScheduler logs every job run at INFO: two lines per tick, for years. Our own
+        # tick logs what happened; keep APScheduler's warnings (misfires, errors) only.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         scheduler = BlockingScheduler(
             timezone=self.timezone,
             executors={"default": ThreadPoolExecutor(max_workers=1)},
@@ -271,9 +296,15 @@ class Daemon:
             return
         from apscheduler.triggers.date import DateTrigger
 
+        from scheduler.clock import SystemClock
+
+        # `wake` is on the worker's clock; APScheduler runs on the wall clock. Convert the
+        # delay, so that a clock set elsewhere (VIGNETTES_FAKE_NOW rehearsals) neither fires
+        # a wake-up in the past over and over nor sleeps past it.
+        delay = max(wake - self.worker.clock.now(), dt.timedelta(0))
         self._scheduler.add_job(
             self._tick_safely,
-            DateTrigger(run_date=wake),
+            DateTrigger(run_date=SystemClock().now() + delay),
             id="wake",
             name="next retry or slot",
             replace_existing=True,
@@ -284,6 +315,9 @@ class Daemon:
             return
         if not self.lock.still_held():
             log.error("the instance lock was lost: stopping so another daemon can take over")
+            # Non-zero, so that systemd (Restart=on-failure) starts this one again as a
+            # standby (or active, if the other side is gone too).
+            self._exit_code = EXIT_ANOTHER_INSTANCE
             self.stopping.set()
             if self._scheduler is not None:
                 threading.Thread(target=self._scheduler.shutdown, daemon=True).start()
@@ -292,6 +326,8 @@ class Daemon:
         try:
             report = self.worker.tick()
             self._next_wake = report.next_wake
+            # Shown by `systemctl status`; tests wait on it to know a tick has finished.
+            self.notifier.send(f"STATUS=active, last tick {report.at:%Y-%m-%d %H:%M:%S}Z")
             for line in report.reconciled + report.missed + report.chores:
                 log.info("%s", line)
             for month in report.published:
