@@ -237,3 +237,61 @@ class Heartbeat(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+SNAPSHOT_STATES = ("due", "taken", "skipped", "unavailable")
+
+
+class EngagementSnapshot(Base):
+    """One scheduled look at a published post's engagement, `poll_after` after it went out.
+
+    Rows are created `due` for every offset when the post is first seen, so the daemon's
+    work survives a crash: after downtime only the latest due offset is polled (`taken`, or
+    `unavailable` with reasons) and the earlier ones become `skipped`, never polled late one
+    by one. Figures are None where the platform did not say; `unavailable` says why."""
+
+    __tablename__ = "engagement_snapshots"
+    __table_args__ = (
+        UniqueConstraint("post_id", "offset_seconds", name="uq_engagement_post_offset"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    platform: Mapped[str] = mapped_column(String(16))
+    offset_label: Mapped[str] = mapped_column(String(16))
+    offset_seconds: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    state: Mapped[str] = mapped_column(String(16), default="due", index=True)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    impressions: Mapped[int | None] = mapped_column(Integer)
+    likes: Mapped[int | None] = mapped_column(Integer)
+    reposts: Mapped[int | None] = mapped_column(Integer)
+    replies: Mapped[int | None] = mapped_column(Integer)
+    quotes: Mapped[int | None] = mapped_column(Integer)
+    link_clicks: Mapped[int | None] = mapped_column(Integer)
+    bookmarks: Mapped[int | None] = mapped_column(Integer)
+    engagement_rate: Mapped[float | None] = mapped_column(Float)
+    unavailable: Mapped[list[str]] = mapped_column(JSON, default=list)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    post: Mapped[Post] = relationship()
+
+
+class EngagementPlatform(Base):
+    """Per platform, what stops engagement polling: a rate limit until `blocked_until`
+    (kept here so a restart honours it too), or a refusal the token or tier cannot get past
+    (`unavailable_reason`, shown by `status` and the report, retried only when the next
+    snapshot falls due). `gaps` lists the figures the last round could not read, and why."""
+
+    __tablename__ = "engagement_platforms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), unique=True)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    blocked_reason: Mapped[str] = mapped_column(Text, default="")
+    unavailable_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    unavailable_reason: Mapped[str] = mapped_column(Text, default="")
+    last_polled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    gaps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
