@@ -484,8 +484,9 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         smtp_host=al.get("smtp_host", str, ""),
         smtp_port=al.get("smtp_port", int, 25),
     )
-    if alerts.webhook_url and not alerts.webhook_url.startswith("https://"):
-        al.problem("webhook_url", "must be an https:// URL")
+    loopback = re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])[:/]", alerts.webhook_url)
+    if alerts.webhook_url and not (alerts.webhook_url.startswith("https://") or loopback):
+        al.problem("webhook_url", "must be an https:// URL (http:// only on this machine)")
     if alerts.email_to and not (alerts.smtp_host and alerts.email_from):
         al.problem("email_to", "email alerts need smtp_host and email_from too")
     al.finish()

@@ -37,6 +37,7 @@ from vignettes.store import (
     auto_pick_candidates,
     get_case_study,
     get_slot,
+    lock_month,
     organisations_by_month,
 )
 
@@ -111,6 +112,7 @@ class Publisher:
         self.rng = rng or random.Random()
         # Set by the daemon on SIGTERM: finish the call in flight, start no new one.
         self.should_stop = should_stop or (lambda: False)
+        self._deferred: list[tuple[str, str, str]] = []  # alerts raised after commit
 
     # ---- schedule ---------------------------------------------------------------------
 
@@ -150,7 +152,21 @@ class Publisher:
 
     def _fix_and_check(self, month: Month, report: MonthReport, *, manual: bool) -> Snapshot | None:
         now = self.clock.now()
+        # Alerts write to the database too: on SQLite a second write transaction inside this
+        # one would wait on our own lock, so they are raised only after this one commits.
+        self._deferred = []
+        try:
+            return self._fix_and_check_in_transaction(month, report, now)
+        finally:
+            for key, severity, text in self._deferred:
+                self.alerts.raise_alert(key, severity, text, now=now)
+            self._deferred = []
+
+    def _fix_and_check_in_transaction(
+        self, month: Month, report: MonthReport, now: dt.datetime
+    ) -> Snapshot | None:
         with self.store.write() as session:
+            lock_month(session, month)
             slot = get_slot(session, month)
             if slot is None:
                 slot = MonthlySlot(month=str(month), state="planned", reason="")
@@ -160,15 +176,23 @@ class Publisher:
                 report.notes.append(f"{month} is already {slot.state}")
                 return None
             slot.scheduled_at = self.slot(month).utc
-            if slot.case_study is None and not self._auto_pick_into(session, slot, month, report):
-                return None
-            cs = slot.case_study
-            assert cs is not None
-            report.ref = cs.ref
-            content = cs.content()
-            current = content.content_hash()
-            if not (cs.approval_is_current and current == cs.approved_hash == cs.content_hash):
-                self._blocked(session, slot, cs, month, report, now)
+            # Twice at most: an auto-pick edited before anything was sent is released and
+            # chosen again at once.
+            for _ in range(2):
+                if slot.case_study is None and not self._auto_pick_into(
+                    session, slot, month, report
+                ):
+                    return None
+                cs = slot.case_study
+                assert cs is not None
+                report.ref = cs.ref
+                content = cs.content()
+                current = content.content_hash()
+                if cs.approval_is_current and current == cs.approved_hash == cs.content_hash:
+                    break
+                if not self._blocked(session, slot, cs, month, report, now):
+                    return None
+            else:
                 return None
             if slot.fixed_at is None:
                 slot.fixed_at = now
@@ -188,12 +212,12 @@ class Publisher:
             slot.reason = ""
             snapshot = Snapshot(slot.id, cs.id, month, content, current)
         self.alerts.resolve(f"blocked:{month}", now=now)
+        self.alerts.resolve(f"empty:{month}", now=now)
         return snapshot
 
     def _auto_pick_into(
         self, session: Session, slot: MonthlySlot, month: Month, report: MonthReport
     ) -> bool:
-        now = self.clock.now()
         if not self.config.selection.auto_pick:
             slot.reason = "nothing queued and auto_pick is off"
         else:
@@ -211,12 +235,13 @@ class Publisher:
                 return True
             slot.reason = result.reason
         report.notes.append(f"{month}: nothing to publish: {slot.reason}")
-        self.alerts.raise_alert(
-            f"empty:{month}",
-            "critical",
-            f"{month} has no case study to showcase: {slot.reason}. Queue one with "
-            f"`vignettes queue {month} REF`.",
-            now=now,
+        self._deferred.append(
+            (
+                f"empty:{month}",
+                "critical",
+                f"{month} has no case study to showcase: {slot.reason}. Queue one with "
+                f"`vignettes queue {month} REF`.",
+            )
         )
         return False
 
@@ -228,7 +253,7 @@ class Publisher:
         month: Month,
         report: MonthReport,
         now: dt.datetime,
-    ) -> None:
+    ) -> bool:
         why = (
             f"{cs.ref} changed after approval"
             if cs.approved_hash is None and cs.approvals and cs.approvals[-1].decision == "voided"
@@ -253,16 +278,18 @@ class Publisher:
                 month=str(month),
                 reason=why,
             )
-            report.notes.append(f"{why}: auto-pick released it and will choose again")
-            return None
+            report.notes.append(f"{why}: auto-pick released it and chooses again")
+            session.flush()
+            session.refresh(slot)
+            return True
         slot.reason = f"not sent: {why}"
         report.notes.append(slot.reason)
         text = (
             f"{month}: {why}, so nothing was sent. Re-approve it (`vignettes approve "
             f"{cs.ref} --by NAME`) or queue another case study."
         )
-        self.alerts.raise_alert(f"blocked:{month}", "critical", text, now=now)
-        return None
+        self._deferred.append((f"blocked:{month}", "critical", text))
+        return False
 
     def _render(self, snapshot: Snapshot, report: MonthReport) -> Any:
         from scheduler.rendering import render_vignette
@@ -318,6 +345,7 @@ class Publisher:
         now = self.clock.now()
         try:
             with self.store.write() as session:
+                lock_month(session, snapshot.month)
                 post = session.scalars(
                     select(Post).where(Post.slot_id == snapshot.slot_id, Post.platform == platform)
                 ).first()

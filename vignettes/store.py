@@ -219,3 +219,15 @@ def count_case_studies(session: Session) -> int:
     from sqlalchemy import func
 
     return int(session.scalar(select(func.count()).select_from(CaseStudy)) or 0)
+
+
+def lock_month(session: Session, month: Month) -> None:
+    """Serialise work on one month's slot across processes until this transaction ends.
+    SQLite already serialises writers (BEGIN IMMEDIATE); PostgreSQL needs an advisory lock,
+    or two publishers could both create the month's slot row."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(727003, :m)"), {"m": month.year * 100 + month.month}
+        )
