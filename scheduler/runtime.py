@@ -126,5 +126,11 @@ def build_worker(
         alerts,
         should_stop=should_stop,
     )
-    chores: list[Chore] = [token_chore(config, alerts), *(extra_chores or [])]
+    from scheduler.engagement import EngagementPoller
+
+    chores: list[Chore] = [
+        token_chore(config, alerts),
+        EngagementPoller(store, config, publisher.platforms, alerts),
+        *(extra_chores or []),
+    ]
     return Worker(publisher, chores)

@@ -385,9 +385,10 @@ class LinkedInState:
             elements.append(
                 {"organizationalEntity": org, "totalShareStatistics": _stats(_sum(totals))}
             )
+        by_urn = {p.urn: p for p in self.posts if p.author == org}  # many seeded posts
         for key, urns in wanted.items():
             for urn in urns:
-                post = next((p for p in self.posts if p.urn == urn and p.author == org), None)
+                post = by_urn.get(urn)
                 if post is None:
                     continue
                 figures = self.figures(post)

@@ -58,6 +58,19 @@ def invalid_request(message: str) -> Reply:
 UNAUTHORIZED = problem(401, "Unauthorized", "Unauthorized")
 
 
+TIER_FORBIDDEN = {
+    "client_id": "29000001",
+    "detail": "When authenticating requests to the Twitter API v2 endpoints, you must use keys "
+    "and tokens from a Twitter developer App that is attached to a Project with the "
+    "appropriate access level.",
+    "registration_url": "https://developer.x.com/en/docs/projects/overview",
+    "title": "Client Forbidden",
+    "required_enrollment": "Appropriate Level of API Access",
+    "reason": "client-not-enrolled",
+    "type": PROBLEMS + "client-forbidden",
+}
+
+
 def default_fault_body(status: int) -> Any:
     if status == 402:
         return {
@@ -115,6 +128,8 @@ class XState:
         default_factory=dict
     )  # token → (secret, pin)
     new_names: bool = False  # emit the 2.167 spec's repost_count / edit_history_post_ids
+    # The app's tier has no read access: every GET /2/tweets answers 403 client-forbidden.
+    metrics_forbidden: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1880028106020515900))
 
     def next_id(self) -> str:
@@ -296,6 +311,8 @@ class XState:
 
     def get_tweets(self, req: Request, single: str | None = None) -> Reply:
         user = self.caller(req, user_only=False)
+        if self.metrics_forbidden:
+            return Reply(403, TIER_FORBIDDEN)
         ids = [single] if single else [i for i in req.query.get("ids", "").split(",") if i]
         if not 1 <= len(ids) <= 100 or any(not re.fullmatch(r"[0-9]{1,19}", i) for i in ids):
             return Reply(
