@@ -1,5 +1,6 @@
 # Two set-up commands, both working on a fresh machine:
-#   make run   - create .venv, install, and run the main job on the embedded default
+#   make run   - create .venv, install, load the sample case studies, show the plan and
+#                run the daemon in the foreground (SQLite, outbox mode; Ctrl-C stops it)
 #   make test  - install test dependencies (Debian packages too) and run ruff, mypy, pytest
 PYTHON ?= python3
 VENV := .venv
@@ -20,6 +21,7 @@ system-deps:
 run: $(STAMP)
 	$(BIN)/vignettes --config $(CONFIG) import --sample
 	$(BIN)/vignettes --config $(CONFIG) plan --months 12
+	$(BIN)/vignettes --config $(CONFIG) run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
