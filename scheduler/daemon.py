@@ -209,6 +209,20 @@ class Daemon:
         READY=1 goes to systemd once the checks are done and the lock is held (or this
         daemon is waiting as a standby), *before* the first tick: a first tick that sends
         through slow networks must not be killed by systemd's start timeout mid-send."""
+        log.info(
+            "daemon starting (pid %d): tick every %s, slots on %r at %s %s",
+            os.getpid(),
+            self.tick_every,
+            self.slot_day,
+            self.slot_time.strftime("%H:%M"),
+            self.timezone,
+        )
+        try:
+            return self._run()
+        finally:
+            log.info("daemon stopped")
+
+    def _run(self) -> int:
         if not self.lock.acquire():
             if isinstance(self.lock, FileLock):
                 raise AnotherInstance(

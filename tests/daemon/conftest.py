@@ -74,8 +74,13 @@ def transcripts(tmp_path: Path) -> Iterator[Transcripts]:
     yield kept
     for db in tmp_path.rglob("*.db"):
         kept.append(db.read_bytes().decode("utf-8", "replace"))
-    leaks = [name for name, value in SECRET_VALUES.items() for text in kept if value in text]
-    assert not leaks, f"secret values leaked into output: {sorted(set(leaks))}"
+    leaks = leaked_secrets(kept)
+    assert not leaks, f"secret values leaked into output: {leaks}"
+
+
+def leaked_secrets(texts: list[str]) -> list[str]:
+    """Names of the SECRET_VALUES found in any of `texts`."""
+    return sorted({name for name, value in SECRET_VALUES.items() for t in texts if value in t})
 
 
 class NotifySocket:
