@@ -399,8 +399,16 @@ def cmd_preview(ctx: Context, args: argparse.Namespace) -> int:
         content, config, month.first_day if month else None, platforms=platforms
     )
     out = Path(args.out) if args.out else config.cards.output_dir / "preview" / ref
+    from scheduler.report import load, preview_rows
+
+    posted = load(ctx.store, ref=ref)  # a vignette already posted shows its engagement
     result = write_preview(
-        vignette, content, out, status=status, month=month.first_day if month else None
+        vignette,
+        content,
+        out,
+        status=status,
+        month=month.first_day if month else None,
+        engagement=preview_rows(posted) or None,
     )
     if args.json:
         emit_json(result.to_json())
@@ -524,6 +532,50 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         print(f"alert   : [{alert['severity']}] {alert['message']}")
     for line in status["credentials"]:
         print(f"tokens  : {line}")
+    for name, state in status["engagement"].items():
+        if state["unavailable_reason"]:
+            print(f"metrics : {name} unavailable: {state['unavailable_reason']}")
+        if state["blocked_until"]:
+            print(f"metrics : {name} paused until {state['blocked_until']}")
+        for gap in state["gaps"] if not state["unavailable_reason"] else []:
+            print(f"metrics : {name} not readable: {gap}")
+    return EXIT_OK
+
+
+def cmd_engagement(ctx: Context, args: argparse.Namespace) -> int:
+    from scheduler.report import (
+        format_report,
+        load,
+        platform_states,
+        report_json,
+        write_chart,
+        write_csv,
+    )
+
+    entries = load(ctx.store, since=str(args.since) if args.since else None, platform=args.platform)
+    with ctx.store.read() as session:
+        states = platform_states(session)
+    if args.platform:
+        states = {k: v for k, v in states.items() if k == args.platform}
+    notes = []
+    try:
+        if args.csv:
+            rows = write_csv(entries, Path(args.csv))
+            notes.append(f"{rows} snapshot row(s) written to {args.csv}")
+        if args.chart:
+            write_chart(entries, Path(args.chart))
+            notes.append(f"chart written to {args.chart}")
+    except OSError as exc:
+        print(
+            f"vignettes: cannot write {exc.filename or 'the file'}: {exc.strerror}", file=sys.stderr
+        )
+        return EXIT_FAILED
+    if args.json:
+        emit_json(report_json(entries, states))
+    else:
+        print(format_report(entries, states))
+    for note in notes:
+        print(note, file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
 
 
@@ -677,6 +729,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-format", choices=["text", "json"], help="override daemon.log_format")
 
     add("status", cmd_status, "daemon heartbeat, next slot, post states, problems, token expiry")
+    p = add("engagement", cmd_engagement, "engagement per vignette and platform; CSV and chart")
+    p.add_argument("--csv", metavar="FILE", help="also write one row per snapshot (UTF-8)")
+    p.add_argument("--chart", metavar="FILE.png", help="also draw a PNG chart (matplotlib)")
+    p.add_argument("--since", type=_month_arg, help="only vignettes from this month (YYYY-MM)")
+    p.add_argument("--platform", choices=["x", "linkedin"], help="only this platform")
+
     p = add(
         "auth",
         cmd_auth,

@@ -12,7 +12,8 @@ How a round works (the daemon runs one every tick, as a chore):
    a restart honours it. A refusal no retry can fix (X tier 403/402, a token without the
    LinkedIn scope) marks the due rows `unavailable` with the reason, once: the next call
    happens only when the next snapshot falls due, never every tick. Transient failures
-   (5xx, connection) leave the rows due and back off 15 minutes.
+   (5xx, connection) leave the rows due and back off 15 minutes; an expired or revoked
+   token (401) leaves them due and looks again hourly until `vignettes auth` fixes it.
 
 Nothing here reads the wall clock: the round gets `now`.
 """
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 FIGURES = ("impressions", "likes", "reposts", "replies", "quotes", "link_clicks", "bookmarks")
 DEFAULT_BACKOFF = dt.timedelta(minutes=15)
+REAUTH_BACKOFF = dt.timedelta(hours=1)
 SUMMARY_AFTER = dt.timedelta(days=28)
 # A summary whose snapshot is older than this is not sent: switching engagement on for an
 # old database must not flood the channels with years of summaries.
@@ -198,6 +200,10 @@ class EngagementPoller:
             until = exc.retry_after if exc.retry_after and exc.retry_after > now else None
             return [self._block(name, until or now + DEFAULT_BACKOFF, exc.message, now)]
         except PlatformError as exc:
+            if exc.needs_reauth and exc.status == 401:
+                # An expired or revoked token is fixed by `vignettes auth`, not by a tier
+                # change: keep the snapshots due and look again hourly, so none is lost.
+                return [self._block(name, now + REAUTH_BACKOFF, exc.message, now)]
             if exc.permanent:
                 return [self._refused(name, polled, skip, exc.message, now)]
             until = exc.retry_after if exc.retry_after and exc.retry_after > now else None

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from scheduler.config import Config
+from scheduler.report import platform_states
 from vignettes.models import Alert, Heartbeat, MonthlySlot, Post
 from vignettes.planning import build_plan
 from vignettes.slots import current_month, slot_time
@@ -59,6 +60,7 @@ def collect_status(config: Config, store: Store, now: dt.datetime) -> dict[str, 
                 .order_by(MonthlySlot.month)
             )
         ]
+        engagement = platform_states(session)
         alerts = [
             {
                 "key": a.key,
@@ -91,6 +93,9 @@ def collect_status(config: Config, store: Store, now: dt.datetime) -> dict[str, 
         "problems": problems,
         "alerts": alerts,
         "credentials": _credential_warnings(config, now),
+        # Per platform: polling paused by a rate limit, refused (tier, scope, outbox), and
+        # figures the last round could not read, each with the reason.
+        "engagement": engagement,
     }
 
 
