@@ -49,8 +49,7 @@ FIGURES = ("impressions", "likes", "reposts", "replies", "quotes", "link_clicks"
 DEFAULT_BACKOFF = dt.timedelta(minutes=15)
 REAUTH_BACKOFF = dt.timedelta(hours=1)
 SUMMARY_AFTER = dt.timedelta(days=28)
-# A summary whose snapshot is older than this is not sent: switching engagement on for an
-# old database must not flood the channels with years of summaries.
+# A summary whose 28-day mark passed longer ago than this is not sent late.
 SUMMARY_WINDOW = dt.timedelta(days=7)
 SUMMARY_PREVIOUS = 12
 MAX_GAPS = 12
@@ -348,14 +347,16 @@ class EngagementPoller:
             return []
         after = int(summary_offset(self.config.engagement.poll_after).total_seconds())
         with self.store.read() as session:
+            # Only vignettes whose 28-day mark is recent: switching engagement on for an
+            # old database, or a daemon down for months, must not flood the channels.
             months = session.scalars(
                 select(MonthlySlot.month)
                 .join(Post, Post.slot_id == MonthlySlot.id)
                 .join(EngagementSnapshot, EngagementSnapshot.post_id == Post.id)
                 .where(
-                    EngagementSnapshot.offset_seconds >= after,
-                    EngagementSnapshot.state == "taken",
-                    EngagementSnapshot.taken_at >= now - SUMMARY_WINDOW,
+                    EngagementSnapshot.offset_seconds == after,
+                    EngagementSnapshot.state != "due",
+                    EngagementSnapshot.due_at >= now - SUMMARY_WINDOW,
                 )
                 .distinct()
             ).all()
@@ -371,14 +372,15 @@ class EngagementPoller:
                 text = summary_for(session, month, after)
                 if text is not None:
                     texts.append((month, text))
-        lines = []
         for month, text in texts:
             key = f"summary:{month}"
             self.alerts.raise_alert(key, "info", text, now=now)
             # A summary is news, not a problem: it must not sit among open alerts.
             self.alerts.resolve(key, now=now)
-            lines.append(f"engagement summary for {month} sent")
-        return lines
+        if not texts:
+            return []
+        shown = ", ".join(m for m, _ in texts[:6]) + (" …" if len(texts) > 6 else "")
+        return [f"engagement summary sent for {len(texts)} month(s): {shown}"]
 
 
 def _aware(when: dt.datetime | None) -> dt.datetime:

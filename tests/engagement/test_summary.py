@@ -89,3 +89,13 @@ def test_a_summary_names_a_figure_without_history_plainly() -> None:
 
     assert "LinkedIn after 28d: 1,200 impressions, 30 likes, engagement rate 5.0%." in text
     assert "“Gŵyl y llyfrgell”" in text
+
+
+def test_vignettes_whose_28_days_passed_long_ago_get_no_late_summary(world: World) -> None:
+    world.publish("2026-09", ago=dt.timedelta(days=60))  # engagement switched on late
+
+    lines = world.later(minutes=1).poll()
+
+    assert world.states("2026-09")["28d"] == "taken"
+    assert "summary:2026-09" not in world.alerts()
+    assert not any("summary" in line for line in lines)
