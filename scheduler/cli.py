@@ -732,7 +732,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("engagement", cmd_engagement, "engagement per vignette and platform; CSV and chart")
     p.add_argument("--csv", metavar="FILE", help="also write one row per snapshot (UTF-8)")
     p.add_argument("--chart", metavar="FILE.png", help="also draw a PNG chart (matplotlib)")
-    p.add_argument("--since", type=_month_arg, help="only vignettes from this month (YYYY-MM)")
+    p.add_argument(
+        "--since", type=_month_arg, metavar="YYYY-MM", help="only vignettes from this month on"
+    )
     p.add_argument("--platform", choices=["x", "linkedin"], help="only this platform")
 
     p = add(
