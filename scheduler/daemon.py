@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
@@ -176,6 +177,8 @@ class Daemon:
         self.standby_poll = standby_poll or min(tick_every, STANDBY_POLL)
         self.notifier = notifier or Notifier()
         self.stopping = threading.Event()
+        # Render cards in a child process: see `render_in_child`.
+        worker.publisher.renderer = render_in_child
         self._signals = 0
         self._scheduler: Any = None
         self._tick_started: float | None = None
@@ -371,6 +374,83 @@ class Daemon:
                     self.notifier.send("WATCHDOG=1")
 
         threading.Thread(target=keepalive, name="watchdog", daemon=True).start()
+
+
+@dataclass(frozen=True)
+class _Card:
+    png: bytes
+
+
+@dataclass(frozen=True)
+class _Post:
+    platform: str
+    text: str
+    alt_text: str
+    card: _Card
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What the pipeline reads of a `RenderedVignette`, in classes that unpickle without
+    importing the rendering stack into the daemon."""
+
+    ref: str
+    content_hash: str
+    posts: tuple[_Post, ...]
+
+    def post(self, platform: str) -> _Post:
+        return next(p for p in self.posts if p.platform == platform)
+
+
+def render_in_child(content: Any, config: Any, month: Any, *, platforms: Any) -> Any:
+    """`scheduler.rendering.render_vignette` in a forked child process.
+
+    The daemon idles for weeks between publishes; rendering in-process would leave Pillow,
+    the fonts' tables and the card images resident (about +40 MB, most of it never returned
+    to the OS). The child inherits everything by fork (no re-import of our code) and its
+    memory goes when it exits. Raises SchedulerError with the child's message."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_render_child,
+        args=(send, content, config, month, tuple(platforms)),
+        name="render",
+        daemon=True,
+    )
+    child.start()
+    send.close()
+    try:
+        kind, value = receive.recv()
+    except EOFError:
+        kind, value = "error", "the rendering process ended without a result"
+    finally:
+        receive.close()
+        child.join()
+    if kind != "ok":
+        raise SchedulerError(f"{value} (rendering process exit code {child.exitcode})")
+    return value
+
+
+def _render_child(send: Any, content: Any, config: Any, month: Any, platforms: Any) -> None:
+    # A stop request is for the parent: this child finishes its few seconds of work.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        from scheduler.rendering import render_vignette
+
+        rendered = render_vignette(content, config, month, platforms=platforms)
+        posts = tuple(
+            _Post(p.platform, p.text, p.alt_text, _Card(p.card.png)) for p in rendered.posts
+        )
+        send.send(("ok", _Rendered(rendered.ref, rendered.content_hash, posts)))
+    except SchedulerError as exc:
+        send.send(("error", str(exc)))
+    except Exception as exc:  # anything else still becomes a message on the slot row
+        send.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()
 
 
 def run_once(worker: Worker, lock: InstanceLock) -> Any:

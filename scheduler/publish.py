@@ -112,6 +112,9 @@ class Publisher:
         self.rng = rng or random.Random()
         # Set by the daemon on SIGTERM: finish the call in flight, start no new one.
         self.should_stop = should_stop or (lambda: False)
+        # How cards are rendered: in-process by default; the daemon renders in a short-lived
+        # child process so Pillow, fonts and images do not stay resident for a month.
+        self.renderer: Callable[..., Any] | None = None
         self._deferred: list[tuple[str, str, str]] = []  # alerts raised after commit
 
     # ---- schedule ---------------------------------------------------------------------
@@ -292,10 +295,12 @@ class Publisher:
         return False
 
     def _render(self, snapshot: Snapshot, report: MonthReport) -> Any:
-        from scheduler.rendering import render_vignette
-
         try:
-            return render_vignette(
+            if self.renderer is None:
+                from scheduler.rendering import render_vignette
+
+                self.renderer = render_vignette
+            return self.renderer(
                 snapshot.content,
                 self.config,
                 snapshot.month.first_day,
