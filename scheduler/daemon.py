@@ -402,16 +402,20 @@ class _Rendered:
         return next(p for p in self.posts if p.platform == platform)
 
 
+RENDER_TIMEOUT_S = 120
+
+
 def render_in_child(content: Any, config: Any, month: Any, *, platforms: Any) -> Any:
-    """`scheduler.rendering.render_vignette` in a forked child process.
+    """`scheduler.rendering.render_vignette` in a short-lived child process.
 
     The daemon idles for weeks between publishes; rendering in-process would leave Pillow,
     the fonts' tables and the card images resident (about +40 MB, most of it never returned
-    to the OS). The child inherits everything by fork (no re-import of our code) and its
-    memory goes when it exits. Raises SchedulerError with the child's message."""
+    to the OS). The child is *spawned*, not forked: the daemon has threads (scheduler,
+    watchdog), and a forked child could inherit a lock one of them held and hang. It costs
+    about a second a month. Raises SchedulerError with the child's message."""
     import multiprocessing
 
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_render_child,
@@ -422,7 +426,11 @@ def render_in_child(content: Any, config: Any, month: Any, *, platforms: Any) ->
     child.start()
     send.close()
     try:
-        kind, value = receive.recv()
+        if receive.poll(RENDER_TIMEOUT_S):
+            kind, value = receive.recv()
+        else:
+            child.kill()
+            kind, value = "error", f"rendering took over {RENDER_TIMEOUT_S} s and was stopped"
     except EOFError:
         kind, value = "error", "the rendering process ended without a result"
     finally:

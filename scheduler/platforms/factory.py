@@ -9,9 +9,7 @@ from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import Platform
-from scheduler.platforms.linkedin import LinkedInPlatform
 from scheduler.platforms.outbox import OutboxPlatform
-from scheduler.platforms.x import XPlatform
 from scheduler.secrets import Secrets
 
 PLATFORMS = ("x", "linkedin")
@@ -51,6 +49,9 @@ def make_platform(
             raise ConfigError(
                 "secrets", [f"platforms.x is live but {m} is not set" for m in missing]
             )
+        # Imported here: tweepy costs memory a daemon in outbox mode never needs.
+        from scheduler.platforms.x import XPlatform
+
         return XPlatform(
             api_base=x.api_base,
             username=x.username,
@@ -73,6 +74,8 @@ def make_platform(
                 "linkedin` or set VIGNETTES_LINKEDIN_ACCESS_TOKEN"
             ],
         )
+    from scheduler.platforms.linkedin import LinkedInPlatform
+
     return LinkedInPlatform(
         api_base=li.api_base,
         version=li.version,
