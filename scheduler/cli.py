@@ -595,7 +595,8 @@ def cmd_doctor(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_auth(ctx: Context, args: argparse.Namespace) -> int:
     import webbrowser
 
-    from scheduler.auth import TokenStore, authorize_linkedin, authorize_x_pin
+    from scheduler.auth import TokenStore, authorize_linkedin
+    from scheduler.auth_x import authorize_x_pin
     from scheduler.secrets import load_secrets
 
     config = ctx.config

@@ -15,9 +15,9 @@ from scheduler.auth import (
     LinkedInTokenSource,
     TokenStore,
     authorize_linkedin,
-    authorize_x_pin,
     expiry_warnings,
 )
+from scheduler.auth_x import authorize_x_pin
 from scheduler.errors import ConfigError
 from scheduler.secrets import Secrets, load_secrets
 from tests.emulator import Emulator
