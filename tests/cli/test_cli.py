@@ -75,3 +75,42 @@ def test_rejecting_needs_a_reason(vignettes: Any) -> None:
     vignettes("import", "--sample")
     result = vignettes("reject", "ICS-2026-005", "--by", "Dr Reviewer", "--reason", " ")
     assert result.code == 1 and "--reason must say why" in result.err
+
+
+def test_preview_writes_cards_texts_and_a_page_and_reports_them_as_json(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    vignettes("import", "--sample")
+    out = tmp_path / "preview"
+    result = vignettes("preview", "ICS-2025-003", "--out", str(out), "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert (out / "preview.html").is_file()
+    x = data["platforms"]["x"]
+    assert Path(x["png"]).is_file() and x["length"] <= 280
+    assert "quote left out: no consent" in x["warnings"]
+
+
+def test_preview_of_a_month_uses_that_months_planned_case_study(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    vignettes("import", "--sample")
+    planned = vignettes("plan", "--json").json()[1]["ref"]
+    result = vignettes("preview", "--month", "2026-12", "--out", str(tmp_path / "p"), "--json")
+    assert result.code == 0 and result.json()["ref"] == planned
+
+
+def test_preview_marks_a_case_study_that_is_not_approved(vignettes: Any, tmp_path: Path) -> None:
+    vignettes("import", "--sample")
+    result = vignettes("preview", "ICS-2026-006", "--out", str(tmp_path / "p"), "--json")
+    assert result.code == 0 and result.json()["approved"] is False
+    assert "NOT APPROVED" in (tmp_path / "p" / "preview.html").read_text()
+
+
+def test_doctor_checks_config_database_fonts_and_outbox(vignettes: Any) -> None:
+    result = vignettes("doctor", "--json")
+    checks = {c["name"]: c for c in result.json()}
+    assert result.code == 0
+    assert checks["config"]["ok"] and checks["database"]["ok"]
+    assert checks["fonts: RAQM layout"]["ok"]
+    assert "outbox mode" in checks["x: outbox"]["message"]
