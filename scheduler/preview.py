@@ -118,8 +118,8 @@ def write_preview(
         text_path = base.with_name(base.name + ".txt")
         alt_path = base.with_name(base.name + ".alt.txt")
         write_png_atomic(png_path, post.card.png)
-        _write_text_atomic(text_path, post.text + "\n")
-        _write_text_atomic(alt_path, post.alt_text + "\n")
+        write_text_atomic(text_path, post.text + "\n")
+        write_text_atomic(alt_path, post.alt_text + "\n")
         posts.append(
             PreviewPost(
                 platform=post.platform,
@@ -140,7 +140,7 @@ def write_preview(
         )
     html_path = out_dir / HTML_NAME
     page = render_html(vignette, content, status=status, month=month, engagement=engagement)
-    _write_text_atomic(html_path, page)
+    write_text_atomic(html_path, page)
     return PreviewResult(
         ref=vignette.ref,
         status=status,
@@ -285,7 +285,7 @@ def _safe_name(ref: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", ref).strip(".") or "vignette"
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

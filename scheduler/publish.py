@@ -327,6 +327,7 @@ class Publisher:
         post_id = self._claim(snapshot, platform, prepared)
         if isinstance(post_id, str):
             return post_id  # the row's state: someone else has it, or it is done
+        self._archive(snapshot, platform, prepared)
         adapter = self.platforms[platform]
         try:
             published = adapter.publish(prepared)
@@ -343,6 +344,31 @@ class Publisher:
                 ),
             )
         return self.record_posted(post_id, published, reason="")
+
+    def _archive(self, snapshot: Snapshot, platform: str, prepared: PreparedPost) -> None:
+        """Keep exactly what is being sent (card, text, alt text) under cards.output_dir, so
+        a person can always see what went out. A full disk must not stop the post."""
+        from cards.render import write_png_atomic
+        from scheduler.preview import write_text_atomic
+
+        stem = (
+            self.config.cards.output_dir
+            / str(snapshot.month)
+            / f"{snapshot.content.ref}-{platform}"
+        )
+        try:
+            stem.parent.mkdir(parents=True, exist_ok=True)
+            write_png_atomic(stem.with_suffix(".png"), prepared.image_png)
+            write_text_atomic(stem.with_suffix(".txt"), prepared.text)
+            write_text_atomic(stem.with_suffix(".alt.txt"), prepared.alt_text)
+        except OSError as exc:
+            log.warning(
+                "%s %s: card not archived in %s: %s",
+                snapshot.month,
+                platform,
+                stem.parent,
+                exc.strerror,
+            )
 
     def _claim(self, snapshot: Snapshot, platform: str, prepared: PreparedPost) -> int | str:
         """Own the row by moving it pending → sending in one conditional UPDATE, committed

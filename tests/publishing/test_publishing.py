@@ -24,6 +24,17 @@ def test_the_due_month_is_posted_once_to_each_platform_with_alt_text(world: Worl
     assert (world.sent("x.create_tweet"), world.sent("linkedin.create_post")) == (1, 1)
 
 
+def test_what_was_sent_is_kept_under_the_cards_folder(world: World) -> None:
+    world.at(SLOT).tick()
+    folder = world.config.cards.output_dir / "2026-12"
+    sent_text = world.emulator.calls("x.create_tweet")[0].json()["text"]
+    assert (folder / "ICS-2026-100-x.txt").read_text() == sent_text
+    assert (folder / "ICS-2026-100-linkedin.png").read_bytes().startswith(b"\x89PNG")
+    assert (folder / "ICS-2026-100-linkedin.alt.txt").read_text() == (
+        world.emulator.linkedin_posts[0].alt_text
+    )
+
+
 def test_nothing_is_sent_before_the_slot(world: World) -> None:
     world.at(SLOT - dt.timedelta(minutes=1)).tick()
     assert world.posts() == {} and world.sent("x.create_tweet") == 0
