@@ -5,6 +5,7 @@
 #   libfribidi0      Pillow's RAQM text layout (bidi, shaping) for the cards
 #   chromium         headless browser for the preview-page tests and the cards benchmark
 #   fonts-noto-color-emoji  colour emoji fallback on cards
+#   systemd          systemd-analyze, to verify deploy/vignettes.service in the tests
 set -euo pipefail
 
 want=()
@@ -14,6 +15,7 @@ if [ "${1:-}" != "--no-browser" ]; then
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
 fi
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || want+=(fonts-noto-color-emoji)
+command -v systemd-analyze >/dev/null 2>&1 || want+=(systemd)
 
 if [ ${#want[@]} -eq 0 ]; then
   exit 0
