@@ -356,7 +356,8 @@ def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
             rows,
         )
     )
-    notes = [f"{e.month}: {e.note}" for e in plan if e.note and e.ref]
+    # Notes clipped in the table, and warnings about a planned case study, in full.
+    notes = [f"{e.month}: {e.note}" for e in plan if e.note and (e.ref or len(e.note) > 48)]
     for note in notes:
         print(f"  ! {note}")
     return EXIT_OK
