@@ -342,6 +342,10 @@ class Daemon:
         self._tick_started = time.monotonic()
         try:
             report = self.worker.tick()
+            if report.next_wake != getattr(self, "_next_wake", None):
+                # Logged when it changes, not every tick: what an operator wants to know.
+                when = report.next_wake.isoformat() if report.next_wake else "none planned"
+                log.info("next wake-up: %s (a retry or a slot)", when)
             self._next_wake = report.next_wake
             # Shown by `systemctl status`; tests wait on it to know a tick has finished.
             self.notifier.send(f"STATUS=active, last tick {report.at:%Y-%m-%d %H:%M:%S}Z")
