@@ -116,6 +116,7 @@ class Publisher:
         # child process so Pillow, fonts and images do not stay resident for a month.
         self.renderer: Callable[..., Any] | None = None
         self._deferred: list[tuple[str, str, str]] = []  # alerts raised after commit
+        self._resolved_on_commit: list[str] = []  # alerts resolved after commit
 
     # ---- schedule ---------------------------------------------------------------------
 
@@ -159,14 +160,17 @@ class Publisher:
         # one would wait on our own lock, so they are raised only after this one commits.
         self._deferred = []
         try:
-            return self._fix_and_check_in_transaction(month, report, now)
+            return self._fix_and_check_in_transaction(month, report, now, manual=manual)
         finally:
             for key, severity, text in self._deferred:
                 self.alerts.raise_alert(key, severity, text, now=now)
             self._deferred = []
+            for key in self._resolved_on_commit:
+                self.alerts.resolve(key, now=now)
+            self._resolved_on_commit = []
 
     def _fix_and_check_in_transaction(
-        self, month: Month, report: MonthReport, now: dt.datetime
+        self, month: Month, report: MonthReport, now: dt.datetime, *, manual: bool
     ) -> Snapshot | None:
         with self.store.write() as session:
             lock_month(session, month)
@@ -175,6 +179,8 @@ class Publisher:
                 slot = MonthlySlot(month=str(month), state="planned", reason="")
                 session.add(slot)
             report.slot_state = slot.state
+            if manual and slot.state in ("missed", "skipped"):
+                self._reopen(session, slot, month, now)
             if slot.state in ("published", "missed", "skipped"):
                 report.notes.append(f"{month} is already {slot.state}")
                 return None
@@ -217,6 +223,24 @@ class Publisher:
         self.alerts.resolve(f"blocked:{month}", now=now)
         self.alerts.resolve(f"empty:{month}", now=now)
         return snapshot
+
+    def _reopen(self, session: Session, slot: MonthlySlot, month: Month, now: dt.datetime) -> None:
+        """A person asked to publish a month the daemon gave up on: let it go out late.
+        Posts that failed only because the grace window ended may be sent again."""
+        audit(
+            session,
+            at=now,
+            actor=self.instance,
+            action="reopened",
+            month=str(month),
+            previous_state=slot.state,
+        )
+        slot.state = "publishing" if slot.case_study_id is not None else "planned"
+        slot.reason = ""
+        for post in session.scalars(select(Post).where(Post.slot_id == slot.id)):
+            if post.state == "failed" and "grace window ended" in post.reason:
+                post.state, post.next_attempt_at, post.updated_at = "pending", None, now
+        self._resolved_on_commit.append(f"missed:{month}")
 
     def _auto_pick_into(
         self, session: Session, slot: MonthlySlot, month: Month, report: MonthReport

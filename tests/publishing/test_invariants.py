@@ -106,6 +106,22 @@ def test_down_until_after_grace_marks_the_month_missed_and_alerts(world: World) 
     assert world.sent("x.media_upload") == 0
 
 
+def test_a_person_can_still_publish_a_missed_month_by_hand(world: World) -> None:
+    world.at(SLOT + dt.timedelta(days=4)).tick()
+    report = world.publisher.publish_month(DECEMBER, manual=True)
+    assert report.slot_state == "published"
+    assert len(world.emulator.x_posts) == len(world.emulator.linkedin_posts) == 1
+    assert "missed:2026-12" not in world.alerts()
+    world.at(SLOT + dt.timedelta(days=4, minutes=5)).tick()
+    assert world.slot().state == "published"  # type: ignore[union-attr]
+
+
+def test_the_daemon_itself_never_publishes_a_missed_month(world: World) -> None:
+    world.at(SLOT + dt.timedelta(days=4)).tick()
+    assert world.publish().notes == ["2026-12 is already missed"]
+    assert world.sent("x.media_upload") == 0
+
+
 def test_a_slot_that_passed_before_the_first_run_is_skipped_quietly(
     tmp_path: Path, store: Store, emulator: Emulator, clock: FakeClock
 ) -> None:
