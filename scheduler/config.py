@@ -456,6 +456,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         timeout=lr.convert("timeout", "30s", parse_duration, dt.timedelta(seconds=30)),
         post=_post_template(lr, DEFAULT_LINKEDIN_TEMPLATE, ("NHSLibraries", "EvidenceBased")),
     )
+    for name, platform_timeout in (("x", x.timeout), ("linkedin", linkedin.timeout)):
+        if not dt.timedelta(seconds=1) <= platform_timeout <= dt.timedelta(minutes=2):
+            # Bounded so that a send still in flight can never be mistaken for a dead one.
+            plat.problem(f"{name}.timeout", "must be between 1s and 2m")
     if not re.fullmatch(r"20\d{2}(0[1-9]|1[0-2])", linkedin.version):
         lr.problem("version", f"{linkedin.version!r} is not a LinkedIn-Version like '202610'")
     if not re.fullmatch(r"urn:li:(organization|person):[A-Za-z0-9_-]+", linkedin.author):

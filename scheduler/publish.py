@@ -26,6 +26,7 @@ from scheduler.alerts import Alerter
 from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
+from scheduler.outcomes import GRACE_ENDED, Outcomes
 from scheduler.platforms.base import Platform, PlatformError, PreparedPost, Published
 from vignettes.content import CaseStudyContent
 from vignettes.models import CaseStudy, MonthlySlot, Post
@@ -42,14 +43,6 @@ from vignettes.store import (
 )
 
 log = logging.getLogger(__name__)
-
-BACKOFF_START = dt.timedelta(minutes=1)
-BACKOFF_CAP = dt.timedelta(hours=1)
-FINAL_POST_STATES = ("posted", "failed", "needs_reauth")
-
-
-class PublishError(SchedulerError):
-    """`publish` was asked for something it cannot do (exit 1)."""
 
 
 def instance_name() -> str:
@@ -83,13 +76,6 @@ class Snapshot:
     content_hash: str
 
 
-def backoff(attempts: int, rng: random.Random) -> dt.timedelta:
-    """Exponential backoff with ±20 % jitter, so a fleet of retries does not align."""
-    base: dt.timedelta = min(BACKOFF_START * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
-    jitter: float = rng.uniform(0.8, 1.2)
-    return base * jitter
-
-
 class Publisher:
     def __init__(
         self,
@@ -117,6 +103,9 @@ class Publisher:
         self.renderer: Callable[..., Any] | None = None
         self._deferred: list[tuple[str, str, str]] = []  # alerts raised after commit
         self._resolved_on_commit: list[str] = []  # alerts resolved after commit
+        self.outcomes = Outcomes(
+            store, config, platforms, clock, alerts, self.instance, self.rng, self.deadline
+        )
 
     # ---- schedule ---------------------------------------------------------------------
 
@@ -238,7 +227,7 @@ class Publisher:
         slot.state = "publishing" if slot.case_study_id is not None else "planned"
         slot.reason = ""
         for post in session.scalars(select(Post).where(Post.slot_id == slot.id)):
-            if post.state == "failed" and "grace window ended" in post.reason:
+            if post.state == "failed" and GRACE_ENDED in post.reason:
                 post.state, post.next_attempt_at, post.updated_at = "pending", None, now
         self._resolved_on_commit.append(f"missed:{month}")
 
@@ -286,8 +275,16 @@ class Publisher:
             if cs.approved_hash is None and cs.approvals and cs.approvals[-1].decision == "voided"
             else f"{cs.ref} is not approved ({cs.status})"
         )
+        # A row may exist on the platform if it is posted, in flight or unknown, or if an
+        # earlier send of it was ambiguous and never proven absent (even when back to
+        # pending for a retry). Only failures known to have posted nothing allow a re-pick.
         sent = session.scalars(
-            select(Post).where(Post.slot_id == slot.id, Post.state != "pending")
+            select(Post).where(
+                Post.slot_id == slot.id,
+                Post.state.in_(("posted", "sending", "unknown"))
+                | Post.ambiguous_send_at.is_not(None)
+                | Post.duplicate_probe_at.is_not(None),
+            )
         ).first()
         if slot.source == "auto" and sent is None:
             # Nothing went out yet: let auto-pick choose again rather than lose the month.
@@ -349,6 +346,8 @@ class Publisher:
 
     def _publish_one(self, snapshot: Snapshot, platform: str, prepared: PreparedPost) -> str:
         post_id = self._claim(snapshot, platform, prepared)
+        if post_id == "blocked":
+            self._block_late_edit(snapshot)
         if isinstance(post_id, str):
             return post_id  # the row's state: someone else has it, or it is done
         self._archive(snapshot, platform, prepared)
@@ -356,10 +355,10 @@ class Publisher:
         try:
             published = adapter.publish(prepared)
         except PlatformError as exc:
-            return self.record_failure(post_id, snapshot.month, exc)
+            return self.outcomes.failed(post_id, snapshot.month, exc)
         except Exception as exc:  # a bug after the request may hide a real post
             log.exception("%s publish raised unexpectedly", platform)
-            return self.record_failure(
+            return self.outcomes.failed(
                 post_id,
                 snapshot.month,
                 PlatformError(
@@ -367,7 +366,22 @@ class Publisher:
                     outcome_unknown=True,
                 ),
             )
-        return self.record_posted(post_id, published, reason="")
+        return self.outcomes.posted(post_id, published, reason="", own_send=True)
+
+    def _block_late_edit(self, snapshot: Snapshot) -> None:
+        now = self.clock.now()
+        with self.store.write() as session:
+            slot = session.get(MonthlySlot, snapshot.slot_id)
+            assert slot is not None
+            slot.reason = f"not sent: {snapshot.content.ref} changed or lost its approval mid-run"
+        self.alerts.raise_alert(
+            f"blocked:{snapshot.month}",
+            "critical",
+            f"{snapshot.month}: {snapshot.content.ref} changed or lost its approval while it "
+            "was being published, so nothing more was sent. Re-approve it to finish, or "
+            "check what already went out.",
+            now=now,
+        )
 
     def _archive(self, snapshot: Snapshot, platform: str, prepared: PreparedPost) -> None:
         """Keep exactly what is being sent (card, text, alt text) under cards.output_dir, so
@@ -423,6 +437,13 @@ class Publisher:
                     return post.state
                 if post.next_attempt_at is not None and post.next_attempt_at > now:
                     return "pending"
+                # Invariant 1 at the last moment: rendering and earlier platforms take time,
+                # and an edit or a revoked approval in between must stop this send.
+                cs = session.get(CaseStudy, snapshot.case_study_id)
+                if cs is None or not (
+                    cs.approval_is_current and cs.content_hash == snapshot.content_hash
+                ):
+                    return "blocked"
                 claimed = session.execute(
                     update(Post)
                     .where(Post.id == post.id, Post.state == "pending")
@@ -457,137 +478,14 @@ class Publisher:
             )
             return "conflict"
 
+    # ---- outcomes (scheduler.outcomes) --------------------------------------------------
+
     def record_posted(self, post_id: int, published: Published, *, reason: str) -> str:
-        now = self.clock.now()
-        with self.store.write() as session:
-            post = session.get(Post, post_id)
-            assert post is not None
-            post.state = "posted"
-            post.remote_id = published.remote_id
-            post.url = published.url
-            post.posted_at = post.posted_at or now
-            post.next_attempt_at = None
-            post.reason = reason
-            post.updated_at = now
-            audit(
-                session,
-                at=now,
-                actor=self.instance,
-                action="posted",
-                ref=post.case_study.ref,
-                month=post.slot.month,
-                platform=post.platform,
-                remote_id=published.remote_id,
-                url=published.url,
-                note=reason,
-            )
-            month = post.slot.month
-            platform = post.platform
-        log.info("%s %s posted: %s", month, platform, published.url)
-        self.alerts.resolve(f"post:{month}:{platform}", now=now)
-        return "posted"
-
-    def record_failure(self, post_id: int, month: Month, exc: PlatformError) -> str:
-        """Store what happened on the row and decide the next step from the error's fields."""
-        now = self.clock.now()
-        if exc.duplicate_of is not None or type(exc).__name__ == "Duplicate":
-            remote = exc.duplicate_of or ""
-            url = _url_for(self.config, self._platform_of(post_id), remote)
-            return self.record_posted(
-                post_id,
-                Published(remote, url),
-                reason=f"the platform reported duplicate content: already posted ({exc.message})",
-            )
-        with self.store.write() as session:
-            post = session.get(Post, post_id)
-            assert post is not None
-            post.reason = exc.message
-            post.updated_at = now
-            ref, platform = post.case_study.ref, post.platform
-            if exc.outcome_unknown:
-                post.state = "unknown"
-                severity, action = (
-                    "critical",
-                    ("it may or may not have been posted; reconciling (never re-sent blindly)"),
-                )
-            elif exc.needs_reauth:
-                post.state = "needs_reauth"
-                severity, action = "critical", f"re-authorise with `vignettes auth {platform}`"
-            elif exc.permanent:
-                post.state = "failed"
-                severity, action = (
-                    "critical",
-                    "fix the cause, then `vignettes publish "
-                    f"{month} --resolve retry --platform {platform}`",
-                )
-            else:
-                wait = backoff(post.attempts, self.rng)
-                retry_at = max(now + wait, exc.retry_after or now)
-                if retry_at >= self.deadline(month):
-                    post.state = "failed"
-                    post.reason = f"{exc.message}; the grace window ends before the next try"
-                    severity, action = "critical", "the grace window ended"
-                else:
-                    post.state = "pending"
-                    post.next_attempt_at = retry_at
-                    severity, action = "", ""
-            state = post.state
-            audit(
-                session,
-                at=now,
-                actor=self.instance,
-                action=f"publish_{state}",
-                ref=ref,
-                month=str(month),
-                platform=platform,
-                reason=post.reason,
-                next_attempt_at=post.next_attempt_at.isoformat() if post.next_attempt_at else None,
-            )
-        if severity:
-            self.alerts.raise_alert(
-                f"post:{month}:{platform}",
-                severity,
-                f"{month} {platform} ({ref}) is {state}: {exc.message} — {action}.",
-                now=now,
-            )
-        else:
-            log.warning(
-                "%s %s: %s; next try at %s", month, platform, exc.message, retry_at.isoformat()
-            )
-        return state
-
-    def _platform_of(self, post_id: int) -> str:
-        with self.store.read() as session:
-            post = session.get(Post, post_id)
-            assert post is not None
-            return post.platform
+        """A reconciliation finding: the `unknown` post is on the account."""
+        return self.outcomes.posted(post_id, published, reason=reason, own_send=False)
 
     def refresh_slot_state(self, month: Month) -> str:
-        """published when every enabled platform is posted; partial when some are posted
-        and the rest have given up; publishing while anything is still to do."""
-        with self.store.write() as session:
-            slot = get_slot(session, month)
-            if slot is None:
-                return "planned"
-            states = {
-                p.platform: p.state
-                for p in session.scalars(select(Post).where(Post.slot_id == slot.id))
-            }
-            wanted = self.config.platforms.enabled()
-            posted = [p for p in wanted if states.get(p) == "posted"]
-            if wanted and len(posted) == len(wanted):
-                slot.state = "published"
-            elif posted and all(states.get(p) in FINAL_POST_STATES for p in wanted):
-                slot.state = "partial"
-            elif slot.case_study_id is not None and slot.state in (
-                "planned",
-                "publishing",
-                "partial",
-            ):
-                slot.state = "partial" if posted else "publishing"
-            return slot.state
-
-    # ---- a person settles an unknown or failed post -----------------------------------
+        return self.outcomes.refresh_slot_state(month)
 
     def resolve(
         self,
@@ -599,61 +497,10 @@ class Publisher:
         remote_id: str = "",
         url: str = "",
     ) -> list[str]:
-        """`posted`: a person saw the post on the account; `retry`: they checked it is not
-        there (or fixed the cause), so it may be sent again. Returns the platforms changed."""
-        if decision not in ("posted", "retry"):
-            raise PublishError("--resolve takes 'posted' or 'retry'")
-        now = self.clock.now()
-        changed = []
-        with self.store.write() as session:
-            slot = get_slot(session, month)
-            if slot is None:
-                raise PublishError(f"{month} has no slot yet")
-            wanted = (
-                ("unknown", "failed", "needs_reauth")
-                if decision == "retry"
-                else ("unknown", "failed", "needs_reauth", "sending")
-            )
-            for post in session.scalars(select(Post).where(Post.slot_id == slot.id)):
-                if (platform and post.platform != platform) or post.state not in wanted:
-                    continue
-                if decision == "posted":
-                    post.state, post.remote_id = "posted", remote_id or post.remote_id
-                    post.url = url or post.url or ""
-                    post.posted_at = post.posted_at or now
-                else:
-                    post.state, post.next_attempt_at = "pending", None
-                post.reason = f"resolved as {decision} by {by}"
-                post.updated_at = now
-                audit(
-                    session,
-                    at=now,
-                    actor=by,
-                    action=f"resolved_{decision}",
-                    ref=post.case_study.ref,
-                    month=str(month),
-                    platform=post.platform,
-                )
-                changed.append(post.platform)
-            if slot.state in ("partial", "missed") and decision == "retry":
-                slot.state = "publishing"
-        for name in changed:
-            self.alerts.resolve(f"post:{month}:{name}", now=now)
-        if not changed:
-            raise PublishError(
-                f"{month}: no {platform or ''} post is waiting to be resolved".replace("  ", " ")
-            )
-        self.refresh_slot_state(month)
-        return changed
-
-
-def _url_for(config: Config, platform: str, remote_id: str) -> str:
-    if not remote_id:
-        return ""
-    if platform == "linkedin":
-        return f"https://www.linkedin.com/feed/update/{remote_id}/"
-    user = config.platforms.x.username or "i/web"
-    return f"https://x.com/{user}/status/{remote_id}"
+        """A person settles an unknown or failed post: see `Outcomes.resolve`."""
+        return self.outcomes.resolve(
+            month, decision, by=by, platform=platform, remote_id=remote_id, url=url
+        )
 
 
 def post_rows(session: Session, month: Month) -> list[Post]:

@@ -17,11 +17,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from scheduler.outcomes import GRACE_ENDED
 from scheduler.publish import MonthReport, Publisher
 from scheduler.reconcile import reconcile
 from vignettes.models import Heartbeat, MonthlySlot, Post
 from vignettes.slots import Month, current_month
-from vignettes.store import get_slot
+from vignettes.store import get_slot, lock_month
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +67,13 @@ class Worker:
     def tick(self) -> TickReport:
         now = self.clock.now()
         report = TickReport(at=now)
+        last_seen = self.last_seen()
         self.heartbeat(now)
-        report.reconciled = reconcile(self.publisher)
-        report.missed = self.mark_missed(now)
+        try:
+            report.reconciled = reconcile(self.publisher)
+        except Exception:  # a platform answering oddly must not stop this tick's publishing
+            log.exception("reconciliation failed; the next tick will try again")
+        report.missed = self.mark_missed(now, since=last_seen)
         for month in self.due_months(now):
             if self.publisher.should_stop():
                 return report
@@ -102,55 +107,73 @@ class Worker:
                 due.append(month)
         return due
 
-    def mark_missed(self, now: dt.datetime) -> list[str]:
+    def mark_missed(self, now: dt.datetime, since: dt.datetime | None = None) -> list[str]:
         """Slots whose grace ended with work undone: `missed` (or `partial`), alerted once.
-        Slots that passed before this database's first daemon ever ran are `skipped`."""
+        Months are checked back to when a daemon was last seen (`since`), so a long outage
+        loses none silently; slots that passed before this database's first daemon ever
+        ran are `skipped`."""
         publisher = self.publisher
+        schedule = publisher.config.schedule
         first_run = self.first_run()
-        here = current_month(now, publisher.config.schedule)
+        here = current_month(now, schedule)
+        start = here.shift(-2)
+        if since is not None:
+            start = min(start, current_month(since, schedule).shift(-1))
+        if first_run is not None:
+            start = max(start, current_month(first_run, schedule).shift(-1))
         lines = []
-        for month in (here.shift(-2), here.shift(-1), here):
-            if now < publisher.deadline(month):
-                continue
-            with publisher.store.write() as session:
-                slot = get_slot(session, month)
-                if slot is not None and slot.state not in ("planned", "publishing"):
-                    continue
-                if slot is None:
-                    slot = MonthlySlot(month=str(month), state="planned", reason="")
-                    session.add(slot)
-                    session.flush()
-                slot.scheduled_at = publisher.slot(month).utc
-                posts = list(session.scalars(select(Post).where(Post.slot_id == slot.id)))
-                for post in posts:
-                    if post.state == "pending":
-                        post.state = "failed"
-                        post.reason = (
-                            post.reason + "; " if post.reason else ""
-                        ) + "the grace window ended before it could be sent"
-                        post.updated_at = now
-                if any(p.state == "posted" for p in posts):
-                    slot.state = "partial"
-                    lines.append(f"{month}: grace ended with some platforms not posted (partial)")
-                    continue
-                if first_run is None or publisher.slot(month).utc < first_run:
-                    slot.state = "skipped"
-                    slot.reason = "the slot passed before the daemon first ran on this database"
-                    continue
-                slot.state = "missed"
-                slot.reason = slot.reason or "the grace window ended with nothing published"
-                reason = slot.reason
-            lines.append(f"{month}: missed")
-            publisher.alerts.raise_alert(
-                f"missed:{month}",
-                "critical",
-                f"{month}'s vignette was not published: {reason} (slot "
-                f"{publisher.slot(month).local:%a %d %b %H:%M}, grace "
-                f"{publisher.config.schedule.grace}). Publish it by hand with `vignettes "
-                f"publish {month}` if it should still go out.",
-                now=now,
-            )
+        month = start
+        while month <= here:
+            if now >= publisher.deadline(month):
+                line = self._close_month(month, now, first_run)
+                if line:
+                    lines.append(line)
+            month = month.shift(1)
         return lines
+
+    def _close_month(self, month: Month, now: dt.datetime, first_run: dt.datetime | None) -> str:
+        publisher = self.publisher
+        with publisher.store.write() as session:
+            lock_month(session, month)
+            slot = get_slot(session, month)
+            if slot is not None and slot.state not in ("planned", "publishing"):
+                return ""
+            if slot is None:
+                slot = MonthlySlot(month=str(month), state="planned", reason="")
+                session.add(slot)
+                session.flush()
+            slot.scheduled_at = publisher.slot(month).utc
+            posts = list(session.scalars(select(Post).where(Post.slot_id == slot.id)))
+            for post in posts:
+                if post.state == "pending":
+                    post.state = "failed"
+                    post.reason = (
+                        post.reason + "; " if post.reason else ""
+                    ) + f"{GRACE_ENDED} before it could be sent"
+                    post.updated_at = now
+            if posts and all(p.state == "posted" for p in posts):
+                slot.state = "published"  # settled late, e.g. by reconciliation
+                return ""
+            if any(p.state == "posted" for p in posts):
+                slot.state = "partial"
+                return f"{month}: grace ended with some platforms not posted (partial)"
+            if first_run is None or publisher.slot(month).utc < first_run:
+                slot.state = "skipped"
+                slot.reason = "the slot passed before the daemon first ran on this database"
+                return ""
+            slot.state = "missed"
+            slot.reason = slot.reason or f"{GRACE_ENDED} with nothing published"
+            reason = slot.reason
+        publisher.alerts.raise_alert(
+            f"missed:{month}",
+            "critical",
+            f"{month}'s vignette was not published: {reason} (slot "
+            f"{publisher.slot(month).local:%a %d %b %H:%M}, grace "
+            f"{publisher.config.schedule.grace}). Publish it by hand with `vignettes "
+            f"publish {month}` if it should still go out.",
+            now=now,
+        )
+        return f"{month}: missed"
 
     def next_wake(self, now: dt.datetime) -> dt.datetime | None:
         """The earliest moment something could become due: a retry or the next slot."""
@@ -180,6 +203,11 @@ class Worker:
             row.at = now
             row.role = self.role
             row.detail = {"pid_instance": self.publisher.instance}
+
+    def last_seen(self) -> dt.datetime | None:
+        """When any daemon last ticked on this database (before this tick)."""
+        with self.publisher.store.read() as session:
+            return session.scalar(select(Heartbeat.at).order_by(Heartbeat.at.desc()).limit(1))
 
     def first_run(self) -> dt.datetime | None:
         with self.publisher.store.read() as session:

@@ -204,6 +204,10 @@ class Post(Base):
     sending_by: Mapped[str] = mapped_column(String(200), default="")
     posted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     duplicate_probe_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When the row became `unknown`, and when the send whose outcome is unknown started:
+    # the settle wait counts from the first, the platform's duplicate window from the second.
+    unknown_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ambiguous_send_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     slot: Mapped[MonthlySlot] = relationship()
