@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from twitter_text import parse_tweet
 
-from scheduler.config import PostTemplate
+from scheduler.config import LINKEDIN_MENTION, X_MENTION, PostTemplate
 from scheduler.errors import SchedulerError
 from vignettes.content import CaseStudyContent
 
@@ -37,11 +37,6 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_X_MENTION = re.compile(r"@?([A-Za-z0-9_]{1,15})")
-_LINKEDIN_MENTION = re.compile(
-    r"@\[(?P<name>[^|{}@\[\]()<>#\\*_~\n]+)\]"
-    r"\((?P<urn>urn:li:(?:organization|person):[A-Za-z0-9_-]+)\)"
-)
 _LITTLE_ELEMENT = re.compile(
     r"\\(?P<escaped>[|{}@\[\]()<>#\\*_~])"
     r"|\{hashtag\|(?:\\#|＃)\|(?P<tag>(?:\\.|[^\\{}|])+)\}"
@@ -158,7 +153,7 @@ def compose_x(
     """
     mentions = []
     for mention in template.mentions:
-        match = _X_MENTION.fullmatch(mention.strip())
+        match = X_MENTION.fullmatch(mention.strip())
         if not match:
             raise ComposeError(content.ref, "X", f"mention {mention!r} is not an X @handle")
         mentions.append("@" + match[1])
@@ -184,7 +179,7 @@ def compose_linkedin(
     Raises ComposeError for a malformed mention or a post that cannot fit.
     """
     for mention in template.mentions:
-        if not _LINKEDIN_MENTION.fullmatch(mention.strip()):
+        if not LINKEDIN_MENTION.fullmatch(mention.strip()):
             raise ComposeError(
                 content.ref,
                 "LinkedIn",

@@ -31,6 +31,15 @@ _SIZE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
 
 Mode = Literal["outbox", "live"]
 
+# What a configured mention must look like on each platform (compose.py uses these too).
+X_MENTION = re.compile(r"@?([A-Za-z0-9_]{1,15})")
+LINKEDIN_MENTION = re.compile(
+    r"@\[(?P<name>[^|{}@\[\]()<>#\\*_~\n]+)\]"
+    r"\((?P<urn>urn:li:(?:organization|person):[A-Za-z0-9_-]+)\)"
+)
+MAX_AVOID_MONTHS = 60
+MAX_TIMEOUT = dt.timedelta(minutes=2)
+
 
 def parse_duration(text: str) -> dt.timedelta:
     """`"3d"`, `"1h"`, `"1d12h"` → timedelta; raises ValueError on anything else."""
@@ -38,8 +47,11 @@ def parse_duration(text: str) -> dt.timedelta:
     if not _DURATION.match(text):
         raise ValueError(f"{text!r} is not a duration like '90s', '15m', '1h', '3d' or '1d12h'")
     total = dt.timedelta()
-    for amount, unit in _DURATION_PART.findall(text):
-        total += dt.timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        for amount, unit in _DURATION_PART.findall(text):
+            total += dt.timedelta(**{_UNITS[unit]: int(amount)})
+    except OverflowError:
+        raise ValueError(f"{text!r} is far too long a duration") from None
     return total
 
 
@@ -220,7 +232,8 @@ class _Reader:
         try:
             return parse(text)
         except (ValueError, KeyError) as exc:
-            self.problem(key, str(exc).strip("'\""))
+            # args[0]: a KeyError's str() would add quotes around the message.
+            self.problem(key, str(exc.args[0]) if exc.args else str(exc))
             return fallback
 
     def strings(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -280,9 +293,14 @@ def _parse_colour(text: str) -> str:
     return text.upper()
 
 
+_LOOPBACK = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])([:/]|$)")
+
+
 def _parse_https(text: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", text):
-        raise ValueError(f"{text!r} is not an http(s) URL")
+    """An API base: https only, so tokens never cross the network in clear; http:// is
+    accepted for this machine alone (emulators, local relays)."""
+    if not (re.match(r"^https://[^\s/]+", text) or _LOOPBACK.match(text)):
+        raise ValueError(f"{text!r} is not an https:// URL (http:// only on this machine)")
     return text.rstrip("/")
 
 
@@ -317,15 +335,40 @@ def _post_template(
     r: _Reader, default_template: str, default_tags: tuple[str, ...]
 ) -> PostTemplate:
     template = r.get("template", str, default_template)
+    for problem in _template_problems(template):
+        r.problem("template", problem)
+    hashtags = r.strings("hashtags", default_tags)
+    for tag in hashtags:
+        bare = tag.strip().lstrip("#＃")
+        if not re.fullmatch(r"\w+", bare) or not any(ch.isalpha() for ch in bare):
+            r.problem("hashtags", f"{tag!r} is not a hashtag (letters, digits and _)")
+    mentions = r.strings("mentions", ())
+    rule = X_MENTION if r.prefix.endswith(".x") else LINKEDIN_MENTION
+    example = "@handle" if rule is X_MENTION else "@[Name](urn:li:organization:123)"
+    for mention in mentions:
+        if not rule.fullmatch(mention.strip()):
+            r.problem("mentions", f"{mention!r} is not a mention like {example}")
+    return PostTemplate(template=template, hashtags=hashtags, mentions=mentions)
+
+
+def _template_problems(template: str) -> list[str]:
+    """Placeholders must be plain names from TEMPLATE_FIELDS: no attribute or index access,
+    conversions or format specs (a template must never reach into Python objects)."""
+    import string
+
     try:
-        template.format_map(_TemplateProbe())
-    except (ValueError, KeyError, IndexError) as exc:
-        r.problem("template", f"bad placeholder: {exc}")
-    return PostTemplate(
-        template=template,
-        hashtags=r.strings("hashtags", default_tags),
-        mentions=r.strings("mentions", ()),
-    )
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return [f"bad placeholder: {exc}"]
+    problems = []
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in TEMPLATE_FIELDS:
+            problems.append(f"{{{name}}} is not one of {', '.join(TEMPLATE_FIELDS)}")
+        elif spec or conversion:
+            problems.append(f"{{{name}}} must be a plain placeholder, without ! or :")
+    return problems
 
 
 TEMPLATE_FIELDS = (
@@ -340,13 +383,6 @@ TEMPLATE_FIELDS = (
     "region",
     "month",
 )
-
-
-class _TemplateProbe(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        if key not in TEMPLATE_FIELDS:
-            raise KeyError(f"{{{key}}} is not one of {', '.join(TEMPLATE_FIELDS)}")
-        return ""
 
 
 def _resolve(base: Path, value: str) -> Path:
@@ -369,8 +405,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
 
     db = root.table("database")
     url = db.get("url", str, "sqlite:///var/vignettes.db")
-    if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", url):
-        db.problem("url", f"{url!r} is not a sqlite:/// or postgresql+psycopg:// URL")
+    if not re.match(r"^(sqlite(\+pysqlite)?:///|postgresql(\+psycopg)?://)", url):
+        db.problem("url", f"{url!r} is not a sqlite:///PATH or postgresql+psycopg:// URL")
     db.finish()
 
     sch = root.table("schedule")
@@ -397,8 +433,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         auto_pick=sel.get("auto_pick", bool, True),
         avoid_same_organisation_months=sel.get("avoid_same_organisation_months", int, 6),
     )
-    if selection.avoid_same_organisation_months < 0:
-        sel.problem("avoid_same_organisation_months", "must be 0 or more")
+    if not 0 <= selection.avoid_same_organisation_months <= MAX_AVOID_MONTHS:
+        sel.problem("avoid_same_organisation_months", f"must be between 0 and {MAX_AVOID_MONTHS}")
     sel.finish()
 
     crd = root.table("cards")
@@ -457,7 +493,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         post=_post_template(lr, DEFAULT_LINKEDIN_TEMPLATE, ("NHSLibraries", "EvidenceBased")),
     )
     for name, platform_timeout in (("x", x.timeout), ("linkedin", linkedin.timeout)):
-        if not dt.timedelta(seconds=1) <= platform_timeout <= dt.timedelta(minutes=2):
+        if not dt.timedelta(seconds=1) <= platform_timeout <= MAX_TIMEOUT:
             # Bounded so that a send still in flight can never be mistaken for a dead one.
             plat.problem(f"{name}.timeout", "must be between 1s and 2m")
     if not re.fullmatch(r"20\d{2}(0[1-9]|1[0-2])", linkedin.version):

@@ -24,6 +24,9 @@ from vignettes.store import (
     slots_by_month,
 )
 
+# How far ahead months can be queued and planned (`plan --months` shows at most this).
+MAX_MONTHS_AHEAD = 120
+
 
 class SelectionRule(Protocol):
     @property
@@ -148,6 +151,8 @@ def pin(
         raise QueueError(f"{ref} is not approved ({cs.status}); approve it before queueing")
     if month < current_month(now, schedule):
         raise QueueError(f"{month} is in the past")
+    if month > current_month(now, schedule).shift(MAX_MONTHS_AHEAD):
+        raise QueueError(f"{month} is more than {MAX_MONTHS_AHEAD} months ahead")
     elsewhere = slot_of_case_study(session, cs.id)
     if elsewhere is not None and elsewhere.month != str(month):
         shown = elsewhere.state in SHOWCASED_STATES

@@ -24,8 +24,13 @@ def recent_organisations(
     month: Month, organisations: Mapping[Month, str], avoid_months: int
 ) -> set[str]:
     """Organisations showcased in the `avoid_months` months before `month`."""
-    window = {month.shift(-i) for i in range(1, avoid_months + 1)}
-    return {org.casefold() for m, org in organisations.items() if m in window}
+
+    def months_before(m: Month) -> int:
+        return (month.year - m.year) * 12 + (month.month - m.month)
+
+    return {
+        org.casefold() for m, org in organisations.items() if 1 <= months_before(m) <= avoid_months
+    }
 
 
 def auto_pick(

@@ -91,3 +91,65 @@ def test_durations_combine_units() -> None:
     assert parse_duration("1d12h") == dt.timedelta(days=1, hours=12)
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration("3 days")
+
+
+def test_templates_take_plain_placeholders_only(tmp_path: Path) -> None:
+    problems = problems_for(
+        tmp_path, '[platforms.x]\ntemplate = "{headline.__class__} {summary!r} {nope}"\n'
+    )
+    assert problems == [
+        "platforms.x.template: {headline.__class__} is not one of headline, summary, link, "
+        "hashtags, mentions, quote, organisation, title, region, month",
+        "platforms.x.template: {summary} must be a plain placeholder, without ! or :",
+        "platforms.x.template: {nope} is not one of headline, summary, link, hashtags, "
+        "mentions, quote, organisation, title, region, month",
+    ]
+
+
+def test_mentions_and_hashtags_are_checked_per_platform(tmp_path: Path) -> None:
+    problems = problems_for(
+        tmp_path,
+        """
+[platforms.x]
+mentions = ["not a handle!!"]
+hashtags = ["bad tag!"]
+[platforms.linkedin]
+mentions = ["@NHSEngland"]
+""",
+    )
+    assert [p.split(":")[0] for p in problems] == [
+        "platforms.x.hashtags",
+        "platforms.x.mentions",
+        "platforms.linkedin.mentions",
+    ]
+
+
+def test_api_bases_must_be_https_except_on_this_machine(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, '[platforms.x]\napi_base = "http://api.x.com"\n')
+    assert problems[0].startswith("platforms.x.api_base: 'http://api.x.com' is not an https://")
+    ok = tmp_path / "ok.toml"
+    ok.write_text('[platforms.x]\napi_base = "http://127.0.0.1:8080"\n')
+    assert load_config(ok).platforms.x.api_base == "http://127.0.0.1:8080"
+
+
+def test_absurd_values_are_config_errors_not_hangs(tmp_path: Path) -> None:
+    problems = problems_for(
+        tmp_path,
+        """
+[database]
+url = "postgresql+asyncpg://db/vignettes"
+[schedule]
+grace = "99999999999999d"
+[selection]
+avoid_same_organisation_months = 100000000000
+[platforms.linkedin]
+timeout = "10m"
+""",
+    )
+    assert [p.split(":")[0] for p in problems] == [
+        "database.url",
+        "schedule.grace",
+        "selection.avoid_same_organisation_months",
+        "platforms.linkedin.timeout",
+    ]
+    assert "far too long" in problems[1]
