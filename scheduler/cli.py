@@ -79,7 +79,12 @@ class Context:
 
 
 def _actor(args: argparse.Namespace) -> str:
-    return str(getattr(args, "by", None) or os.environ.get("USER") or "cli")
+    """Who is acting, for the audit trail: --by, else the login name (made printable)."""
+    given = getattr(args, "by", None)
+    if given:
+        return str(given)
+    login = os.environ.get("USER") or "cli"
+    return "".join(c for c in login if c.isprintable())[:120] or "cli"
 
 
 def emit_json(data: Any) -> None:
@@ -108,16 +113,29 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
     if args.sample == bool(args.file):
         raise UsageError("give a FILE to import, or --sample for the bundled case studies")
+    from vignettes.errors import ImportRejected
+
     path = SAMPLE_FILE if args.sample else Path(args.file)
-    report = import_file(
-        ctx.store,
-        path,
-        now=ctx.now(),
-        actor=_actor(args),
-        schedule=ctx.config.schedule,
-        dry_run=args.dry_run,
-        source_name="samples/case_studies.json" if args.sample else None,
-    )
+    try:
+        report = import_file(
+            ctx.store,
+            path,
+            now=ctx.now(),
+            actor=_actor(args),
+            schedule=ctx.config.schedule,
+            dry_run=args.dry_run,
+            source_name="samples/case_studies.json" if args.sample else None,
+        )
+    except ImportRejected as exc:
+        if not args.json:
+            raise
+        # Scripts get the problems as data too (and still exit 1).
+        emit_json({"source": exc.source, "rejected": True, "problems": exc.problems})
+        print(
+            f"vignettes: {exc.source}: {len(exc.problems)} problem(s); nothing was imported",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     if args.json:
         emit_json(report.to_json())
         return EXIT_OK
@@ -247,6 +265,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_approve(ctx: Context, args: argparse.Namespace) -> int:
     from vignettes.approval import approve
 
+    _require_postable(ctx, args.ref, None, "approved")
+
     outcome = approve(ctx.store, args.ref, by=args.by, now=ctx.now(), schedule=ctx.config.schedule)
     if args.json:
         emit_json(vars(outcome))
@@ -279,9 +299,23 @@ def _month_arg(text: str) -> Any:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+def _require_postable(ctx: Context, ref: str, month: Any, what: str) -> None:
+    """Refuse to approve or queue what could never be posted (found now, not at the slot)."""
+    from scheduler.checks import why_not_postable
+    from vignettes.store import get_case_study
+
+    with ctx.store.read() as session:
+        content = get_case_study(session, ref).content()
+    problem = why_not_postable(content, ctx.config, month.first_day if month else None)
+    if problem:
+        raise CommandFailed(f"{ref} cannot be {what}: it could not be posted: {problem}")
+
+
 def cmd_queue(ctx: Context, args: argparse.Namespace) -> int:
     from vignettes.planning import queue
     from vignettes.slots import slot_time
+
+    _require_postable(ctx, args.ref, args.month, "queued")
 
     queue(
         ctx.store,
@@ -324,6 +358,7 @@ def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
             selection=config.selection,
             months=args.months,
         )
+    plan = _with_postability(ctx, plan)
     if args.json:
         emit_json([entry.to_json() for entry in plan])
         return EXIT_OK
@@ -385,8 +420,13 @@ def cmd_preview(ctx: Context, args: argparse.Namespace) -> int:
             )
             entry = next((e for e in plan if e.month == month), None)
             if entry is None or entry.ref is None:
-                why = entry.note if entry else "it is before the current month"
-                raise UsageError(f"{month} has no planned case study: {why}")
+                if entry is not None:
+                    why = entry.note or entry.state
+                elif plan and month < plan[0].month:
+                    why = "it is before the current month"
+                else:
+                    why = "it is beyond the 120 months that are planned"
+                raise CommandFailed(f"{month} has no planned case study: {why}")
             ref = entry.ref
         cs = get_case_study(session, ref)
         content, status = (
@@ -403,14 +443,19 @@ def cmd_preview(ctx: Context, args: argparse.Namespace) -> int:
     from scheduler.report import load, preview_rows
 
     posted = load(ctx.store, ref=ref)  # a vignette already posted shows its engagement
-    result = write_preview(
-        vignette,
-        content,
-        out,
-        status=status,
-        month=month.first_day if month else None,
-        engagement=preview_rows(posted) or None,
-    )
+    if out.exists() and not out.is_dir():
+        raise CommandFailed(f"cannot write the preview to {out}: it is not a folder")
+    try:
+        result = write_preview(
+            vignette,
+            content,
+            out,
+            status=status,
+            month=month.first_day if month else None,
+            engagement=preview_rows(posted) or None,
+        )
+    except OSError as exc:
+        raise CommandFailed(f"cannot write the preview to {out}: {exc.strerror}") from None
     if args.json:
         emit_json(result.to_json())
     else:
@@ -637,11 +682,36 @@ def cmd_auth(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _with_postability(ctx: Context, plan: list[Any]) -> list[Any]:
+    """Flag planned case studies that could not be posted (the next 12 months: rendering
+    every month of a long plan would make `plan` slow for little gain)."""
+    import dataclasses
+
+    from scheduler.checks import why_not_postable
+    from vignettes.store import get_case_study
+
+    checked = []
+    with ctx.store.read() as session:
+        for index, entry in enumerate(plan):
+            if entry.ref and entry.state in ("planned", "due") and index < 12:
+                content = get_case_study(session, entry.ref).content()
+                problem = why_not_postable(content, ctx.config, entry.month.first_day)
+                if problem:
+                    note = f"{entry.ref} cannot be posted: {problem}"
+                    entry = dataclasses.replace(entry, note=note)
+            checked.append(entry)
+    return checked
+
+
 # ---- parser --------------------------------------------------------------------------
 
 
 class UsageError(Exception):
     """The command line is wrong in a way argparse cannot see (exit 2)."""
+
+
+class CommandFailed(Exception):
+    """The command is well-formed but cannot be done (exit 1, message only)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -768,6 +838,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print(f"vignettes: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except CommandFailed as exc:
+        print(f"vignettes: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as exc:
         return _report(exc)
     finally:

@@ -114,3 +114,59 @@ def test_doctor_checks_config_database_fonts_and_outbox(vignettes: Any) -> None:
     assert checks["config"]["ok"] and checks["database"]["ok"]
     assert checks["fonts: RAQM layout"]["ok"]
     assert "outbox mode" in checks["x: outbox"]["message"]
+
+
+ARABIC = "مكتبة تساعد الأطباء"  # no card font has Arabic: such a case study cannot be posted
+
+
+def test_approving_what_could_never_be_posted_is_refused_with_the_reason(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    row = case_study_row(
+        "AR-1", status="submitted", approved_by=None, approved_on=None, headline=ARABIC
+    )
+    vignettes("import", str(write_import(tmp_path / "in.json", [row])))
+    result = vignettes("approve", "AR-1", "--by", "Dr Reviewer")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "AR-1 cannot be approved: it could not be posted" in result.err
+    assert "ARABIC LETTER" in result.err
+    assert vignettes("show", "AR-1", "--json").json()["status"] == "submitted"
+
+
+def test_the_plan_flags_a_planned_case_study_that_could_not_be_posted(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    vignettes(
+        "import", str(write_import(tmp_path / "in.json", [case_study_row("AR-2", headline=ARABIC)]))
+    )
+    entry = vignettes("plan", "--json").json()[1]
+    assert entry["ref"] == "AR-2" and entry["note"].startswith("AR-2 cannot be posted")
+    assert vignettes("queue", "2027-01", "AR-2").code == 1
+
+
+def test_preview_into_a_file_or_beyond_the_plan_is_a_clear_error(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    vignettes("import", "--sample")
+    a_file = tmp_path / "afile"
+    a_file.write_text("")
+    result = vignettes("preview", "ICS-2025-002", "--out", str(a_file))
+    assert (result.code, result.err.strip()) == (
+        1,
+        f"vignettes: cannot write the preview to {a_file}: it is not a folder",
+    )
+    far = vignettes("preview", "--month", "2040-01")
+    assert far.code == 1 and "beyond the 120 months" in far.err
+
+
+def test_a_rejected_import_with_json_prints_the_problems_as_json(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    path = write_import(tmp_path / "bad.json", [case_study_row("B-2", headline="")])
+    result = vignettes("import", str(path), "--json")
+    assert result.code == 1
+    assert result.json() == {
+        "source": str(path),
+        "rejected": True,
+        "problems": [f"{path}:1 B-2 headline: is required"],
+    }
