@@ -471,7 +471,7 @@ def _replaceable_mode(target: Path, shown: str) -> int:
         raise ReportWriteError(shown, "it is a folder")
     if not stat.S_ISREG(info.st_mode):
         raise ReportWriteError(shown, "not a regular file")
-    return stat.S_IMODE(info.st_mode)
+    return stat.S_IMODE(info.st_mode) & 0o777  # never carry set-id bits over to a report
 
 
 # ---- chart ---------------------------------------------------------------------------------
