@@ -604,18 +604,13 @@ def cmd_engagement(ctx: Context, args: argparse.Namespace) -> int:
     if args.platform:
         states = {k: v for k, v in states.items() if k == args.platform}
     notes = []
-    try:
-        if args.csv:
-            rows = write_csv(entries, Path(args.csv))
-            notes.append(f"{rows} snapshot row(s) written to {args.csv}")
-        if args.chart:
-            write_chart(entries, Path(args.chart))
-            notes.append(f"chart written to {args.chart}")
-    except OSError as exc:
-        print(
-            f"vignettes: cannot write {exc.filename or 'the file'}: {exc.strerror}", file=sys.stderr
-        )
-        return EXIT_FAILED
+    # `is not None`: an empty --csv '' must be refused (by report.py), not skipped.
+    if args.csv is not None:
+        rows = write_csv(entries, args.csv)
+        notes.append(f"{rows} snapshot row(s) written to {args.csv}")
+    if args.chart is not None:
+        write_chart(entries, args.chart)
+        notes.append(f"chart written to {args.chart}")
     if args.json:
         emit_json(report_json(entries, states))
     else:

@@ -170,3 +170,8 @@ def test_a_rejected_import_with_json_prints_the_problems_as_json(
         "rejected": True,
         "problems": [f"{path}:1 B-2 headline: is required"],
     }
+
+
+def test_an_empty_csv_path_is_refused_not_silently_skipped(vignettes: Any) -> None:
+    result = vignettes("engagement", "--csv", "")
+    assert result.code == 1 and "the file name is empty" in result.err
