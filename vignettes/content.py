@@ -41,6 +41,9 @@ LIMITS: dict[str, int] = {
     "quote_text": 240,
     "quote_attribution": 120,
     "link": 500,
+    # Workflow, not content: the column is String(120); a reason is shown in the history.
+    "approved_by": 120,
+    "reject_reason": 1000,
 }
 MAX_IMPACT_CATEGORIES = 5
 MAX_HASHTAGS = 5

@@ -66,6 +66,43 @@ REJECTIONS = [
     ({"hashtags": ["9lives"]}, "hashtags: '9lives' is not a hashtag"),
     ({"headlin": "typo"}, "headlin: unknown field (did you mean 'headline'?)"),
     ({"title": "Two\nlines"}, "title: contains a line break"),
+    ({"title": "Two\u2028lines"}, "title: contains a line break"),
+    (
+        {"headline": "Cut waits \u202eby half"},
+        "headline: contains invisible character U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    (
+        {"summary": "Hidden\u2066 isolate"},
+        "summary: contains invisible character U+2066 LEFT-TO-RIGHT ISOLATE",
+    ),
+    ({"outcome": "zero\u200bwidth"}, "outcome: contains invisible character U+200B ZERO WIDTH"),
+    ({"title": "word\u2060joiner"}, "title: contains invisible character U+2060 WORD JOINER"),
+    ({"title": "\ufeffBOM"}, "title: contains invisible character U+FEFF ZERO WIDTH NO-BREAK"),
+    (
+        {"title": "Zalgo x" + "\u0301" * 5},
+        "title: has 5 combining marks in a row (stacked accents); the limit is 4",
+    ),
+    ({"link": "https://library.example:99999/x"}, "link: has an invalid port"),
+    ({"link": "https://library.example:abc/x"}, "link: has an invalid port"),
+    ({"link": "https://[::1/x"}, "link: is not a valid link"),
+    (
+        {"link": "https://nhs.example\u2215evil.example/x"},
+        "link: host name contains U+2215 DIVISION SLASH",
+    ),
+    (
+        {"link": "https://nhs.example\u2044evil.example/x"},
+        "link: host name contains U+2044 FRACTION SLASH",
+    ),
+    ({"link": "https://nhs\u200d.example/x"}, "link: host name contains U+200D ZERO WIDTH JOINER"),
+    ({"link": "https://nhs\u00a0x.example/x"}, "link: must not contain spaces"),
+    ({"link": "https://" + "é" * 64 + ".example/"}, "link: host name "),
+    ({"approved_by": "x" * 121}, "approved_by: is 121 characters, the limit is 120"),
+    ({"approved_by": "Priya\x1b[2K Shah"}, "approved_by: contains control character U+001B"),
+    (
+        {"approved_by": "Priya \u200eShah"},
+        "approved_by: contains invisible character U+200E LEFT-TO-RIGHT MARK",
+    ),
+    ({"time_saved_hours": 10**400}, "time_saved_hours: must be a number"),
 ]
 
 
@@ -92,6 +129,42 @@ def test_every_problem_in_the_file_is_listed_not_just_the_first(
     rows = [case_study_row("E-1", headline=""), case_study_row("E-2", link="ftp://x.example")]
     problems = rejection(store, write_import(tmp_path / "in.csv", rows))
     assert len(problems) == 2
+
+
+def test_number_fields_are_checked_alongside_other_problems(store: Store, tmp_path: Path) -> None:
+    row = case_study_row("N-1", headline="", time_saved_hours="lots", cost_saving_gbp=-1)
+    path = write_import(tmp_path / "in.json", [row])
+    assert rejection(store, path) == [
+        f"{path}:1 N-1 headline: is required",
+        f"{path}:1 N-1 time_saved_hours: must be a number, got 'lots'",
+        f"{path}:1 N-1 cost_saving_gbp: must be between 0 and 1,000,000,000, got -1",
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_every_line_break_is_stored_as_a_newline(store: Store, tmp_path: Path, suffix: str) -> None:
+    row = case_study_row("L-1", background="Mac\rWindows\r\nUnix\nLine\u2028Para\u2029end")
+    run_import(store, write_import(tmp_path / f"in{suffix}", [row]))
+    with store.read() as session:
+        assert get_case_study(session, "L-1").background == "Mac\nWindows\nUnix\nLine\nPara\nend"
+
+
+def test_joiners_and_international_hosts_are_allowed(store: Store, tmp_path: Path) -> None:
+    row = case_study_row(
+        "J-1",
+        summary="Our team 👩\u200d⚕️ and the می\u200cخواهم reading group",
+        link="https://bibliothèque.example/impact",
+        approved_by="Zoë Ó Briain",
+    )
+    run_import(store, write_import(tmp_path / "in.json", [row]))
+    with store.read() as session:
+        assert get_case_study(session, "J-1").summary == row["summary"]
+
+
+def test_invisible_characters_in_a_ref_are_shown_escaped(store: Store, tmp_path: Path) -> None:
+    path = write_import(tmp_path / "in.json", [case_study_row("R-1\u202e")])
+    problems = rejection(store, path)
+    assert all(p.startswith(f"{path}:1 R-1\\u202e ref: ") for p in problems), problems
 
 
 def test_one_bad_row_keeps_the_good_rows_of_the_same_file_out(store: Store, tmp_path: Path) -> None:
