@@ -12,10 +12,13 @@ and a content change voids any approval (invariant 1).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from vignettes.approval import record_approval, void_approval
@@ -27,7 +30,7 @@ from vignettes.models import CaseStudy
 from vignettes.slots import ScheduleRule, current_month
 from vignettes.sources import read_rows
 from vignettes.store import Store, audit, case_studies_by_ref
-from vignettes.validation import ImportRow, validate_rows
+from vignettes.validation import ImportRow, display, ref_key, validate_rows
 
 
 @dataclass
@@ -75,8 +78,9 @@ def import_file(
 ) -> ImportReport:
     """Validate all of `path`, then upsert every row by ref in one transaction.
 
-    Raises ImportRejected (nothing written) for any invalid row, or for a queue request
-    the plan cannot satisfy. With `dry_run`, reports what would happen and writes nothing.
+    Raises ImportRejected (nothing written) for any invalid row, a new ref that differs
+    only by case from one in the database, a queue request the plan cannot satisfy, or a
+    write the database refuses. With `dry_run`, reports what would happen and writes nothing.
     """
     source = source_name or str(path)
     rows = validate_rows(source, read_rows(path), now)
@@ -88,7 +92,36 @@ def import_file(
                 raise _Rollback
     except _Rollback:
         pass
+    except (IntegrityError, DataError) as exc:
+        # A backstop: validation should have caught it, but a constraint (or a concurrent
+        # import) can still refuse a row. The transaction is rolled back: nothing written.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise ImportRejected(
+            source, [f"{source}: the database refused the import ({display(reason, 300)})"]
+        ) from exc
     return report
+
+
+def _case_clashes(session: Session, rows: list[ImportRow], source: str) -> dict[str, str]:
+    """Problems, by ref, for new refs that differ only by case (or Unicode form) from a ref
+    already stored. Compared in Python on every stored ref, in this transaction: SQL
+    lower() folds only ASCII on SQLite, and casefold() is what validation uses in-file."""
+    stored = {ref_key(ref): ref for ref in session.scalars(select(CaseStudy.ref))}
+    problems = {}
+    for row in rows:
+        ref = row.content.ref
+        other = stored.get(ref_key(ref))
+        if other is not None:
+            how = (
+                "by Unicode form (composed or decomposed accents)"
+                if unicodedata.normalize("NFC", other) == ref
+                else "by case"
+            )
+            problems[ref] = (
+                f"{source}:{row.row} {display(ref)} ref: differs only {how} from "
+                f"{display(other)} (already in the database)"
+            )
+    return problems
 
 
 def _upsert(
@@ -103,10 +136,15 @@ def _upsert(
     from vignettes.planning import pin
 
     existing = case_studies_by_ref(session, [r.content.ref for r in rows])
+    new_rows = [r for r in rows if r.content.ref not in existing]
+    clashes = _case_clashes(session, new_rows, report.source) if new_rows else {}
     problems: list[str] = []
     to_pin: list[tuple[ImportRow, CaseStudy]] = []
     for row in rows:
         content = row.content
+        if content.ref in clashes:
+            problems.append(clashes[content.ref])
+            continue
         new_hash = content.content_hash()
         cs = existing.get(content.ref)
         if cs is None:
