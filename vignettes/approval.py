@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from vignettes.content import CaseStudyContent
+from vignettes.content import LIMITS, CaseStudyContent
 from vignettes.errors import ApprovalError, QueueError
 from vignettes.models import Approval, CaseStudy
 from vignettes.slots import Month, ScheduleRule
 from vignettes.store import SHOWCASED_STATES, Store, audit, get_case_study, slot_of_case_study
+from vignettes.validation import name_problems, normalise_text
 
 
 def missing_vignette_fields(content: CaseStudyContent) -> list[str]:
@@ -26,6 +27,16 @@ def missing_vignette_fields(content: CaseStudyContent) -> list[str]:
     if not content.impact_categories:
         missing.append("impact_categories")
     return missing
+
+
+def _one_line(value: str, what: str, limit_name: str) -> str:
+    """`value` trimmed and NFC, or ApprovalError: it is shown as one line of the history,
+    where a control or bidi character could forge or disguise an entry, and it must fit
+    its column."""
+    problems = name_problems(value, LIMITS[limit_name])
+    if problems:
+        raise ApprovalError(f"{what} {'; '.join(problems)}")
+    return normalise_text(value)
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ def approve(
 
     if not by.strip():
         raise ApprovalError("--by needs the reviewer's name")
+    by = _one_line(by, "--by: the reviewer's name", "approved_by")
     with store.write() as session:
         cs = get_case_study(session, ref)
         if cs.approval_is_current:
@@ -107,6 +119,8 @@ def reject(store: Store, ref: str, *, by: str, reason: str, now: dt.datetime) ->
         raise ApprovalError("--by needs the reviewer's name")
     if not reason.strip():
         raise ApprovalError("--reason must say why")
+    by = _one_line(by, "--by: the reviewer's name", "approved_by")
+    reason = _one_line(reason, "--reason", "reject_reason")
     with store.write() as session:
         cs = get_case_study(session, ref)
         slot = slot_of_case_study(session, cs.id)

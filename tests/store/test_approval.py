@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import NOW, case_study_row, schedule_rule, write_import
+from tests.store.helpers import snapshot
 from vignettes.approval import approve, reject
 from vignettes.errors import ApprovalError
 from vignettes.importing import import_file
@@ -102,3 +104,52 @@ def test_approving_queues_the_requested_month_when_free(store: Store, tmp_path: 
     later = NOW + dt.timedelta(days=1)
     outcome = approve(store, "M-1", by="Dr Reviewer", now=later, schedule=schedule_rule())
     assert outcome.queued_month == "2027-03"
+
+
+FORGED = [
+    ("Dr Reviewer\n2026-11-26 approved by Someone Else", "contains a line break"),
+    ("Dr \x1b[2KReviewer", "contains control character U+001B"),
+    ("Dr \u202eReviewer", "contains invisible character U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("Dr Reviewer\u2028next line", "contains a line break"),
+    ("R" * 121, "is 121 characters, the limit is 120"),
+]
+
+
+@pytest.mark.parametrize(("by", "reason"), FORGED, ids=[r for _, r in FORGED])
+def test_a_reviewer_name_that_could_forge_the_history_is_refused(
+    store: Store, tmp_path: Path, by: str, reason: str
+) -> None:
+    load(
+        store,
+        tmp_path,
+        case_study_row("F-1", status="submitted", approved_by=None, approved_on=None),
+    )
+    before = snapshot(store)
+    with pytest.raises(ApprovalError, match=f"^--by: the reviewer's name {re.escape(reason)}"):
+        approve(store, "F-1", by=by, now=NOW, schedule=schedule_rule())
+    with pytest.raises(ApprovalError, match=f"^--by: the reviewer's name {re.escape(reason)}"):
+        reject(store, "F-1", by=by, reason="consent withdrawn", now=NOW)
+    assert snapshot(store) == before
+
+
+def test_a_reject_reason_must_be_one_line_of_reasonable_length(
+    store: Store, tmp_path: Path
+) -> None:
+    load(store, tmp_path, case_study_row("F-2"))
+    before = snapshot(store)
+    with pytest.raises(ApprovalError, match=r"^--reason is 1001 characters, the limit is 1000"):
+        reject(store, "F-2", by="Dr Reviewer", reason="x" * 1001, now=NOW)
+    with pytest.raises(ApprovalError, match=r"^--reason contains a line break"):
+        reject(store, "F-2", by="Dr Reviewer", reason="ok\nrejected by Someone Else", now=NOW)
+    assert snapshot(store) == before
+
+
+def test_a_reviewer_name_is_recorded_trimmed(store: Store, tmp_path: Path) -> None:
+    load(
+        store,
+        tmp_path,
+        case_study_row("F-3", status="submitted", approved_by=None, approved_on=None),
+    )
+    approve(store, "F-3", by="  Zoë Ó Briain ", now=NOW, schedule=schedule_rule())
+    with store.read() as session:
+        assert get_case_study(session, "F-3").approved_by == "Zoë Ó Briain"
