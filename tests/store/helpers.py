@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from tests.conftest import NOW, schedule_rule
+from vignettes.errors import ImportRejected
+from vignettes.importing import import_file
 from vignettes.models import Base
 from vignettes.store import Store
 
@@ -19,3 +24,16 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
             )
             for table in Base.metadata.sorted_tables
         }
+
+
+def run_import(store: Store, path: Path, **kwargs: Any) -> Any:
+    return import_file(store, path, now=NOW, actor="tester", schedule=schedule_rule(), **kwargs)
+
+
+def rejection(store: Store, path: Path) -> list[str]:
+    """The problems of an import that must be rejected, checking it wrote nothing."""
+    before = snapshot(store)
+    with pytest.raises(ImportRejected) as caught:
+        run_import(store, path)
+    assert snapshot(store) == before, "a rejected import must leave the database as it was"
+    return caught.value.problems

@@ -8,24 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, case_study_row, schedule_rule, write_import
-from tests.store.helpers import snapshot
+from tests.conftest import case_study_row, write_import
+from tests.store.helpers import rejection, run_import
 from tests.store.xlsx_files import break_shared_strings, write_sheet
-from vignettes.errors import ImportRejected
-from vignettes.importing import import_file
 from vignettes.store import Store, get_case_study
-
-
-def run_import(store: Store, path: Path) -> Any:
-    return import_file(store, path, now=NOW, actor="tester", schedule=schedule_rule())
-
-
-def rejection(store: Store, path: Path) -> list[str]:
-    before = snapshot(store)
-    with pytest.raises(ImportRejected) as caught:
-        run_import(store, path)
-    assert snapshot(store) == before, "a rejected import must leave the database as it was"
-    return caught.value.problems
 
 
 def test_a_json_number_with_thousands_of_digits_is_rejected(store: Store, tmp_path: Path) -> None:

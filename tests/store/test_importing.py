@@ -7,23 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, case_study_row, schedule_rule, write_import
-from tests.store.helpers import snapshot
-from vignettes.errors import ImportRejected
-from vignettes.importing import import_file
+from tests.conftest import case_study_row, write_import
+from tests.store.helpers import rejection, run_import, snapshot
 from vignettes.store import Store, get_case_study, list_case_studies
-
-
-def run_import(store: Store, path: Path, **kwargs: Any) -> Any:
-    return import_file(store, path, now=NOW, actor="tester", schedule=schedule_rule(), **kwargs)
-
-
-def rejection(store: Store, path: Path) -> list[str]:
-    before = snapshot(store)
-    with pytest.raises(ImportRejected) as caught:
-        run_import(store, path)
-    assert snapshot(store) == before, "a rejected import must leave the database as it was"
-    return caught.value.problems
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])
