@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -518,9 +519,12 @@ def cmd_run(ctx: Context, args: argparse.Namespace) -> int:
 
     config = ctx.config
     configure_logging(args.log_format or config.daemon.log_format)
-    from cards.fonts import warn_if_degraded
+    from scheduler.daemon import font_problems_in_child
 
-    warn_if_degraded()
+    # Start-up says so when fonts or RAQM are missing rather than degrading silently;
+    # checked in a child so the daemon itself never loads Pillow.
+    for problem in font_problems_in_child():
+        logging.getLogger("scheduler.daemon").warning("cards: %s", problem)
     stop_flag: list[bool] = [False]
     worker = build_worker(config, ctx.store, ctx.clock, should_stop=lambda: stop_flag[0])
     lock = lock_for(config.database.url, ctx.store.engine)

@@ -10,16 +10,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import os
 import re
-import tempfile
 import webbrowser
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cards.render import write_png_atomic
 from scheduler.compose import format_month, unescape_little_text
+from scheduler.files import write_atomic
 from scheduler.rendering import RenderedPost, RenderedVignette
 from vignettes.content import CaseStudyContent
 
@@ -117,9 +115,9 @@ def write_preview(
         png_path = base.with_name(base.name + ".png")
         text_path = base.with_name(base.name + ".txt")
         alt_path = base.with_name(base.name + ".alt.txt")
-        write_png_atomic(png_path, post.card.png)
-        write_text_atomic(text_path, post.text + "\n")
-        write_text_atomic(alt_path, post.alt_text + "\n")
+        write_atomic(png_path, post.card.png)
+        write_atomic(text_path, post.text + "\n")
+        write_atomic(alt_path, post.alt_text + "\n")
         posts.append(
             PreviewPost(
                 platform=post.platform,
@@ -140,7 +138,7 @@ def write_preview(
         )
     html_path = out_dir / HTML_NAME
     page = render_html(vignette, content, status=status, month=month, engagement=engagement)
-    write_text_atomic(html_path, page)
+    write_atomic(html_path, page)
     return PreviewResult(
         ref=vignette.ref,
         status=status,
@@ -283,17 +281,6 @@ def _kilobytes(size: int) -> str:
 def _safe_name(ref: str) -> str:
     """A ref fit for a file name on every platform (refs are normally `ICS-2024-001`)."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", ref).strip(".") or "vignette"
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _CSS = """

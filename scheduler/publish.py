@@ -26,6 +26,7 @@ from scheduler.alerts import Alerter
 from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
+from scheduler.files import write_atomic
 from scheduler.outcomes import GRACE_ENDED, Outcomes
 from scheduler.platforms.base import Platform, PlatformError, PreparedPost, Published
 from vignettes.content import CaseStudyContent
@@ -386,9 +387,6 @@ class Publisher:
     def _archive(self, snapshot: Snapshot, platform: str, prepared: PreparedPost) -> None:
         """Keep exactly what is being sent (card, text, alt text) under cards.output_dir, so
         a person can always see what went out. A full disk must not stop the post."""
-        from cards.render import write_png_atomic
-        from scheduler.preview import write_text_atomic
-
         stem = (
             self.config.cards.output_dir
             / str(snapshot.month)
@@ -396,9 +394,9 @@ class Publisher:
         )
         try:
             stem.parent.mkdir(parents=True, exist_ok=True)
-            write_png_atomic(stem.with_suffix(".png"), prepared.image_png)
-            write_text_atomic(stem.with_suffix(".txt"), prepared.text)
-            write_text_atomic(stem.with_suffix(".alt.txt"), prepared.alt_text)
+            write_atomic(stem.with_suffix(".png"), prepared.image_png)
+            write_atomic(stem.with_suffix(".txt"), prepared.text)
+            write_atomic(stem.with_suffix(".alt.txt"), prepared.alt_text)
         except OSError as exc:
             log.warning(
                 "%s %s: card not archived in %s: %s",
