@@ -8,15 +8,20 @@ from __future__ import annotations
 import socket
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import requests
+
+from scheduler.auth import LinkedInTokens, TokenStore, authorize_linkedin
 from scheduler.clock import FakeClock
 from scheduler.config import Config, parse_config
 from scheduler.platforms.base import Platform, PreparedPost
 from scheduler.platforms.linkedin import LinkedInPlatform
 from scheduler.platforms.outbox import OutboxPlatform
 from scheduler.platforms.x import XPlatform
+from scheduler.secrets import Secrets
 from tests.conftest import SECRET_VALUES, START  # noqa: F401  (re-exported)
 from tests.emulator import Emulator
 from tests.emulator.linkedin import ORGANIZATION
@@ -122,3 +127,23 @@ def live_config(tmp_path: Path, emulator: Emulator, **linkedin: Any) -> Config:
         "daemon": {"var_dir": str(tmp_path / "var")},
     }
     return parse_config(data, tmp_path / "config.toml")
+
+
+def authorize_against(
+    emulator: Emulator,
+    config: Config,
+    store: TokenStore,
+    secrets: Secrets,
+    open_browser: Callable[[str], None] | None = None,
+) -> LinkedInTokens:
+    """Run the LinkedIn authorisation against the emulator on a free loopback port; the
+    default browser just follows the redirect."""
+    return authorize_linkedin(
+        config.platforms.linkedin,
+        secrets,
+        store,
+        emulator.clock,
+        open_browser=open_browser or (lambda url: requests.get(url, timeout=5) and None),
+        port=0,
+        redirect_host="127.0.0.1",
+    )

@@ -14,14 +14,13 @@ from scheduler.auth import (
     AuthError,
     LinkedInTokenSource,
     TokenStore,
-    authorize_linkedin,
     expiry_warnings,
 )
 from scheduler.auth_x import authorize_x_pin
 from scheduler.errors import ConfigError
 from scheduler.secrets import Secrets, load_secrets
 from tests.emulator import Emulator
-from tests.platforms.conftest import live_config
+from tests.platforms.conftest import authorize_against, live_config
 
 
 def write_secrets(tmp_path: Path, mode: int) -> Path:
@@ -86,26 +85,13 @@ def test_a_token_store_others_can_read_is_refused(tmp_path: Path) -> None:
         store.load()
 
 
-def browse(url: str) -> None:
-    """The member's browser: follows the authorisation page's redirect to our server."""
-    requests.get(url, timeout=5)
-
-
 def test_linkedin_authorisation_stores_tokens_from_the_code_exchange(
     emulator: Emulator, tmp_path: Path, secrets: Secrets
 ) -> None:
     config = live_config(tmp_path, emulator)
     store = TokenStore.in_var_dir(config.daemon.var_dir)
 
-    tokens = authorize_linkedin(
-        config.platforms.linkedin,
-        secrets,
-        store,
-        emulator.clock,
-        open_browser=browse,
-        port=0,
-        redirect_host="127.0.0.1",
-    )
+    tokens = authorize_against(emulator, config, store, secrets)
 
     assert tokens.access_token in emulator.linkedin.tokens
     assert store.get("linkedin")["refresh_token"] == tokens.refresh_token  # type: ignore[index]
@@ -120,15 +106,7 @@ def test_linkedin_authorisation_refused_by_the_member_stores_nothing(
     emulator.linkedin.deny_next_authorization = True
 
     with pytest.raises(AuthError, match="user_cancelled_authorize"):
-        authorize_linkedin(
-            config.platforms.linkedin,
-            secrets,
-            store,
-            emulator.clock,
-            open_browser=browse,
-            port=0,
-            redirect_host="127.0.0.1",
-        )
+        authorize_against(emulator, config, store, secrets)
 
     assert store.get("linkedin") is None
 
@@ -143,15 +121,7 @@ def test_a_redirect_with_the_wrong_state_is_rejected(
         requests.get(re.sub(r"state=[^&]+", "state=forged", url), timeout=5)
 
     with pytest.raises(AuthError, match="state_mismatch"):
-        authorize_linkedin(
-            config.platforms.linkedin,
-            secrets,
-            store,
-            emulator.clock,
-            open_browser=forged,
-            port=0,
-            redirect_host="127.0.0.1",
-        )
+        authorize_against(emulator, config, store, secrets, forged)
 
 
 def test_an_access_token_near_expiry_is_refreshed_and_saved_before_use(
@@ -159,15 +129,7 @@ def test_an_access_token_near_expiry_is_refreshed_and_saved_before_use(
 ) -> None:
     config = live_config(tmp_path, emulator)
     store = TokenStore.in_var_dir(config.daemon.var_dir)
-    first = authorize_linkedin(
-        config.platforms.linkedin,
-        secrets,
-        store,
-        emulator.clock,
-        open_browser=browse,
-        port=0,
-        redirect_host="127.0.0.1",
-    )
+    first = authorize_against(emulator, config, store, secrets)
     emulator.clock.advance(dt.timedelta(days=55))
 
     token = LinkedInTokenSource(config.platforms.linkedin, secrets, store, emulator.clock)()

@@ -8,14 +8,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-from scheduler.auth import TokenStore, authorize_linkedin
+from scheduler.auth import TokenStore
 from scheduler.platforms.base import PlatformError
 from scheduler.redact import RedactingFilter, install_redaction, uninstall_redaction
 from scheduler.secrets import Secrets
 from tests.emulator import Emulator
-from tests.platforms.conftest import CREATE_OP, SECRET_VALUES, adapter_for, live_config, prepared
+from tests.platforms.conftest import (
+    CREATE_OP,
+    SECRET_VALUES,
+    adapter_for,
+    authorize_against,
+    live_config,
+    prepared,
+)
 
 CHATTY = ["", "urllib3", "requests", "oauthlib", "requests_oauthlib", "tweepy", "scheduler"]
 
@@ -74,15 +80,7 @@ def test_no_secret_is_logged_during_the_linkedin_code_exchange(
     config = live_config(tmp_path, emulator)
     store = TokenStore.in_var_dir(config.daemon.var_dir)
 
-    tokens = authorize_linkedin(
-        config.platforms.linkedin,
-        secrets,
-        store,
-        emulator.clock,
-        open_browser=lambda url: requests.get(url, timeout=5) and None,
-        port=0,
-        redirect_host="127.0.0.1",
-    )
+    tokens = authorize_against(emulator, config, store, secrets)
     logging.getLogger("scheduler.test").debug("got %s", {"access_token": tokens.access_token})
 
     logged = debug_log.getvalue()
