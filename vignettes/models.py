@@ -150,6 +150,8 @@ class AuditEvent(Base):
     ref: Mapped[str] = mapped_column(String(40), default="", index=True)
     month: Mapped[str] = mapped_column(String(7), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The interface the actor used: "cli", "web" or "daemon" ("" before migration 0005).
+    via: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
 
 class MonthlySlot(Base):

@@ -70,9 +70,14 @@ def audit(
     action: str,
     ref: str = "",
     month: str = "",
+    via: str = "",
     **detail: Any,
 ) -> None:
-    session.add(AuditEvent(at=at, actor=actor, action=action, ref=ref, month=month, detail=detail))
+    """Append one line to the audit trail: who (`actor`), through which interface (`via`:
+    "cli", "web" or "daemon"), did what, to which case study or month."""
+    session.add(
+        AuditEvent(at=at, actor=actor, action=action, ref=ref, month=month, via=via, detail=detail)
+    )
 
 
 def get_case_study(session: Session, ref: str) -> CaseStudy:
