@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import requests
 
-from scheduler.auth import LinkedInTokenSource, TokenStore
 from scheduler.clock import Clock
 from scheduler.config import Config
+from scheduler.credentials.secrets import Secrets
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import Platform
+from scheduler.platforms.linkedin_oauth import LinkedInTokenSource, TokenStore
 from scheduler.platforms.outbox import OutboxPlatform
-from scheduler.secrets import Secrets
 
 PLATFORMS = ("x", "linkedin")
 

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from cards.brand import contrast_ratio
-from scheduler.cli import FAKE_NOW_ENV, main
-from scheduler.report import (
+from scheduler.cli.main import FAKE_NOW_ENV, main
+from scheduler.engagement.report import (
     CSV_COLUMNS,
     PLATFORM_COLOURS,
     VIGNETTE_COLOURS,
@@ -115,8 +115,8 @@ def test_the_command_filters_and_writes_json_csv_and_chart(
 
 def test_the_help_and_the_report_module_never_import_matplotlib() -> None:
     probe = (
-        "import sys, scheduler.cli, scheduler.report, scheduler.status;"
-        "scheduler.cli.build_parser(); print('matplotlib' in sys.modules)"
+        "import sys, scheduler.cli.main, scheduler.engagement.report, scheduler.operations.status;"
+        "scheduler.cli.main.build_parser(); print('matplotlib' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
 

@@ -8,14 +8,14 @@ from typing import Literal
 
 import requests
 
-from scheduler.auth import TokenStore, expiry_warnings
 from scheduler.clock import Clock
 from scheduler.config import Config
+from scheduler.credentials.secrets import Secrets
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import PlatformError
 from scheduler.platforms.factory import make_platform
 from scheduler.platforms.linkedin import linkedin_version_age_warning
-from scheduler.secrets import Secrets
+from scheduler.platforms.linkedin_oauth import TokenStore, expiry_warnings
 
 Severity = Literal["info", "warning", "error"]
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from scheduler.config import Config
-from scheduler.report import platform_states
+from scheduler.engagement.report import platform_states
 from vignettes.models import Alert, Heartbeat, MonthlySlot, Post
 from vignettes.planning import build_plan
 from vignettes.slots import current_month, slot_time
@@ -100,9 +100,9 @@ def collect_status(config: Config, store: Store, now: dt.datetime) -> dict[str, 
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:
-    from scheduler.auth import TokenStore, expiry_warnings
     from scheduler.errors import ConfigError
     from scheduler.platforms.linkedin import linkedin_version_age_warning
+    from scheduler.platforms.linkedin_oauth import TokenStore, expiry_warnings
 
     li = config.platforms.linkedin
     if not (li.enabled and li.mode == "live"):

@@ -302,7 +302,7 @@ def _month_arg(text: str) -> Any:
 
 def _require_postable(ctx: Context, ref: str, month: Any, what: str) -> None:
     """Refuse to approve or queue what could never be posted (found now, not at the slot)."""
-    from scheduler.checks import why_not_postable
+    from scheduler.publishing.postability import why_not_postable
     from vignettes.store import get_case_study
 
     with ctx.store.read() as session:
@@ -400,8 +400,8 @@ def cmd_plan(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_preview(ctx: Context, args: argparse.Namespace) -> int:
-    from scheduler.preview import open_in_browser, write_preview
-    from scheduler.rendering import PLATFORMS, render_vignette
+    from scheduler.publishing.preview_page import open_in_browser, write_preview
+    from scheduler.publishing.rendering import PLATFORMS, render_vignette
     from vignettes.planning import build_plan
     from vignettes.store import get_case_study
 
@@ -441,7 +441,7 @@ def cmd_preview(ctx: Context, args: argparse.Namespace) -> int:
         content, config, month.first_day if month else None, platforms=platforms
     )
     out = Path(args.out) if args.out else config.cards.output_dir / "preview" / ref
-    from scheduler.report import load, preview_rows
+    from scheduler.engagement.report import load, preview_rows
 
     posted = load(ctx.store, ref=ref)  # a vignette already posted shows its engagement
     if out.exists() and not out.is_dir():
@@ -473,7 +473,7 @@ def cmd_preview(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_publish(ctx: Context, args: argparse.Namespace) -> int:
-    from scheduler.runtime import build_worker, configure_logging
+    from scheduler.daemon.runtime import build_worker, configure_logging
 
     configure_logging(ctx.config.daemon.log_format)
     worker = build_worker(ctx.config, ctx.store, ctx.clock)
@@ -493,7 +493,7 @@ def cmd_publish(ctx: Context, args: argparse.Namespace) -> int:
             print(f"{args.month}: {', '.join(changed)} resolved as {args.resolve}")
         if args.resolve == "posted":
             return EXIT_OK
-    from scheduler.reconcile import reconcile
+    from scheduler.publishing.reconcile import reconcile
 
     reconcile(publisher)
     report = publisher.publish_month(args.month, manual=True)
@@ -514,17 +514,17 @@ def cmd_publish(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_run(ctx: Context, args: argparse.Namespace) -> int:
-    from scheduler.daemon import Daemon, lock_for, run_once
-    from scheduler.runtime import build_worker, configure_logging
+    from scheduler.daemon.daemon import Daemon, lock_for, run_once
+    from scheduler.daemon.runtime import build_worker, configure_logging
 
     config = ctx.config
     configure_logging(args.log_format or config.daemon.log_format)
-    from scheduler.daemon import font_problems_in_child
+    from scheduler.daemon.daemon import font_problems_in_child
 
     # Start-up says so when fonts or RAQM are missing rather than degrading silently;
     # checked in a child so the daemon itself never loads Pillow.
     for problem in font_problems_in_child():
-        logging.getLogger("scheduler.daemon").warning("cards: %s", problem)
+        logging.getLogger("scheduler.daemon.daemon").warning("cards: %s", problem)
     stop_flag: list[bool] = [False]
     worker = build_worker(config, ctx.store, ctx.clock, should_stop=lambda: stop_flag[0])
     lock = lock_for(config.database.url, ctx.store.engine)
@@ -547,7 +547,7 @@ def cmd_run(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
-    from scheduler.status import collect_status
+    from scheduler.operations.status import collect_status
 
     status = collect_status(ctx.config, ctx.store, ctx.now())
     if args.json:
@@ -593,7 +593,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_engagement(ctx: Context, args: argparse.Namespace) -> int:
-    from scheduler.report import (
+    from scheduler.engagement.report import (
         format_report,
         load,
         platform_states,
@@ -625,7 +625,7 @@ def cmd_engagement(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(ctx: Context, args: argparse.Namespace) -> int:
-    from scheduler.doctor import run_checks
+    from scheduler.operations.doctor import run_checks
 
     checks = run_checks(ctx)
     if args.json:
@@ -640,9 +640,9 @@ def cmd_doctor(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_auth(ctx: Context, args: argparse.Namespace) -> int:
     import webbrowser
 
-    from scheduler.auth import TokenStore, authorize_linkedin
-    from scheduler.auth_x import authorize_x_pin
-    from scheduler.secrets import load_secrets
+    from scheduler.credentials.secrets import load_secrets
+    from scheduler.platforms.linkedin_oauth import TokenStore, authorize_linkedin
+    from scheduler.platforms.x_pin import authorize_x_pin
 
     config = ctx.config
     secrets = load_secrets()
@@ -686,7 +686,7 @@ def _with_postability(ctx: Context, plan: list[Any]) -> list[Any]:
     every month of a long plan would make `plan` slow for little gain)."""
     import dataclasses
 
-    from scheduler.checks import why_not_postable
+    from scheduler.publishing.postability import why_not_postable
     from vignettes.store import get_case_study
 
     checked = []

@@ -15,9 +15,9 @@ import requests
 from scheduler.alerts import Alerter, channels_from_config
 from scheduler.clock import Clock
 from scheduler.config import Config
+from scheduler.daemon.tick import Chore, Worker
 from scheduler.platforms.base import Platform
-from scheduler.publish import Publisher
-from scheduler.tick import Chore, Worker
+from scheduler.publishing.publish import Publisher
 from vignettes.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class JSONFormatter(UTCFormatter):
 
 def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
     """One line per event with UTC timestamps, on stderr, redaction installed."""
-    from scheduler.redact import install_redaction
+    from scheduler.credentials.redact import install_redaction
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
@@ -70,9 +70,9 @@ def build_platforms(
 ) -> dict[str, Platform]:
     """Adapters for the enabled platforms; raises ConfigError (exit 78) for missing or
     unsafe credentials before anything is sent."""
+    from scheduler.credentials.redact import install_redaction
+    from scheduler.credentials.secrets import load_secrets
     from scheduler.platforms.factory import make_platform
-    from scheduler.redact import install_redaction
-    from scheduler.secrets import load_secrets
 
     secrets = load_secrets(environ)
     install_redaction(secrets)
@@ -84,8 +84,8 @@ def build_platforms(
 
 def token_chore(config: Config, alerts: Alerter) -> Chore:
     """Alert 14 days before a token expires, and when the LinkedIn version ages."""
-    from scheduler.auth import TokenStore, expiry_warnings
     from scheduler.platforms.linkedin import linkedin_version_age_warning
+    from scheduler.platforms.linkedin_oauth import TokenStore, expiry_warnings
 
     def check_tokens(now: dt.datetime) -> list[str]:
         lines = []
@@ -126,7 +126,7 @@ def build_worker(
         alerts,
         should_stop=should_stop,
     )
-    from scheduler.engagement import EngagementPoller
+    from scheduler.engagement.polling import EngagementPoller
 
     chores: list[Chore] = [
         token_chore(config, alerts),

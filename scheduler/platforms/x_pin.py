@@ -1,7 +1,7 @@
 """X (OAuth 1.0a) user tokens: the PIN flow that obtains them for `vignettes auth x`.
 
-Kept apart from `scheduler.auth` so that only this command and a live X adapter load
-tweepy; X OAuth 1.0a tokens never expire, so there is no refresh here.
+Kept apart from `scheduler.platforms.linkedin_oauth` so that only this command and a live X
+adapter load tweepy; X OAuth 1.0a tokens never expire, so there is no refresh here.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import Any
 import requests
 import tweepy
 
-from scheduler.auth import AuthError, TokenStore, _iso
 from scheduler.clock import Clock
 from scheduler.config import XConfig
+from scheduler.credentials.redact import add_secret
+from scheduler.credentials.secrets import Secrets
 from scheduler.errors import ConfigError
+from scheduler.platforms.linkedin_oauth import AuthError, TokenStore, _iso
 from scheduler.platforms.x import PRODUCTION_HOSTS, XPlatform
-from scheduler.redact import add_secret
-from scheduler.secrets import Secrets
 
 log = logging.getLogger(__name__)
 

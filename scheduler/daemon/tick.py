@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from scheduler.outcomes import GRACE_ENDED
-from scheduler.publish import MonthReport, Publisher
-from scheduler.reconcile import reconcile
+from scheduler.publishing.outcomes import GRACE_ENDED
+from scheduler.publishing.publish import MonthReport, Publisher
+from scheduler.publishing.reconcile import reconcile
 from vignettes.models import Heartbeat, MonthlySlot, Post
 from vignettes.slots import Month, current_month
 from vignettes.store import get_slot, lock_month

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scheduler.doctor_checks import Check
 from scheduler.errors import ConfigError
+from scheduler.platforms.checks import Check
 
 if TYPE_CHECKING:
-    from scheduler.cli import Context
+    from scheduler.cli.main import Context
 
 
 def run_checks(ctx: Context) -> list[Check]:
@@ -46,8 +46,8 @@ def run_checks(ctx: Context) -> list[Check]:
                 status.detail,
             )
         )
-    from scheduler.doctor_checks import platform_checks
-    from scheduler.secrets import load_secrets
+    from scheduler.credentials.secrets import load_secrets
+    from scheduler.platforms.checks import platform_checks
 
     try:
         secrets = load_secrets()

@@ -32,10 +32,10 @@ import requests
 
 from scheduler.clock import Clock
 from scheduler.config import LinkedInConfig
+from scheduler.credentials.redact import add_secret
+from scheduler.credentials.secrets import Secrets, check_private_file
 from scheduler.errors import ConfigError, SchedulerError
 from scheduler.platforms.base import NeedsReauth, Transient, no_retry_session, safe_json
-from scheduler.redact import add_secret
-from scheduler.secrets import Secrets, check_private_file
 
 log = logging.getLogger(__name__)
 

@@ -23,10 +23,10 @@ import socket
 from sqlalchemy import select
 
 from scheduler.config import Config
-from scheduler.matching import find_match
-from scheduler.outcomes import DUPLICATE_WINDOW
 from scheduler.platforms.base import NotSupported, PlatformError, Published, RecentPost
-from scheduler.publish import Publisher
+from scheduler.publishing.matching import find_match
+from scheduler.publishing.outcomes import DUPLICATE_WINDOW
+from scheduler.publishing.publish import Publisher
 from vignettes.models import Post
 from vignettes.slots import Month
 

@@ -27,8 +27,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
+from scheduler.daemon.tick import Worker
 from scheduler.errors import SchedulerError
-from scheduler.tick import Worker
 
 log = logging.getLogger(__name__)
 
@@ -462,7 +462,7 @@ def render_in_child(content: Any, config: Any, month: Any, *, platforms: Any) ->
 
 
 def _render(content: Any, config: Any, month: Any, platforms: Any) -> _Rendered:
-    from scheduler.rendering import render_vignette
+    from scheduler.publishing.rendering import render_vignette
 
     rendered = render_vignette(content, config, month, platforms=platforms)
     posts = tuple(_Post(p.platform, p.text, p.alt_text, _Card(p.card.png)) for p in rendered.posts)

@@ -20,8 +20,8 @@ from scheduler.alerts import Alerter
 from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
-from scheduler.matching import find_match
 from scheduler.platforms.base import Platform, PlatformError, Published
+from scheduler.publishing.matching import find_match
 from vignettes.models import Post
 from vignettes.slots import Month
 from vignettes.store import Store, audit, get_slot

@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Iterable
 from typing import Any
 
-from scheduler.secrets import Secrets
+from scheduler.credentials.secrets import Secrets
 
 MASK = "[REDACTED]"
 _MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words

@@ -22,7 +22,7 @@ from typing import IO, Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from scheduler.engagement import FIGURES
+from scheduler.engagement.polling import FIGURES
 from scheduler.errors import SchedulerError
 from vignettes.models import CaseStudy, EngagementPlatform, EngagementSnapshot, MonthlySlot, Post
 from vignettes.store import Store

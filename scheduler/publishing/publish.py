@@ -4,7 +4,7 @@ For one month: fix the case study on the slot (pin or auto-pick), re-check its a
 and content hash, render cards and texts from that exact snapshot, then per platform:
 claim the post row with a conditional UPDATE, commit `sending` *before* the HTTP call,
 and record the result at once. A call whose outcome is unknown is never repeated here;
-`scheduler.reconcile` settles it.
+`scheduler.publishing.reconcile` settles it.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
 from scheduler.files import write_atomic
-from scheduler.outcomes import GRACE_ENDED, Outcomes
 from scheduler.platforms.base import Platform, PlatformError, PreparedPost, Published
+from scheduler.publishing.outcomes import GRACE_ENDED, Outcomes
 from vignettes.content import CaseStudyContent
 from vignettes.models import CaseStudy, MonthlySlot, Post
 from vignettes.selection import auto_pick
@@ -319,7 +319,7 @@ class Publisher:
     def _render(self, snapshot: Snapshot, report: MonthReport) -> Any:
         try:
             if self.renderer is None:
-                from scheduler.rendering import render_vignette
+                from scheduler.publishing.rendering import render_vignette
 
                 self.renderer = render_vignette
             return self.renderer(
@@ -476,7 +476,7 @@ class Publisher:
             )
             return "conflict"
 
-    # ---- outcomes (scheduler.outcomes) --------------------------------------------------
+    # ---- outcomes (scheduler.publishing.outcomes) ------------------------------------
 
     def record_posted(self, post_id: int, published: Published, *, reason: str) -> str:
         """A reconciliation finding: the `unknown` post is on the account."""

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.compose import format_month, unescape_little_text
 from scheduler.files import write_atomic
-from scheduler.rendering import RenderedPost, RenderedVignette
+from scheduler.publishing.compose import format_month, unescape_little_text
+from scheduler.publishing.rendering import RenderedPost, RenderedVignette
 from vignettes.content import CaseStudyContent
 
 PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn"}

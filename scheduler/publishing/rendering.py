@@ -18,9 +18,9 @@ from pathlib import Path
 from cards.brand import Brand
 from cards.errors import CardError
 from cards.render import CardSpec, RenderedCard, render_card
-from scheduler.compose import ComposedPost, compose_linkedin, compose_x
 from scheduler.config import Config, PostTemplate
 from scheduler.errors import ConfigError, SchedulerError
+from scheduler.publishing.compose import ComposedPost, compose_linkedin, compose_x
 from vignettes.content import CaseStudyContent
 
 PLATFORMS = ("x", "linkedin")

@@ -15,7 +15,7 @@ def why_not_postable(
     content: CaseStudyContent, config: Config, month: dt.date | None
 ) -> str | None:
     """None when cards and texts render for every enabled platform; else the reason."""
-    from scheduler.rendering import render_vignette
+    from scheduler.publishing.rendering import render_vignette
 
     try:
         render_vignette(content, config, month, platforms=config.platforms.enabled())
