@@ -641,7 +641,8 @@ def cmd_auth(ctx: Context, args: argparse.Namespace) -> int:
     import webbrowser
 
     from scheduler.credentials.secrets import load_secrets
-    from scheduler.platforms.linkedin_oauth import TokenStore, authorize_linkedin
+    from scheduler.credentials.tokens import TokenStore
+    from scheduler.platforms.linkedin_oauth import authorize_linkedin
     from scheduler.platforms.x_pin import authorize_x_pin
 
     config = ctx.config

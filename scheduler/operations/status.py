@@ -100,9 +100,9 @@ def collect_status(config: Config, store: Store, now: dt.datetime) -> dict[str, 
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:
+    from scheduler.credentials.tokens import TokenStore, expiry_warnings
     from scheduler.errors import ConfigError
     from scheduler.platforms.linkedin import linkedin_version_age_warning
-    from scheduler.platforms.linkedin_oauth import TokenStore, expiry_warnings
 
     li = config.platforms.linkedin
     if not (li.enabled and li.mode == "live"):

@@ -11,11 +11,11 @@ import requests
 from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.credentials.secrets import Secrets
+from scheduler.credentials.tokens import TokenStore, expiry_warnings
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import PlatformError
 from scheduler.platforms.factory import make_platform
 from scheduler.platforms.linkedin import linkedin_version_age_warning
-from scheduler.platforms.linkedin_oauth import TokenStore, expiry_warnings
 
 Severity = Literal["info", "warning", "error"]
 

@@ -7,9 +7,10 @@ import requests
 from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.credentials.secrets import Secrets
+from scheduler.credentials.tokens import TokenStore
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import Platform
-from scheduler.platforms.linkedin_oauth import LinkedInTokenSource, TokenStore
+from scheduler.platforms.linkedin_oauth import LinkedInTokenSource
 from scheduler.platforms.outbox import OutboxPlatform
 
 PLATFORMS = ("x", "linkedin")

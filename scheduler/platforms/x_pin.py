@@ -18,8 +18,9 @@ from scheduler.clock import Clock
 from scheduler.config import XConfig
 from scheduler.credentials.redact import add_secret
 from scheduler.credentials.secrets import Secrets
+from scheduler.credentials.tokens import TokenStore, iso
 from scheduler.errors import ConfigError
-from scheduler.platforms.linkedin_oauth import AuthError, TokenStore, _iso
+from scheduler.platforms.linkedin_oauth import AuthError
 from scheduler.platforms.x import PRODUCTION_HOSTS, XPlatform
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def authorize_x_pin(
             "access_secret": secret,
             "user_id": tokens.user_id,
             "username": tokens.username,
-            "obtained_at": _iso(clock.now()),
+            "obtained_at": iso(clock.now()),
         },
     )
     return tokens

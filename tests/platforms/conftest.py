@@ -17,9 +17,10 @@ import requests
 from scheduler.clock import FakeClock
 from scheduler.config import Config, parse_config
 from scheduler.credentials.secrets import Secrets
+from scheduler.credentials.tokens import LinkedInTokens, TokenStore
 from scheduler.platforms.base import Platform, PreparedPost
 from scheduler.platforms.linkedin import LinkedInPlatform
-from scheduler.platforms.linkedin_oauth import LinkedInTokens, TokenStore, authorize_linkedin
+from scheduler.platforms.linkedin_oauth import authorize_linkedin
 from scheduler.platforms.outbox import OutboxPlatform
 from scheduler.platforms.x import XPlatform
 from tests.conftest import SECRET_VALUES, START  # noqa: F401  (re-exported)

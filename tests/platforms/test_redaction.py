@@ -11,8 +11,8 @@ import pytest
 
 from scheduler.credentials.redact import RedactingFilter, install_redaction, uninstall_redaction
 from scheduler.credentials.secrets import Secrets
+from scheduler.credentials.tokens import TokenStore
 from scheduler.platforms.base import PlatformError
-from scheduler.platforms.linkedin_oauth import TokenStore
 from tests.emulator import Emulator
 from tests.platforms.conftest import (
     CREATE_OP,
