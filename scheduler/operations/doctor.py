@@ -3,16 +3,14 @@ line that says what is wrong and how to fix it. Read-only: no post is ever made.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from scheduler.errors import ConfigError
+from scheduler.operations.context import Workspace
 from scheduler.platforms.checks import Check
 
-if TYPE_CHECKING:
-    from scheduler.cli.main import Context
+__all__ = ["Check", "run_checks"]
 
 
-def run_checks(ctx: Context) -> list[Check]:
+def run_checks(ctx: Workspace) -> list[Check]:
     """Config, database, fonts and layout, then each enabled platform (read-only call)."""
     checks: list[Check] = []
     try:

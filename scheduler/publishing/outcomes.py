@@ -76,6 +76,7 @@ class Outcomes:
         self.clock = clock
         self.alerts = alerts
         self.instance = instance
+        self.via = "daemon"  # set by the Publisher that owns it
         self.rng = rng
         self.deadline = deadline
 
@@ -110,6 +111,7 @@ class Outcomes:
                     session,
                     at=now,
                     actor=self.instance,
+                    via=self.via,
                     action="posted",
                     ref=ref,
                     month=month,
@@ -199,6 +201,7 @@ class Outcomes:
                 session,
                 at=now,
                 actor=self.instance,
+                via=self.via,
                 action=f"publish_{state}",
                 ref=ref,
                 month=str(month),
@@ -327,6 +330,7 @@ class Outcomes:
                     session,
                     at=now,
                     actor=by,
+                    via=self.via,
                     action=f"resolved_{decision}",
                     ref=post.case_study.ref,
                     month=str(month),

@@ -107,6 +107,17 @@ class Publisher:
         self.outcomes = Outcomes(
             store, config, platforms, clock, alerts, self.instance, self.rng, self.deadline
         )
+        self.via = "daemon"
+
+    @property
+    def via(self) -> str:
+        """The interface on whose behalf this publisher acts, for the audit trail: "daemon",
+        or "cli"/"web" when a person publishes or settles a month by hand."""
+        return self.outcomes.via
+
+    @via.setter
+    def via(self, value: str) -> None:
+        self.outcomes.via = value
 
     # ---- schedule ---------------------------------------------------------------------
 
@@ -199,6 +210,7 @@ class Publisher:
                     session,
                     at=now,
                     actor=self.instance,
+                    via=self.via,
                     action="slot_fixed",
                     ref=cs.ref,
                     month=str(month),
@@ -221,6 +233,7 @@ class Publisher:
             session,
             at=now,
             actor=self.instance,
+            via=self.via,
             action="reopened",
             month=str(month),
             previous_state=slot.state,
@@ -298,6 +311,7 @@ class Publisher:
                 session,
                 at=now,
                 actor=self.instance,
+                via=self.via,
                 action="auto_pick_released",
                 ref=cs.ref,
                 month=str(month),
@@ -462,6 +476,7 @@ class Publisher:
                     session,
                     at=now,
                     actor=self.instance,
+                    via=self.via,
                     action="sending",
                     ref=snapshot.content.ref,
                     month=str(snapshot.month),

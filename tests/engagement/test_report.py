@@ -13,16 +13,11 @@ import pytest
 from PIL import Image
 
 from cards.brand import contrast_ratio
+from scheduler.cli.engagement_text import format_report
 from scheduler.cli.main import FAKE_NOW_ENV, main
-from scheduler.engagement.report import (
-    CSV_COLUMNS,
-    PLATFORM_COLOURS,
-    VIGNETTE_COLOURS,
-    format_report,
-    load,
-    write_chart,
-    write_csv,
-)
+from scheduler.engagement.chart import PLATFORM_COLOURS, VIGNETTE_COLOURS, write_chart
+from scheduler.engagement.report import load
+from scheduler.engagement.report_files import CSV_COLUMNS, write_csv
 from tests.engagement.conftest import World, months_before
 
 WELSH = "Llyfrgell Gŵyr: tystiolaeth i’r ward"

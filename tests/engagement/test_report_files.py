@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from scheduler.cli.main import FAKE_NOW_ENV, main
-from scheduler.engagement.report import PostEngagement, ReportWriteError, write_chart, write_csv
+from scheduler.engagement.chart import write_chart
+from scheduler.engagement.report import PostEngagement
+from scheduler.engagement.report_files import ReportWriteError, write_csv
 from scheduler.errors import SchedulerError
 from tests.engagement.conftest import World, report_entry
 
