@@ -25,6 +25,8 @@ def paint(layout: CardLayout, brand: Brand, logo: Image.Image | None) -> Image.I
             draw.rounded_rectangle(corners, radius=round(18 * s), fill=brand.pale)
         elif name == "logo":
             draw.rounded_rectangle(corners, radius=round(10 * s), fill=brand.light)
+        elif name == "divider":
+            draw.rectangle(corners, fill=brand.pale)
     if logo is not None and layout.logo is not None:
         box = layout.logo
         scaled = logo.resize((round(box.w), round(box.h)), Image.Resampling.LANCZOS)

@@ -89,6 +89,11 @@ class Placer:
     def checkpoint(self) -> Checkpoint:
         return len(self.panels), len(self.texts), len(self.pills)
 
+    def rollback(self, since: Checkpoint) -> None:
+        """Forget what was placed since `since` (to plan that part again another way)."""
+        panels, texts, pills = since
+        del self.panels[panels:], self.texts[texts:], self.pills[pills:]
+
     def centre(self, since: Checkpoint, area: Box, bottom: float, mark: Mark | None) -> Mark | None:
         """Move what was placed since `since` down so it sits centred in `area`."""
         dy = max(0.0, (area.bottom - bottom) / 2)

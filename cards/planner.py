@@ -12,13 +12,21 @@ from cards.alt_text import month_label
 from cards.boxes import Box, CardLayout
 from cards.brand import Brand
 from cards.errors import MissingGlyphError, TextOverflowError
+from cards.figure_row import plan_figures
+from cards.figures import KeyFigure, key_figures
 from cards.layout import FittedText
-from cards.placing import Mark, Placer
+from cards.placing import Checkpoint, Mark, Placer
 from cards.quote_panel import plan_quote, quote_height
 from cards.spec import CardSpec
 from cards.story import plan_story
 from cards.styles import FOOTER, KICKER, ORGANISATION
 from vignettes.content import CaseStudyContent
+
+# The key figures' largest number size (design px) on each try, largest first; the last
+# is the minimum, FIGURE_MIN in cards/figure_row.py.
+FIGURE_CAPS = (88.0, 72.0, 56.0, 40.0)
+STACKED_FIGURE_CAPS = (112.0, 88.0, 72.0, 56.0, 40.0)  # a square card has the height
+HEADLINE_TO_FIGURE = 1.3  # the headline is at most the figure size / this
 
 
 def plan_card(
@@ -54,9 +62,12 @@ def _plan(p: Placer, logo_size: tuple[int, int] | None) -> CardLayout:
         "month", f"Library impact · {label}".upper(), KICKER, kicker_box, (17, 13), max_lines=1
     )
     placed = p.place("month", kicker, KICKER, kicker_box, "light")
-    columns_top = max(placed.box.bottom, plate.bottom if plate else 0) + p.px(30)
-    area = Box(pad, columns_top, inner_w, content_bottom - columns_top)
-    mark = plan_columns(p, area)
+    figures = key_figures(p.c)
+    if figures:
+        mark = plan_led_by_figures(p, figures, placed.box, plate, content_bottom)
+    else:
+        columns_top = max(placed.box.bottom, plate.bottom if plate else 0) + p.px(30)
+        mark = plan_columns(p, Box(pad, columns_top, inner_w, content_bottom - columns_top))
     return CardLayout(
         width=p.w,
         height=p.h,
@@ -68,9 +79,47 @@ def _plan(p: Placer, logo_size: tuple[int, int] | None) -> CardLayout:
     )
 
 
-def plan_columns(p: Placer, area: Box) -> Mark | None:
+def plan_led_by_figures(
+    p: Placer,
+    figures: tuple[KeyFigure, ...],
+    kicker: Box,
+    plate: Box | None,
+    content_bottom: float,
+) -> Mark | None:
+    """The key-figure row under the month line (left of the logo), then the columns below.
+
+    The row starts as large as FIGURE_CAPS allows and steps down only when the columns
+    beneath cannot fit; the headline is kept smaller than the figures' numbers. Raises the
+    TextOverflowError of the last try (at the smallest figures) naming its field."""
+    inner_w = p.w - 2 * kicker.x
+    since = p.checkpoint()
+    failure: TextOverflowError | None = None
+    stacked = p.w / p.h < 1.4
+    for cap in STACKED_FIGURE_CAPS if stacked else FIGURE_CAPS:
+        p.rollback(since)
+        row = plan_figures(p, figures, kicker.x, kicker.bottom + p.px(8), kicker.w, cap)
+        top = max(row.box.bottom + p.px(24), (plate.bottom if plate else 0) + p.px(30))
+        area = Box(kicker.x, top, inner_w, content_bottom - top)
+        head_cap = row.size / p.s / HEADLINE_TO_FIGURE
+        try:
+            # Stacked, the figures are centred with the story and quote beneath them.
+            return plan_columns(p, area, head_cap, centre_from=since)
+        except TextOverflowError as exc:
+            failure = exc
+    assert failure is not None
+    raise failure
+
+
+def plan_columns(
+    p: Placer,
+    area: Box,
+    head_cap: float | None = None,
+    centre_from: Checkpoint | None = None,
+) -> Mark | None:
     """The story and the quote panel in `area`: side by side on a landscape card, stacked
-    and centred on a square one; returns the quotation mark, if any."""
+    and centred on a square one; returns the quotation mark, if any. `head_cap` (design
+    px) caps the headline size; a stacked card centres what was placed since `centre_from`
+    (default: the story and quote alone). Raises TextOverflowError."""
     quote = p.c.usable_quote
     inner_w = area.w
     if quote and p.w / p.h >= 1.4:
@@ -78,22 +127,21 @@ def plan_columns(p: Placer, area: Box) -> Mark | None:
         left_w = round((inner_w - gutter) * 0.585)
         panel = Box(area.x + left_w + gutter, area.y, inner_w - left_w - gutter, area.h)
         mark = plan_quote(p, quote, panel)
-        plan_story(p, Box(area.x, area.y, left_w, area.h), stacked=False)
+        plan_story(p, Box(area.x, area.y, left_w, area.h), stacked=False, head_cap=head_cap)
         return mark
     if quote:
         # Stacked: the quote panel takes what it needs (at most 42%), the story the rest;
         # the two are then centred together in the space between month and footer.
         gap = p.px(32)
         needed = quote_height(p, quote, area.w, area.h * 0.42)
-        mark_at = p.checkpoint()
-        story_bottom = plan_story(
-            p, Box(area.x, area.y, area.w, area.h - needed - gap), stacked=True
-        )
+        mark_at = centre_from or p.checkpoint()
+        story_box = Box(area.x, area.y, area.w, area.h - needed - gap)
+        story_bottom = plan_story(p, story_box, stacked=True, head_cap=head_cap)
         mark = plan_quote(p, quote, Box(area.x, story_bottom + gap, area.w, needed))
         return p.centre(mark_at, area, story_bottom + gap + needed, mark)
-    mark_at = p.checkpoint()
+    mark_at = centre_from or p.checkpoint()
     stacked = p.w / p.h < 1.4
-    bottom = plan_story(p, area, stacked=stacked)
+    bottom = plan_story(p, area, stacked=stacked, head_cap=head_cap)
     if stacked:
         p.centre(mark_at, area, bottom, None)
     return None

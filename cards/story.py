@@ -11,18 +11,21 @@ from cards.styles import HEADLINE, LABEL, SUMMARY
 from cards.typeset import PillowMetrics, prepare
 
 
-def plan_story(p: Placer, area: Box, *, stacked: bool) -> float:
+def plan_story(p: Placer, area: Box, *, stacked: bool, head_cap: float | None = None) -> float:
     """Headline, summary and impact labels down one column; returns the bottom used.
 
     The headline may take up to 56% of the height; if the summary then cannot fit, the
     headline drops to its minimum size and the summary gets the room that frees. Beside
     a quote the labels sit at the column's foot; stacked, they follow the summary.
+    `head_cap` (design px) keeps the headline below a key figure's size.
     Raises TextOverflowError naming the field that does not fit."""
     labels, labels_h = plan_pills(p, area.w) if p.c.impact_labels else ([], 0.0)
     label_gap = p.px(26)
     room = area.h - (labels_h + label_gap if labels else 0)
     gap = p.px(20)
     head_max, summary_max = (76.0, 34.0) if stacked else (58.0, 28.0)
+    if head_cap is not None:
+        head_max = max(32.0, min(head_max, head_cap))
     failure: TextOverflowError | None = None
     for headline_sizes in ((head_max, 32.0), (32.0, 32.0)):
         head = p.fit(
