@@ -1,7 +1,8 @@
 """The layout planner: where each part of a card goes, every text fitted to its box.
 
 Landscape cards (X 1200×675, LinkedIn 1200×627) put the headline, summary and impact
-labels on the left and the quote panel on the right; square cards stack them. Every box
+labels on the left and the quote panel on the right; square cards stack them. A case study
+with a quantified impact leads with its key figures, in a row under the month line. Every box
 is placed below or beside the previous one, so boxes cannot overlap, and every text is
 fitted to its box or the plan fails with TextOverflowError: nothing is ever clipped.
 """
