@@ -6,6 +6,7 @@
 #   chromium         headless browser for the preview-page tests and the cards benchmark
 #   fonts-noto-color-emoji  colour emoji fallback on cards
 #   systemd          systemd-analyze, to verify deploy/vignettes.service in the tests
+#   tesseract-ocr, tesseract-ocr-eng  OCR, so the card tests read the key figure off the PNG
 set -euo pipefail
 
 want=()
@@ -16,6 +17,8 @@ if [ "${1:-}" != "--no-browser" ]; then
 fi
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || want+=(fonts-noto-color-emoji)
 command -v systemd-analyze >/dev/null 2>&1 || want+=(systemd)
+command -v tesseract >/dev/null 2>&1 || want+=(tesseract-ocr)
+ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || want+=(tesseract-ocr-eng)
 
 if [ ${#want[@]} -eq 0 ]; then
   exit 0
