@@ -7,7 +7,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from scheduler.engagement.report import PLATFORM_NAMES, PostEngagement
+from scheduler.engagement.figures import PLATFORM_NAMES
+from scheduler.engagement.report import PostEngagement
 from scheduler.engagement.report_files import output_path, replace_file
 
 # NHS identity colours, each at least 3:1 against white (WCAG 1.4.11 graphical objects);

@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from scheduler.engagement.polling import FIGURES
+from scheduler.engagement.figures import FIGURES
 from vignettes.models import CaseStudy, EngagementPlatform, EngagementSnapshot, MonthlySlot, Post
 from vignettes.store import Store
 
 REPORTED_STATES = ("taken", "unavailable")
-PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn"}
 
 
 @dataclass(frozen=True)
