@@ -215,13 +215,13 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:
-    from scheduler.credentials.tokens import TokenStore, expiry_warnings
-    from scheduler.errors import ConfigError
-    from scheduler.platforms.linkedin import linkedin_version_age_warning
-
     li = config.platforms.linkedin
     if not (li.enabled and li.mode == "live"):
         return []
+    from scheduler.credentials.tokens import TokenStore, expiry_warnings
+    from scheduler.errors import ConfigError
+    from scheduler.platforms.linkedin_version import linkedin_version_age_warning
+
     lines = []
     try:
         lines += [

@@ -38,11 +38,10 @@ from scheduler.platforms.base import (
 from scheduler.platforms.linkedin_responses import (
     URN_IN_TEXT,
     linkedin_error,
-    linkedin_version_age_warning,
     post_url,
     share_statistics_metrics,
-    suggested_version,
 )
+from scheduler.platforms.linkedin_version import linkedin_version_age_warning, suggested_version
 
 __all__ = ["LinkedInPlatform", "linkedin_version_age_warning", "suggested_version"]
 
