@@ -1,6 +1,6 @@
 """Store benchmark: import a generated 10,000-row CSV, then time `list --json`, `plan` and
 `--help` as a user runs them (separate processes, so start-up cost counts), and the plan and
-status read models in-process over ten years of history (`bench/read_models.py`, which
+status read models in-process over ten years of history (`bench/_read_models.py`, which
 runs the replaced algorithms side by side).
 
 Targets on the 2-core reference machine: import ≤ 5 s, list ≤ 0.5 s, --help ≤ 0.15 s,
@@ -102,7 +102,7 @@ def main() -> None:
         import_s = time.perf_counter() - start
         list_s, out = timed([exe, "list", "--json"], env, args.repeat)
         reads = subprocess.run(
-            [sys.executable, str(Path(__file__).with_name("read_models.py")), db_url(root)],
+            [sys.executable, str(Path(__file__).with_name("_read_models.py")), db_url(root)],
             env=env,
             capture_output=True,
             text=True,

@@ -7,7 +7,7 @@ study rendered afresh for the could-it-be-posted check. `after` is the code as i
 candidates read in preference order until one fits, postability answers remembered
 (`cold`: nothing remembered yet; `warm`: the usual case).
 
-Usage: .venv/bin/python bench/read_models.py DB_URL [--repeat K]   (used by bench/store.py)
+Usage: .venv/bin/python bench/_read_models.py DB_URL [--repeat K]   (used by bench/store.py)
 """
 
 from __future__ import annotations
