@@ -47,7 +47,7 @@ FOOTER = TextStyle(weight=400, line_spacing=1.2)
 class CardSpec:
     """What to render: platform, pixel size, showcase month (None = preview), alt-text limit."""
 
-    platform: Literal["x", "linkedin"]
+    platform: Literal["x", "linkedin", "bluesky"]
     size: tuple[int, int]
     month: dt.date | None = None
     alt_text_limit: int = 1000

@@ -335,7 +335,7 @@ def _fit(
             warnings.append(f"summary shortened to fit the {limit} limit")
             return ComposedPost(text, length, limit, tuple(warnings))
         length = shortest_length
-    unit = "weighted characters" if platform == "X" else "characters"
+    unit = {"X": "weighted characters", "Bluesky": "graphemes"}.get(platform, "characters")
     after = f" even after {' and '.join(tried)}" if tried else ""
     raise ComposeError(
         ref,

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +37,13 @@ LINKEDIN_MENTION = re.compile(
     r"@\[(?P<name>[^|{}@\[\]()<>#\\*_~\n]+)\]"
     r"\((?P<urn>urn:li:(?:organization|person):[A-Za-z0-9_-]+)\)"
 )
+# An atproto handle (a domain name): https://atproto.com/specs/handle
+BLUESKY_HANDLE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+)
+BLUESKY_MENTION = re.compile(r"@(" + BLUESKY_HANDLE.pattern + r")")
+# BCP-47, as `@atproto/common-web` checks `langs` (simplified: language[-script][-region]).
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?")
 MAX_AVOID_MONTHS = 60
 MAX_TIMEOUT = dt.timedelta(minutes=2)
 
@@ -108,6 +115,7 @@ class CardsConfig:
     linkedin_size: tuple[int, int]
     linkedin_alt_text_limit: int
     brand: BrandConfig
+    bluesky_size: tuple[int, int] = (1200, 675)
 
 
 @dataclass(frozen=True)
@@ -140,12 +148,37 @@ class LinkedInConfig:
 
 
 @dataclass(frozen=True)
+class BlueskyConfig:
+    enabled: bool
+    mode: Mode
+    service: str  # the PDS (or entryway) base URL
+    handle: str
+    langs: tuple[str, ...]
+    timeout: dt.timedelta
+    post: PostTemplate
+
+
+@dataclass(frozen=True)
 class PlatformsConfig:
+    """One field per platform, in publishing order: the fields *are* the list of platforms
+    (`PLATFORM_NAMES`), so a new network is one new field here and nowhere else."""
+
     x: XConfig
     linkedin: LinkedInConfig
+    bluesky: BlueskyConfig
 
     def enabled(self) -> list[str]:
-        return [name for name, p in (("x", self.x), ("linkedin", self.linkedin)) if p.enabled]
+        return [name for name in PLATFORM_NAMES if self.get(name).enabled]
+
+    def get(self, name: str) -> XConfig | LinkedInConfig | BlueskyConfig:
+        """The section for platform `name`; KeyError for a name that is not a platform."""
+        if name not in PLATFORM_NAMES:
+            raise KeyError(name)
+        section: XConfig | LinkedInConfig | BlueskyConfig = getattr(self, name)
+        return section
+
+
+PLATFORM_NAMES: tuple[str, ...] = tuple(f.name for f in fields(PlatformsConfig))
 
 
 @dataclass(frozen=True)
@@ -191,6 +224,7 @@ DEFAULT_X_TEMPLATE = "{headline}\n\n{summary}\n\n{link}\n\n{hashtags}"
 DEFAULT_LINKEDIN_TEMPLATE = (
     "{headline}\n\n{summary}\n\n{quote}\n\nRead the case study: {link}\n\n{mentions}\n\n{hashtags}"
 )
+DEFAULT_BLUESKY_TEMPLATE = "{headline}\n\n{summary}\n\n{link}\n\n{mentions}\n\n{hashtags}"
 
 
 class _Reader:
@@ -343,8 +377,10 @@ def _post_template(
         if not re.fullmatch(r"\w+", bare) or not any(ch.isalpha() for ch in bare):
             r.problem("hashtags", f"{tag!r} is not a hashtag (letters, digits and _)")
     mentions = r.strings("mentions", ())
-    rule = X_MENTION if r.prefix.endswith(".x") else LINKEDIN_MENTION
-    example = "@handle" if rule is X_MENTION else "@[Name](urn:li:organization:123)"
+    rule, example = {
+        "x": (X_MENTION, "@handle"),
+        "bluesky": (BLUESKY_MENTION, "@name.bsky.social"),
+    }.get(r.prefix.rsplit(".", 1)[-1], (LINKEDIN_MENTION, "@[Name](urn:li:organization:123)"))
     for mention in mentions:
         if not rule.fullmatch(mention.strip()):
             r.problem("mentions", f"{mention!r} is not a mention like {example}")
@@ -459,7 +495,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         linkedin_size=crd.convert("linkedin_size", "1200x627", _parse_size, (1200, 627)),
         linkedin_alt_text_limit=crd.get("linkedin_alt_text_limit", int, 250),
         brand=brand,
+        bluesky_size=crd.convert("bluesky_size", "1200x675", _parse_size, (1200, 675)),
     )
+    if max(cards.bluesky_size) > 2000:
+        crd.problem("bluesky_size", "Bluesky images may be at most 2000 pixels a side")
     if cards.logo is not None and not cards.logo.is_file():
         crd.problem("logo", f"no such file: {cards.logo}")
     if not 50 <= cards.linkedin_alt_text_limit <= 4086:
@@ -492,7 +531,12 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         timeout=lr.convert("timeout", "30s", parse_duration, dt.timedelta(seconds=30)),
         post=_post_template(lr, DEFAULT_LINKEDIN_TEMPLATE, ("NHSLibraries", "EvidenceBased")),
     )
-    for name, platform_timeout in (("x", x.timeout), ("linkedin", linkedin.timeout)):
+    bluesky = _bluesky(plat.table("bluesky"))
+    for name, platform_timeout in (
+        ("x", x.timeout),
+        ("linkedin", linkedin.timeout),
+        ("bluesky", bluesky.timeout),
+    ):
         if not dt.timedelta(seconds=1) <= platform_timeout <= MAX_TIMEOUT:
             # Bounded so that a send still in flight can never be mistaken for a dead one.
             plat.problem(f"{name}.timeout", "must be between 1s and 2m")
@@ -554,11 +598,35 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         schedule=schedule,
         selection=selection,
         cards=cards,
-        platforms=PlatformsConfig(x=x, linkedin=linkedin),
+        platforms=PlatformsConfig(x=x, linkedin=linkedin, bluesky=bluesky),
         engagement=EngagementConfig(poll_after=tuple(offsets)),
         alerts=alerts,
         daemon=daemon,
     )
+
+
+def _bluesky(br: _Reader) -> BlueskyConfig:
+    """`[platforms.bluesky]`: off unless enabled (see docs/platforms.md for why)."""
+    bluesky = BlueskyConfig(
+        enabled=br.get("enabled", bool, False),
+        mode=_mode(br),
+        service=br.convert("service", "https://bsky.social", _parse_https, "https://bsky.social"),
+        handle=br.get("handle", str, "").strip().lstrip("@"),
+        langs=br.strings("langs", ("en-GB",)),
+        timeout=br.convert("timeout", "30s", parse_duration, dt.timedelta(seconds=30)),
+        post=_post_template(br, DEFAULT_BLUESKY_TEMPLATE, ("NHSLibraries",)),
+    )
+    if bluesky.handle and not BLUESKY_HANDLE.fullmatch(bluesky.handle):
+        br.problem("handle", f"{bluesky.handle!r} is not a handle like 'name.bsky.social'")
+    if bluesky.enabled and bluesky.mode == "live" and not bluesky.handle:
+        br.problem("handle", "is required when mode is 'live' (e.g. 'name.bsky.social')")
+    if len(bluesky.langs) > 3:
+        br.problem("langs", "Bluesky allows at most 3 languages")
+    for tag in bluesky.langs:
+        if not _LANGUAGE_TAG.fullmatch(tag):
+            br.problem("langs", f"{tag!r} is not a language tag like 'en-GB' or 'cy'")
+    br.finish()
+    return bluesky
 
 
 def _mode(r: _Reader) -> Mode:
