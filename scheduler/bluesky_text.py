@@ -20,16 +20,16 @@ from typing import Any, Literal
 import regex
 
 from scheduler.compose import ComposedPost, ComposeError, _fill, _fit, _Parts, _parts
-from scheduler.config import BLUESKY_MENTION, PostTemplate
+from scheduler.config import BLUESKY_HANDLE, BLUESKY_MENTION, PostTemplate
 from vignettes.content import CaseStudyContent
 
 BLUESKY_LIMIT = 300  # graphemes
 MAX_TEXT_BYTES = 3000  # the lexicon's maxLength, in UTF-8 bytes
 MAX_TAG_GRAPHEMES = 64
 _GRAPHEME = regex.compile(r"\X")
-_URL = regex.compile(r"(?<!\S)https?://[^\s]+")
+_URL = regex.compile(r"(?<![^\s(\[{\"'“‘])https?://[^\s]+")  # at a word's start, or after a bracket
 _TAG = regex.compile(r"(?<!\S)[#＃](\w+)")
-_MENTION = regex.compile(r"(?<!\S)" + BLUESKY_MENTION.pattern)
+_MENTION = regex.compile(r"(?<!\S)@(" + BLUESKY_HANDLE.pattern + ")")
 _TRAILING = ".,;:!?'\"”’…"
 
 FacetKind = Literal["link", "tag", "mention"]

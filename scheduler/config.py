@@ -41,7 +41,7 @@ LINKEDIN_MENTION = re.compile(
 BLUESKY_HANDLE = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 )
-BLUESKY_MENTION = re.compile(r"@(" + BLUESKY_HANDLE.pattern + r")")
+BLUESKY_MENTION = re.compile(r"@?(" + BLUESKY_HANDLE.pattern + r")")
 # BCP-47, as `@atproto/common-web` checks `langs` (simplified: language[-script][-region]).
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?")
 MAX_AVOID_MONTHS = 60
