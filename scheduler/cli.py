@@ -464,7 +464,8 @@ def cmd_preview(ctx: Context, args: argparse.Namespace) -> int:
         for post in vignette.posts:
             warnings = f"  warnings: {'; '.join(post.warnings)}" if post.warnings else ""
             print(
-                f"  {post.platform:<8} {post.text_length}/{post.text_limit} characters, "
+                f"  {post.platform:<8} {post.text_length}/{post.text_limit} "
+                f"{'graphemes' if post.platform == 'bluesky' else 'characters'}, "
                 f"card {post.card.width}x{post.card.height}{warnings}"
             )
     if args.open:
@@ -582,13 +583,17 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         print(f"alert   : [{alert['severity']}] {alert['message']}")
     for line in status["credentials"]:
         print(f"tokens  : {line}")
+    for name, figures in status["not_offered"].items():
+        shown = ", ".join(f.replace("_", " ") for f in figures)
+        print(f"metrics : {name} {shown}: not offered by the platform (never counted as 0)")
     for name, state in status["engagement"].items():
         if state["unavailable_reason"]:
             print(f"metrics : {name} unavailable: {state['unavailable_reason']}")
         if state["blocked_until"]:
             print(f"metrics : {name} paused until {state['blocked_until']}")
         for gap in state["gaps"] if not state["unavailable_reason"] else []:
-            print(f"metrics : {name} not readable: {gap}")
+            shown = gap if "not offered" in gap else f"not readable: {gap}"
+            print(f"metrics : {name} {shown}")
     return EXIT_OK
 
 
@@ -660,6 +665,16 @@ def cmd_auth(ctx: Context, args: argparse.Namespace) -> int:
         del tokens
         return EXIT_OK
 
+    if args.platform == "bluesky":
+        from scheduler.platforms.bluesky_session import sign_in_bluesky
+
+        handle = sign_in_bluesky(config, secrets, store, ctx.clock)
+        print(
+            f"Bluesky session for @{handle} stored in {store.path}; it is renewed "
+            "automatically (the app password is only needed if it lapses)"
+        )
+        return EXIT_OK
+
     def open_browser(url: str) -> None:
         print(f"Opening LinkedIn to authorise (if no browser opens, visit):\n  {url}")
         webbrowser.open(url)
@@ -714,11 +729,15 @@ class CommandFailed(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from scheduler.config import PLATFORM_NAMES
+
+    platforms = list(PLATFORM_NAMES)
     parser = argparse.ArgumentParser(
         prog="vignettes",
         description=(
-            "Showcase approved NHS library impact case studies as monthly vignettes on X and "
-            "LinkedIn: import, approve, queue, preview, publish exactly once, track engagement."
+            "Showcase approved NHS library impact case studies as monthly vignettes on X, "
+            "LinkedIn and Bluesky: import, approve, queue, preview, publish exactly once, "
+            "track engagement."
         ),
         epilog="Exit codes: 0 ok, 1 operation failed, 2 usage, 78 configuration error.",
     )
@@ -779,7 +798,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("preview", cmd_preview, "render cards and post texts locally, with an HTML page")
     p.add_argument("ref", nargs="?", help="the case study (or use --month)")
     p.add_argument("--month", type=_month_arg, help="preview that month's planned case study")
-    p.add_argument("--platform", choices=["x", "linkedin", "all"], default="all")
+    p.add_argument("--platform", choices=[*platforms, "all"], default="all")
     p.add_argument("--out", help="output folder (default: <cards.output_dir>/preview/REF)")
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
 
@@ -790,8 +809,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["posted", "retry"],
         help="settle an unknown/failed post: you saw it posted, or it may be sent again",
     )
-    p.add_argument("--platform", choices=["x", "linkedin"], help="with --resolve: only this one")
-    p.add_argument("--remote-id", help="with --resolve posted: the post's id or URN")
+    p.add_argument("--platform", choices=platforms, help="with --resolve: only this one")
+    p.add_argument("--remote-id", help="with --resolve posted: the post's id, URN or at:// URI")
     p.add_argument("--url", help="with --resolve posted: the post's URL")
     p.add_argument("--by", help="who resolves (default: $USER)")
 
@@ -806,15 +825,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--since", type=_month_arg, metavar="YYYY-MM", help="only vignettes from this month on"
     )
-    p.add_argument("--platform", choices=["x", "linkedin"], help="only this platform")
+    p.add_argument("--platform", choices=platforms, help="only this platform")
 
     p = add(
         "auth",
         cmd_auth,
-        "obtain and store platform tokens (X PIN flow, LinkedIn OAuth)",
+        "obtain and store platform tokens (X PIN flow, LinkedIn OAuth, Bluesky sign-in)",
         json_flag=False,
     )
-    p.add_argument("platform", choices=["x", "linkedin"])
+    p.add_argument("platform", choices=platforms)
     p.add_argument(
         "--port",
         type=int,

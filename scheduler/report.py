@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.engagement import FIGURES
 from scheduler.errors import SchedulerError
+from scheduler.platforms.registry import INFO, NOT_OFFERED, not_offered
 from vignettes.models import CaseStudy, EngagementPlatform, EngagementSnapshot, MonthlySlot, Post
 from vignettes.store import Store
 
@@ -45,12 +46,12 @@ CSV_COLUMNS = (
     "unavailable",
 )
 REPORTED_STATES = ("taken", "unavailable")
-PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn"}
+PLATFORM_NAMES = {name: info.label for name, info in INFO.items()}
 # NHS identity colours, each at least 3:1 against white (WCAG 1.4.11 graphical objects);
 # platforms and vignettes also differ by hatch, line style and marker, not colour alone.
-PLATFORM_COLOURS = {"x": "#231F20", "linkedin": "#005EB8"}  # NHS Black, NHS Blue
-PLATFORM_HATCH = {"x": "", "linkedin": "//"}
-PLATFORM_LINE = {"x": "-", "linkedin": "--"}
+PLATFORM_COLOURS = {name: info.colour for name, info in INFO.items()}
+PLATFORM_HATCH = {name: info.hatch for name, info in INFO.items()}
+PLATFORM_LINE = {name: info.line for name, info in INFO.items()}
 VIGNETTE_COLOURS = ("#005EB8", "#006747", "#7C2855", "#330072", "#425563", "#8A1538")
 MARKERS = ("o", "s", "^", "D", "v", "P")
 TEXT_COLOUR = "#231F20"
@@ -257,8 +258,12 @@ def report_json(entries: Sequence[PostEngagement], states: Mapping[str, Any]) ->
 TABLE_FIGURES = ("impressions", "likes", "reposts", "replies", "link_clicks")
 
 
-def _num(value: int | float | None) -> str:
-    return "—" if value is None else f"{value:,}"
+def _num(value: int | float | None, platform: str = "", figure: str = "") -> str:
+    """A figure for people: "—" when the platform did not say, "not offered" when it has no
+    such figure at all (Bluesky impressions: never shown as 0 or as a failed read)."""
+    if value is None:
+        return NOT_OFFERED if not_offered(platform, figure) else "—"
+    return f"{value:,}"
 
 
 def _delta(value: int | float | None) -> str:
@@ -278,7 +283,7 @@ def format_report(entries: Sequence[PostEngagement], states: Mapping[str, Any]) 
         cells.append(latest.offset if latest else "not yet")
         for name in TABLE_FIGURES:
             value = latest.figures.get(name) if latest else None
-            cells.append(_num(value) + _delta(change.get(name)))
+            cells.append(_num(value, e.platform, name) + _delta(change.get(name)))
         rate = latest.engagement_rate if latest else None
         cells.append("—" if rate is None else f"{rate:.1%}")
         rows.append(cells)
@@ -532,8 +537,16 @@ def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str])
         _empty(top)
 
     recent = sorted({(e.month, e.ref) for e in entries if e.taken})[-CHART_LAST_VIGNETTES:]
+    silent = sorted(
+        {
+            PLATFORM_NAMES.get(e.platform, e.platform)
+            for e in entries
+            if not_offered(e.platform, "impressions")
+        }
+    )
     bottom.set_title(
-        f"Impressions since posting: the last {len(recent) or CHART_LAST_VIGNETTES} vignettes",
+        f"Impressions since posting: the last {len(recent) or CHART_LAST_VIGNETTES} vignettes"
+        + (f" ({', '.join(silent)}: impressions not offered)" if silent else ""),
         fontsize=15,
         color=TEXT_COLOUR,
     )
@@ -593,7 +606,7 @@ def preview_rows(entries: Iterable[PostEngagement]) -> dict[str, list[dict[str, 
                 "after": s.offset,
                 "taken (UTC)": f"{s.taken_at:%Y-%m-%d %H:%M}" if s.taken_at else "",
             }
-            row |= {f.replace("_", " "): _num(s.figures.get(f)) for f in FIGURES}
+            row |= {f.replace("_", " "): _num(s.figures.get(f), e.platform, f) for f in FIGURES}
             rate = s.engagement_rate
             row["rate"] = "—" if rate is None else f"{rate:.1%}"
             row["unavailable"] = "; ".join(s.unavailable)

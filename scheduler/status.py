@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from scheduler.config import Config
+from scheduler.platforms.registry import INFO
 from scheduler.report import platform_states
 from vignettes.models import Alert, Heartbeat, MonthlySlot, Post
 from vignettes.planning import build_plan
@@ -96,6 +97,13 @@ def collect_status(config: Config, store: Store, now: dt.datetime) -> dict[str, 
         # Per platform: polling paused by a rate limit, refused (tier, scope, outbox), and
         # figures the last round could not read, each with the reason.
         "engagement": engagement,
+        # Figures an enabled platform has no API for at all (Bluesky impressions): shown as
+        # "not offered", never as 0 or as a failure.
+        "not_offered": {
+            name: list(INFO[name].not_offered)
+            for name in config.platforms.enabled()
+            if INFO[name].not_offered
+        },
     }
 
 

@@ -18,9 +18,11 @@ import requests
 
 from scheduler.auth import TokenStore
 from scheduler.clock import Clock
+from scheduler.config import Config
 from scheduler.platforms.base import NeedsReauth, Transient, safe_json, transport_error
 from scheduler.platforms.bluesky_xrpc import bluesky_error, session_expired
 from scheduler.redact import add_secret
+from scheduler.secrets import Secrets
 
 log = logging.getLogger(__name__)
 
@@ -163,3 +165,30 @@ class BlueskySession:
 
 class _RefreshRefused(Exception):
     """The refresh token is spent, expired or revoked (internal: we sign in instead)."""
+
+
+def sign_in_bluesky(config: Config, secrets: Secrets, store: TokenStore, clock: Clock) -> str:
+    """`vignettes auth bluesky`: sign in now with the app password and store the session,
+    proving the handle and password work. Returns the handle; raises PlatformError (a
+    refused password is NeedsReauth) or ConfigError when the section is not usable."""
+    from scheduler.errors import ConfigError
+    from scheduler.platforms.base import no_retry_session
+
+    bsky = config.platforms.bluesky
+    problems = []
+    if not bsky.handle:
+        problems.append("platforms.bluesky.handle is not set (e.g. 'name.bsky.social')")
+    if not secrets.bluesky_app_password:
+        problems.append("VIGNETTES_BLUESKY_APP_PASSWORD is not set")
+    if problems:
+        raise ConfigError("bluesky", problems)
+    session = BlueskySession(
+        service=bsky.service,
+        handle=bsky.handle,
+        app_password=secrets.bluesky_app_password,
+        store=store,
+        http=no_retry_session(),
+        timeout=bsky.timeout.total_seconds(),
+        clock=clock,
+    )
+    return str(session.sign_in()["handle"])
