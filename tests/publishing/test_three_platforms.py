@@ -111,3 +111,23 @@ def test_a_revoked_app_password_leaves_bluesky_needing_reauth_and_the_others_pos
     assert world3.slot().state == "partial"  # type: ignore[union-attr]
     assert "vignettes auth bluesky" in world3.alerts()["post:2026-12:bluesky"]
     assert world3.emulator.bluesky_posts == []
+
+
+def test_the_report_csv_and_chart_show_bluesky_without_inventing_impressions(
+    world3: World,
+) -> None:
+    from scheduler.report import csv_rows, format_report, load, write_chart
+
+    world3.at(SLOT).tick()
+    world3.at(SLOT + dt.timedelta(days=1, minutes=1)).tick()
+    entries = load(world3.store)
+
+    table = format_report(entries, {})
+    [bluesky_line] = [
+        ln for ln in table.splitlines() if ln.startswith("2026-12  ICS-2026-100  Bluesky")
+    ]
+    assert "not offered" in bluesky_line and " 0 " not in bluesky_line
+    [row] = [r for r in csv_rows(entries) if r[3] == "bluesky"]
+    assert row[10] == "" and "not offered by Bluesky" in row[-1]  # impressions, unavailable
+    write_chart(entries, world3.tmp_path / "chart.png")
+    assert (world3.tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
