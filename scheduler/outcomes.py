@@ -55,7 +55,7 @@ def post_url(config: Config, platform: str, remote_id: str) -> str:
     if platform == "linkedin":
         return f"https://www.linkedin.com/feed/update/{remote_id}/"
     if platform == "bluesky":
-        from scheduler.bluesky_text import post_url as bluesky_post_url
+        from scheduler.platforms.bluesky_text import post_url as bluesky_post_url
 
         return bluesky_post_url(remote_id)
     user = config.platforms.x.username or "i/web"

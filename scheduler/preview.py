@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.bluesky_text import find_facets
 from scheduler.compose import format_month, unescape_little_text
 from scheduler.files import write_atomic
+from scheduler.platforms.bluesky_text import find_facets
 from scheduler.platforms.registry import INFO
 from scheduler.rendering import RenderedPost, RenderedVignette
 from vignettes.content import CaseStudyContent

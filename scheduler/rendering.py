@@ -22,8 +22,8 @@ from cards.brand import Brand
 from cards.errors import CardError
 from cards.render import CardSpec, RenderedCard, render_card
 from cards.shrink import fit_png
-from scheduler.bluesky_text import compose_bluesky
 from scheduler.compose import ComposedPost, compose_linkedin, compose_x
+from scheduler.compose_bluesky import compose_bluesky
 from scheduler.config import PLATFORM_NAMES, Config, PostTemplate
 from scheduler.errors import ConfigError, SchedulerError
 from vignettes.content import CaseStudyContent

@@ -3,8 +3,8 @@
 Publishing is `uploadBlob` (the card, ≤ 1,000,000 bytes) then one `createRecord` of an
 `app.bsky.feed.post` with an `app.bsky.embed.images` embed (alt text, aspect ratio),
 `createdAt`, `langs` and facets for links, hashtags and mentions (UTF-8 byte offsets, found
-in the final text by `scheduler.bluesky_text`). Only `createRecord` can leave a post behind,
-so only its ambiguous failures are `OutcomeUnknown`; they are settled by listing the
+in the final text by `bluesky_text`). Only `createRecord` can leave a post behind, so only
+its ambiguous failures are `OutcomeUnknown`; they are settled by listing the
 account's own records straight from the PDS (`listRecords`: no app-view lag). No client-chosen
 record key is used: a PDS is not documented to refuse a second record with the same key
 (docs/bluesky-api-notes.md §4). Engagement is `app.bsky.feed.getPosts`, 25 URIs a call;
@@ -23,15 +23,6 @@ from typing import Any
 
 import requests
 
-from scheduler.bluesky_text import (
-    BLUESKY_LIMIT,
-    MAX_TEXT_BYTES,
-    find_facets,
-    graphemes,
-    post_uri_parts,
-    post_url,
-    utf8_len,
-)
 from scheduler.clock import Clock
 from scheduler.platforms.base import (
     ConfigurationError,
@@ -49,6 +40,15 @@ from scheduler.platforms.base import (
     transport_error,
 )
 from scheduler.platforms.bluesky_session import BlueskySession
+from scheduler.platforms.bluesky_text import (
+    BLUESKY_LIMIT,
+    MAX_TEXT_BYTES,
+    find_facets,
+    graphemes,
+    post_uri_parts,
+    post_url,
+    utf8_len,
+)
 from scheduler.platforms.bluesky_xrpc import bluesky_error, session_expired
 from scheduler.platforms.registry import not_offered_reason
 

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.bluesky_text import compose_bluesky, find_facets, graphemes
 from scheduler.compose import ComposeError
+from scheduler.compose_bluesky import compose_bluesky
+from scheduler.platforms.bluesky_text import find_facets, graphemes
 from tests.compose.conftest import case_study, template, words
 
 LINK = "https://library.example.nhs.uk/impact/ics-2026-001"

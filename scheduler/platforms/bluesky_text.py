@@ -1,10 +1,10 @@
-"""Bluesky post text: composing it within 300 graphemes, and finding its rich-text facets.
+"""Bluesky post text: counting its graphemes and finding its rich-text facets.
 
-Pure: no I/O, no clock. Bluesky counts *graphemes* (Unicode extended grapheme clusters, as
-the reference implementation's `graphemeLen` does), so `é`, `🇬🇧` and a ZWJ family emoji
-each count 1; a URL counts in full (there is no t.co discount). The record also caps the
-text at 3000 UTF-8 bytes. Shortening follows X's documented order (docs/posts.md): drop the
-hashtags, then cut the summary at a word, else `ComposeError`.
+Pure: no I/O, no clock; below publishing (the composer in `scheduler/compose_bluesky.py`,
+the preview and the adapter all use it). Bluesky counts *graphemes* (Unicode extended
+grapheme clusters, as the reference implementation's `graphemeLen` does), so `é`, `🇬🇧` and
+a ZWJ family emoji each count 1; a URL counts in full (there is no t.co discount). The record
+also caps the text at 3000 UTF-8 bytes.
 
 Facets (links, hashtags, mentions) are found in the final text, so whatever shortening did,
 every facet points at bytes that are really there: `byteStart`/`byteEnd` are offsets into
@@ -13,15 +13,12 @@ the UTF-8 encoding of the text, end exclusive.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import regex
 
-from scheduler.compose import ComposedPost, ComposeError, _fill, _fit, _Parts, _parts
-from scheduler.config import BLUESKY_HANDLE, BLUESKY_MENTION, PostTemplate
-from vignettes.content import CaseStudyContent
+from scheduler.config import BLUESKY_HANDLE
 
 BLUESKY_LIMIT = 300  # graphemes
 MAX_TEXT_BYTES = 3000  # the lexicon's maxLength, in UTF-8 bytes
@@ -103,43 +100,6 @@ def find_facets(text: str) -> list[Facet]:
         start, end = _byte_span(text, match.start(), match.start() + 1 + len(handle))
         found.append((match.start(), Facet(start, end, "mention", handle.lower())))
     return [facet for _, facet in sorted(found, key=lambda item: item[0])]
-
-
-def compose_bluesky(
-    content: CaseStudyContent, template: PostTemplate, month: dt.date | None
-) -> ComposedPost:
-    """The Bluesky post text for `content`: ≤ 300 graphemes and ≤ 3000 UTF-8 bytes,
-    shortened in the documented order. Raises ComposeError for a mention that is not an
-    `@handle`, or a post that still does not fit."""
-    mentions = []
-    for mention in template.mentions:
-        match = BLUESKY_MENTION.fullmatch(mention.strip())
-        if not match:
-            raise ComposeError(
-                content.ref, "Bluesky", f"mention {mention!r} is not a Bluesky @handle"
-            )
-        mentions.append("@" + match[1].lower())
-    parts = _parts(content, template, month, tuple(mentions))
-
-    def render(p: _Parts) -> str:
-        values = dict(p.values)
-        values["hashtags"] = " ".join("#" + tag for tag in p.hashtags)
-        values["mentions"] = " ".join(p.mentions)
-        return _fill(template.template, values, escape=lambda text: text)
-
-    composed = _fit(
-        content.ref, "Bluesky", parts, template.template, render, graphemes, BLUESKY_LIMIT
-    )
-    size = utf8_len(composed.text)
-    if size > MAX_TEXT_BYTES:
-        raise ComposeError(
-            content.ref,
-            "Bluesky",
-            f"is {size} bytes of UTF-8; Bluesky allows {MAX_TEXT_BYTES} (very many emoji?)",
-            length=size,
-            limit=MAX_TEXT_BYTES,
-        )
-    return composed
 
 
 _POST_URI = regex.compile(
