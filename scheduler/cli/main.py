@@ -27,8 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vignettes",
         description=(
-            "Showcase approved NHS library impact case studies as monthly vignettes on X and "
-            "LinkedIn: import, approve, queue, preview, publish exactly once, track engagement."
+            "Showcase approved NHS library impact case studies as monthly vignettes on X, "
+            "LinkedIn and Bluesky: import, approve, queue, preview, publish exactly once, "
+            "track engagement."
         ),
         epilog="Exit codes: 0 ok, 1 operation failed, 2 usage, 78 configuration error.",
     )

@@ -27,6 +27,7 @@ KNOWN_KEYS = (
     "VIGNETTES_LINKEDIN_REFRESH_TOKEN",
     "VIGNETTES_LINKEDIN_CLIENT_ID",
     "VIGNETTES_LINKEDIN_CLIENT_SECRET",
+    "VIGNETTES_BLUESKY_APP_PASSWORD",
 )
 
 
@@ -90,6 +91,10 @@ class Secrets(Mapping[str, str]):
     @property
     def linkedin_client_secret(self) -> str | None:
         return self._values.get("VIGNETTES_LINKEDIN_CLIENT_SECRET")
+
+    @property
+    def bluesky_app_password(self) -> str | None:
+        return self._values.get("VIGNETTES_BLUESKY_APP_PASSWORD")
 
 
 def check_private_file(path: Path, what: str = "secrets file") -> None:

@@ -75,7 +75,10 @@ def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> Vigne
         return VignetteCards(ref, content_hash, month, key, *known)
     try:
         vignette = render_vignette(
-            content, config, month.first_day if month else None, platforms=PLATFORMS
+            content,
+            config,
+            month.first_day if month else None,
+            platforms=config.platforms.enabled(),
         )
     except SchedulerError as exc:
         _write(folder, (), str(exc), {})

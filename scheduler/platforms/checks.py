@@ -37,7 +37,7 @@ def platform_checks(
     now = clock.now()
     store = TokenStore.in_var_dir(config.daemon.var_dir)
     for name in config.platforms.enabled():
-        mode = config.platforms.x.mode if name == "x" else config.platforms.linkedin.mode
+        mode = config.platforms.get(name).mode
         if mode == "outbox":
             checks.append(_outbox_check(name, config))
             continue
