@@ -6,6 +6,7 @@
 #   chromium         headless browser for the preview-page tests and the cards benchmark
 #   fonts-noto-color-emoji  colour emoji fallback on cards
 #   systemd          systemd-analyze, to verify deploy/vignettes.service in the tests
+#   npm              `make frontend`: npm ci of the NHS design system for the web console
 set -euo pipefail
 
 want=()
@@ -16,6 +17,7 @@ if [ "${1:-}" != "--no-browser" ]; then
 fi
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || want+=(fonts-noto-color-emoji)
 command -v systemd-analyze >/dev/null 2>&1 || want+=(systemd)
+command -v npm >/dev/null 2>&1 || want+=(npm)
 
 if [ ${#want[@]} -eq 0 ]; then
   exit 0
