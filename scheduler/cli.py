@@ -823,6 +823,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add("doctor", cmd_doctor, "check config, credentials, API version, fonts and the database")
+    from scheduler.cli_console import register as register_console  # user, web
+
+    register_console(sub)
 
     return parser
 

@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cards.brand import Brand
+from scheduler.config_web import WebConfig, parse_web
 from scheduler.errors import ConfigError
 from vignettes.slots import HOLIDAY_REGIONS
 
@@ -181,6 +182,7 @@ class Config:
     alerts: AlertsConfig
     daemon: DaemonConfig
     extra: Mapping[str, Any] = field(default_factory=dict)
+    web: WebConfig = field(default_factory=WebConfig)
 
     @property
     def outbox_dir(self) -> Path:
@@ -545,6 +547,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         dmn.problem("tick", "must be between 10s and 1h")
     dmn.finish()
 
+    web = parse_web(root.table("web"))
     root.finish()
     if problems:
         raise ConfigError(str(path), problems)
@@ -558,6 +561,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         engagement=EngagementConfig(poll_after=tuple(offsets)),
         alerts=alerts,
         daemon=daemon,
+        web=web,
     )
 
 
