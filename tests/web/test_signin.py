@@ -30,6 +30,7 @@ def test_a_wrong_password_is_refused_with_the_error_summary(console: Console) ->
     page = console.sign_in("priya", "not the password at all")
     assert page.status_code == 200
     assert error_summary(page.text) == ["Enter a correct username and password"]
+    assert "There is a problem" in page.text
     assert "<title>Error: Sign in – Impact vignettes</title>" in page.text
     assert 'value="priya"' in page.text and "not the password" not in page.text
     assert console.get("/").status_code == 302
