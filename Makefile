@@ -50,7 +50,7 @@ pytest: $(STAMP) system-deps $(FRONTEND_STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP) system-deps $(FRONTEND_STAMP)
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	for b in bench/[!_]*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var $(FRONTEND) .pytest_cache .mypy_cache .ruff_cache

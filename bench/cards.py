@@ -2,7 +2,11 @@
 
 Run with the project venv: `.venv/bin/python bench/cards.py [--repeat N] [--chromium K]`.
 Prints figures only (no assertions). Targets on the project machine: median ≤ 25 ms per
-card (fit + draw + PNG encode), ≥ 30× faster than Chromium, peak RSS ≤ 120 MB.
+card (fit + draw + PNG encode), ≥ 30× faster than Chromium, peak RSS ≤ 120 MB. It also
+times the sample cards that lead with a key figure against the same cards without one.
+
+`--examples DIR` instead writes the pictures in docs/cards.md (card-example-x.png and
+card-example-linkedin.png) from the sample case studies, so they can be rebuilt.
 """
 
 from __future__ import annotations
@@ -20,13 +24,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cards.brand import Brand  # noqa: E402
+from cards.figures import key_figures  # noqa: E402
 from cards.fonts import Face, face_path  # noqa: E402
-from cards.render import LINKEDIN_SIZE, X_SIZE, CardSpec, render_card  # noqa: E402
+from cards.render import LINKEDIN_SIZE, X_SIZE, CardSpec, render_card, write_png_atomic  # noqa: E402
 from vignettes.content import CaseStudyContent  # noqa: E402
 
 SAMPLES = ROOT / "vignettes" / "samples" / "case_studies.json"
@@ -141,6 +147,45 @@ def bench_pillow(contents: list[CaseStudyContent], repeat: int) -> list[float]:
     return times
 
 
+def bench_key_figures(contents: list[CaseStudyContent], repeat: int) -> tuple[float, float, int]:
+    """Median ms per card for the samples with a key figure, and for the same samples with
+    their figures removed (which render exactly as a card without figures); and how many."""
+    brand = Brand()
+    spec = CardSpec("x", X_SIZE, dt.date(2026, 11, 1), 1000)
+    led = [c for c in contents if key_figures(c)]
+    plain = [dataclasses.replace(c, time_saved_hours=None, cost_saving_gbp=None) for c in led]
+    medians = []
+    for group in (led, plain):
+        for content in group:
+            render_card(content, spec, brand)  # warm-up
+        times = []
+        for _ in range(repeat):
+            for content in group:
+                start = time.perf_counter()
+                render_card(content, spec, brand)
+                times.append(time.perf_counter() - start)
+        medians.append(statistics.median(times) * 1000 if times else 0.0)
+    return medians[0], medians[1], len(led)
+
+
+Example = tuple[str, str, Literal["x", "linkedin"], tuple[int, int], dt.date]
+EXAMPLES: tuple[Example, ...] = (  # file, case study, platform, size, month
+    ("card-example-x.png", "ICS-2026-003", "x", X_SIZE, dt.date(2026, 11, 1)),
+    ("card-example-linkedin.png", "ICS-2026-002", "linkedin", LINKEDIN_SIZE, dt.date(2026, 12, 1)),
+)
+
+
+def write_examples(contents: list[CaseStudyContent], folder: Path) -> None:
+    """The docs pictures, rendered exactly as they would be posted."""
+    by_ref = {c.ref: c for c in contents}
+    for name, ref, platform, size, month in EXAMPLES:
+        if ref not in by_ref:
+            sys.exit(f"bench/cards.py: sample case study {ref} not found in {SAMPLES}")
+        card = render_card(by_ref[ref], CardSpec(platform, size, month, 250), Brand())
+        write_png_atomic(folder / name, card.png)
+        print(f"wrote {folder / name} ({ref}, {size[0]}x{size[1]}, {len(card.png)} bytes)")
+
+
 def bench_chromium(contents: list[CaseStudyContent], count: int) -> list[float]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -172,8 +217,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="renders of each card")
     parser.add_argument("--chromium", type=int, default=3, help="cards to render in Chromium")
+    parser.add_argument("--examples", type=Path, metavar="DIR", help="write the docs pictures")
     args = parser.parse_args()
     contents = load_contents()
+    if args.examples is not None:
+        write_examples(contents, args.examples)
+        return
     source = SAMPLES.name if SAMPLES.is_file() else "built-in fallback"
     times = bench_pillow(contents, args.repeat)
     median_ms = statistics.median(times) * 1000
@@ -183,6 +232,10 @@ def main() -> None:
     p90 = statistics.quantiles(times, n=10)[-1] * 1000 if len(times) >= 10 else max(times) * 1000
     print(f"  Pillow p90      {p90:8.1f} ms per card")
     print(f"  cards per second {1000 / median_ms:7.1f}")
+    led_ms, plain_ms, led_count = bench_key_figures(contents, args.repeat)
+    if led_count:
+        print(f"  key figure      {led_ms:8.1f} ms per card ({led_count} samples with one, X size)")
+        print(f"  same, no figure {plain_ms:8.1f} ms per card")
     print(f"  peak RSS        {peak_mb:8.1f} MB (this process)")
     chrome = bench_chromium(contents, args.chromium)
     if chrome:

@@ -25,11 +25,13 @@ sys.path.insert(0, str(REPO))  # the emulator lives under tests/
 from sqlalchemy import insert  # noqa: E402
 
 from scheduler.alerts import Alerter  # noqa: E402
+from scheduler.cli.engagement_text import format_report  # noqa: E402
 from scheduler.clock import FakeClock  # noqa: E402
 from scheduler.config import parse_config  # noqa: E402
-from scheduler.engagement import EngagementPoller  # noqa: E402
-from scheduler.report import format_report, load, report_json, write_csv  # noqa: E402
-from scheduler.runtime import build_platforms  # noqa: E402
+from scheduler.daemon.runtime import build_platforms  # noqa: E402
+from scheduler.engagement.polling import EngagementPoller  # noqa: E402
+from scheduler.engagement.report import load, report_json  # noqa: E402
+from scheduler.engagement.report_files import write_csv  # noqa: E402
 from tests.conftest import SECRET_VALUES, START  # noqa: E402
 from tests.emulator import Emulator  # noqa: E402
 from tests.emulator.linkedin import ORGANIZATION  # noqa: E402

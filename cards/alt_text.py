@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from cards.figures import figures_sentence, key_figures
 from vignettes.content import CaseStudyContent
 
 X_ALT_TEXT_LIMIT = 1000
@@ -41,9 +42,11 @@ def _sentence(text: str) -> str:
 
 
 def sentences(content: CaseStudyContent, month: dt.date | None) -> list[str]:
-    """What the card says, top to bottom, as sentences."""
+    """What the card says, top to bottom, as sentences: month, key figures, headline,
+    summary, impact labels, quote, organisation. Raises FigureError for a bad figure."""
     label = month_label(month)
     out = [f"Library impact case study{', ' + label if label else ''}."]
+    out.append(figures_sentence(key_figures(content)))
     out.append(_sentence(content.headline))
     summary = _SPACES.sub(" ", content.summary).strip()
     out += [_sentence(s) for s in _SENTENCE_END.split(summary) if s.strip()]

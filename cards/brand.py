@@ -11,7 +11,9 @@ NORMAL_TEXT = 4.5  # WCAG 2.x AA, SC 1.4.3
 LARGE_TEXT = 3.0  # 18 pt (24 px) regular or 14 pt (18.66 px) bold and larger
 
 # (text colour role, background role, minimum ratio, what the layout draws with it).
-# Keep in step with cards/render.py: a pair drawn there must be listed here.
+# Keep in step with cards/paint.py: a pair drawn there must be listed here. The key figures
+# are light on primary too, so the first pair covers them; the divider between two figures
+# is decoration (pale on primary), not text.
 TEXT_PAIRS: tuple[tuple[str, str, float, str], ...] = (
     ("light", "primary", NORMAL_TEXT, "month, headline and summary"),
     ("dark", "pale", NORMAL_TEXT, "quote, attribution and impact labels"),

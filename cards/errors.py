@@ -46,3 +46,14 @@ class BrandContrastError(CardError):
 
 class CardTooLargeError(CardError):
     """The encoded PNG is larger than the platforms accept."""
+
+
+class FigureError(CardError):
+    """A key figure is not a number a card can show (negative, NaN or infinite)."""
+
+    def __init__(self, field: str, value: float, *, ref: str = "") -> None:
+        self.field = field
+        self.value = value
+        self.ref = ref
+        where = f"case study {ref}: " if ref else ""
+        super().__init__(f"{where}{field} must be a number from 0 upwards, got {value!r}")

@@ -24,3 +24,7 @@ class ConfigError(SchedulerError):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"{source}: {len(problems)} configuration problem(s):\n{lines}")
+
+
+class OperationFailed(SchedulerError):
+    """An operation that is well-formed but cannot be done; the message says why (exit 1)."""

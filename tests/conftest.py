@@ -19,7 +19,7 @@ import pytest
 
 from scheduler.clock import FakeClock
 from scheduler.config import ScheduleConfig, SelectionConfig
-from scheduler.secrets import Secrets
+from scheduler.credentials.secrets import Secrets
 from tests.emulator import Emulator
 from tests.pgcluster import Cluster, running_cluster
 from vignettes.store import Store

@@ -59,7 +59,7 @@ def record_approval(session: Session, cs: CaseStudy, *, by: str, at: dt.datetime
 
 
 def void_approval(
-    session: Session, cs: CaseStudy, *, actor: str, at: dt.datetime, reason: str
+    session: Session, cs: CaseStudy, *, actor: str, at: dt.datetime, reason: str, via: str = ""
 ) -> None:
     """The content no longer matches what was approved: back to `submitted`."""
     cs.approvals.append(
@@ -76,6 +76,7 @@ def void_approval(
         actor=actor,
         action="approval_voided",
         ref=cs.ref,
+        via=via,
         reason=reason,
         approved_hash=previous,
         content_hash=cs.content_hash,
@@ -83,7 +84,13 @@ def void_approval(
 
 
 def approve(
-    store: Store, ref: str, *, by: str, now: dt.datetime, schedule: ScheduleRule
+    store: Store,
+    ref: str,
+    *,
+    by: str,
+    now: dt.datetime,
+    schedule: ScheduleRule,
+    via: str = "",
 ) -> ApprovalOutcome:
     """Approve `ref` as it stands now; pins its requested showcase month when still free.
     Raises ApprovalError or NotFound."""
@@ -100,20 +107,30 @@ def approve(
         if missing:
             raise ApprovalError(f"{ref} cannot be approved: missing {', '.join(missing)}")
         record_approval(session, cs, by=by, at=now)
-        audit(session, at=now, actor=by, action="approved", ref=ref, content_hash=cs.content_hash)
+        audit(
+            session,
+            at=now,
+            actor=by,
+            action="approved",
+            ref=ref,
+            via=via,
+            content_hash=cs.content_hash,
+        )
         queued, note = None, ""
         if cs.requested_month:
             month = Month.parse(cs.requested_month)
             try:
                 with session.begin_nested():
-                    pin(session, month, ref, by=by, now=now, schedule=schedule)
+                    pin(session, month, ref, by=by, now=now, schedule=schedule, via=via)
                 queued = str(month)
             except QueueError as exc:
                 note = f"requested month {month} not queued: {exc}"
         return ApprovalOutcome(ref, cs.status, cs.content_hash, queued, note)
 
 
-def reject(store: Store, ref: str, *, by: str, reason: str, now: dt.datetime) -> ApprovalOutcome:
+def reject(
+    store: Store, ref: str, *, by: str, reason: str, now: dt.datetime, via: str = ""
+) -> ApprovalOutcome:
     """Reject `ref`, releasing any month it was queued for. Raises ApprovalError or NotFound."""
     if not by.strip():
         raise ApprovalError("--by needs the reviewer's name")
@@ -129,7 +146,7 @@ def reject(store: Store, ref: str, *, by: str, reason: str, now: dt.datetime) ->
         note = ""
         if slot is not None:
             note = f"removed from {slot.month}"
-            audit(session, at=now, actor=by, action="unqueued", ref=ref, month=slot.month)
+            audit(session, at=now, actor=by, action="unqueued", ref=ref, month=slot.month, via=via)
             session.delete(slot)
         cs.status = "rejected"
         cs.approved_hash = None
@@ -140,5 +157,5 @@ def reject(store: Store, ref: str, *, by: str, reason: str, now: dt.datetime) ->
                 decision="rejected", actor=by, at=now, content_hash=cs.content_hash, reason=reason
             )
         )
-        audit(session, at=now, actor=by, action="rejected", ref=ref, reason=reason)
+        audit(session, at=now, actor=by, action="rejected", ref=ref, via=via, reason=reason)
         return ApprovalOutcome(ref, cs.status, cs.content_hash, None, note)

@@ -75,6 +75,7 @@ def import_file(
     schedule: ScheduleRule,
     dry_run: bool = False,
     source_name: str | None = None,
+    via: str = "",
 ) -> ImportReport:
     """Validate all of `path`, then upsert every row by ref in one transaction.
 
@@ -87,7 +88,7 @@ def import_file(
     report = ImportReport(source=source, dry_run=dry_run, rows=len(rows))
     try:
         with store.write() as session:
-            _upsert(session, rows, report, now=now, actor=actor, schedule=schedule)
+            _upsert(session, rows, report, now=now, actor=actor, schedule=schedule, via=via)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -132,6 +133,7 @@ def _upsert(
     now: dt.datetime,
     actor: str,
     schedule: ScheduleRule,
+    via: str,
 ) -> None:
     from vignettes.planning import pin
 
@@ -160,6 +162,7 @@ def _upsert(
                 actor=actor,
                 action="imported",
                 ref=content.ref,
+                via=via,
                 source=report.source,
                 row=row.row,
                 content_hash=new_hash,
@@ -173,8 +176,9 @@ def _upsert(
                     actor=actor,
                     action="approved",
                     ref=content.ref,
+                    via=via,
                     approved_by=row.approved_by,
-                    via="import",
+                    approved_in="import",
                     content_hash=new_hash,
                 )
             elif row.status == "rejected":
@@ -191,6 +195,7 @@ def _upsert(
                 actor=actor,
                 action="updated",
                 ref=content.ref,
+                via=via,
                 source=report.source,
                 row=row.row,
                 content_hash=new_hash,
@@ -202,11 +207,12 @@ def _upsert(
                     actor=actor,
                     at=now,
                     reason=f"content changed by import of {report.source} row {row.row}",
+                    via=via,
                 )
                 report.approvals_voided.append(content.ref)
             elif cs.status == "rejected":
                 cs.status = "submitted"
-                audit(session, at=now, actor=actor, action="resubmitted", ref=content.ref)
+                audit(session, at=now, actor=actor, action="resubmitted", ref=content.ref, via=via)
         if row.showcase_month is not None:
             if row.showcase_month < current_month(now, schedule):
                 problems.append(
@@ -226,7 +232,15 @@ def _upsert(
         assert row.showcase_month is not None
         try:
             with session.begin_nested():
-                pin(session, row.showcase_month, cs.ref, by=actor, now=now, schedule=schedule)
+                pin(
+                    session,
+                    row.showcase_month,
+                    cs.ref,
+                    by=actor,
+                    now=now,
+                    schedule=schedule,
+                    via=via,
+                )
             report.queued[str(row.showcase_month)] = cs.ref
         except QueueError as exc:
             problems.append(f"{report.source}:{row.row} {cs.ref} showcase_month: {exc}")

@@ -304,6 +304,23 @@ class EngagementPlatform(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class RenderCheck(Base):
+    """A remembered answer to "could this content be posted in this month?" (`problem` is
+    empty when it could). Only a cache: deleting every row loses nothing but time."""
+
+    __tablename__ = "render_checks"
+    __table_args__ = (
+        UniqueConstraint("content_hash", "month", "settings", name="uq_render_checks_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(80))
+    month: Mapped[str] = mapped_column(String(7))  # "" for no particular month
+    settings: Mapped[str] = mapped_column(String(64))
+    problem: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 ROLES = ("viewer", "editor", "approver", "admin")
 
 

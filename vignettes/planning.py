@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from vignettes.errors import QueueError
 from vignettes.models import MonthlySlot
-from vignettes.selection import auto_pick
+from vignettes.selection import pick_first
 from vignettes.slots import Month, ScheduleRule, SlotTime, current_month, slot_time
 from vignettes.store import (
     SHOWCASED_STATES,
+    CandidatePool,
     Store,
     audit,
-    auto_pick_candidates,
     get_case_study,
     get_slot,
     organisations_by_month,
@@ -76,7 +76,7 @@ def build_plan(
     wanted = [start.shift(i) for i in range(months)]
     slots = slots_by_month(session, wanted)
     organisations = organisations_by_month(session)
-    candidates = auto_pick_candidates(session)
+    candidates = CandidatePool(session)
     picked: set[str] = set()
     plan = []
     for month in wanted:
@@ -98,7 +98,7 @@ def build_plan(
         if not selection.auto_pick:
             plan.append(PlanEntry(month, when, state, note="nothing queued and auto_pick is off"))
             continue
-        result = auto_pick(
+        result = pick_first(
             month, candidates, organisations, selection.avoid_same_organisation_months, picked
         )
         if result.candidate is None:
@@ -130,11 +130,18 @@ def _entry_for_slot(month: Month, when: SlotTime, slot: MonthlySlot) -> PlanEntr
 
 
 def queue(
-    store: Store, month: Month, ref: str, *, by: str, now: dt.datetime, schedule: ScheduleRule
+    store: Store,
+    month: Month,
+    ref: str,
+    *,
+    by: str,
+    now: dt.datetime,
+    schedule: ScheduleRule,
+    via: str = "",
 ) -> MonthlySlot:
     """Pin `ref` to `month`; raises QueueError when the plan does not allow it."""
     with store.write() as session:
-        return pin(session, month, ref, by=by, now=now, schedule=schedule)
+        return pin(session, month, ref, by=by, now=now, schedule=schedule, via=via)
 
 
 def pin(
@@ -145,7 +152,11 @@ def pin(
     by: str,
     now: dt.datetime,
     schedule: ScheduleRule,
+    via: str = "",
+    action: str = "queued",
 ) -> MonthlySlot:
+    """Pin `ref` to `month` within `session`, recording `action` in the audit trail;
+    raises QueueError when the plan does not allow it."""
     cs = get_case_study(session, ref)
     if not cs.approval_is_current:
         raise QueueError(f"{ref} is not approved ({cs.status}); approve it before queueing")
@@ -179,12 +190,12 @@ def pin(
     slot.queued_at = now
     slot.scheduled_at = when.utc
     cs.requested_month = None
-    audit(session, at=now, actor=by, action="queued", ref=ref, month=str(month))
+    audit(session, at=now, actor=by, action=action, ref=ref, month=str(month), via=via)
     session.flush()
     return slot
 
 
-def unqueue(store: Store, month: Month, *, by: str, now: dt.datetime) -> str:
+def unqueue(store: Store, month: Month, *, by: str, now: dt.datetime, via: str = "") -> str:
     """Remove the pin from `month`; returns the ref that was queued. Raises QueueError."""
     with store.write() as session:
         slot = get_slot(session, month)
@@ -194,5 +205,77 @@ def unqueue(store: Store, month: Month, *, by: str, now: dt.datetime) -> str:
             raise QueueError(f"{month} is already {slot.state}; it can no longer be changed")
         ref = slot.case_study.ref
         session.delete(slot)
-        audit(session, at=now, actor=by, action="unqueued", ref=ref, month=str(month))
+        audit(session, at=now, actor=by, action="unqueued", ref=ref, month=str(month), via=via)
         return ref
+
+
+@dataclass(frozen=True)
+class Swap:
+    """Two months' case studies after a swap: `first` now shows `first_ref`, and so on."""
+
+    first: Month
+    first_ref: str
+    second: Month
+    second_ref: str
+
+
+def swap(
+    store: Store,
+    first: Month,
+    second: Month,
+    *,
+    by: str,
+    now: dt.datetime,
+    schedule: ScheduleRule,
+    selection: SelectionRule,
+    via: str = "",
+    expect: tuple[str, str] | None = None,
+) -> Swap:
+    """Exchange the case studies planned for two months (queued or auto-picked), leaving
+    both queued. Raises QueueError when either month has nothing planned or can no longer
+    change, or when either case study could not be queued in the other's month. With
+    `expect` (the refs the caller saw in `first` and `second`), a plan that changed in the
+    meantime is refused rather than swapping case studies nobody looked at."""
+    if first == second:
+        raise QueueError(f"{first} cannot be swapped with itself")
+    with store.write() as session:
+        months = max(first, second)
+        start = current_month(now, schedule)
+        count = (months.year - start.year) * 12 + months.month - start.month + 1
+        if min(first, second) < start:
+            raise QueueError(f"{min(first, second)} is in the past")
+        plan = {
+            e.month: e
+            for e in build_plan(
+                session, now=now, schedule=schedule, selection=selection, months=max(count, 1)
+            )
+        }
+        refs = {}
+        for month in (first, second):
+            entry = plan.get(month)
+            if entry is None:
+                raise QueueError(f"{month} is more than {MAX_MONTHS_AHEAD} months ahead")
+            if entry.ref is None:
+                raise QueueError(f"{month} has no case study to swap: {entry.note or entry.state}")
+            if entry.state != "planned":
+                raise QueueError(f"{month} is already {entry.state}; it can no longer be changed")
+            refs[month] = entry.ref
+        if expect is not None and (refs[first], refs[second]) != expect:
+            raise QueueError(f"the plan for {first} and {second} changed meanwhile; try again")
+        for month in (first, second):
+            slot = get_slot(session, month)
+            if slot is not None:
+                session.delete(slot)
+        session.flush()
+        for month, other in ((first, second), (second, first)):
+            pin(
+                session,
+                month,
+                refs[other],
+                by=by,
+                now=now,
+                schedule=schedule,
+                via=via,
+                action="swapped",
+            )
+        return Swap(first, refs[second], second, refs[first])

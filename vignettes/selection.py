@@ -7,7 +7,7 @@ import, then the ref, so the same data always gives the same answer.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from vignettes.slots import Month
@@ -40,16 +40,39 @@ def auto_pick(
     avoid_months: int,
     exclude: Collection[str] = (),
 ) -> PickResult:
-    pool = [c for c in candidates if c.ref not in exclude]
-    if not pool:
-        return PickResult(None, "no approved case study is left to showcase")
+    return pick_first(
+        month, sorted(candidates, key=preference), organisations, avoid_months, exclude
+    )
+
+
+def preference(candidate: Candidate) -> tuple[object, ...]:
+    """Auto-pick's order: the oldest approval first, then the oldest import, then the ref.
+    `vignettes.store.CandidatePool` reads candidates from the database in this order."""
+    return (candidate.approved_at, candidate.created_at, candidate.ref)
+
+
+def pick_first(
+    month: Month,
+    ordered: Iterable[Candidate],
+    organisations: Mapping[Month, str],
+    avoid_months: int,
+    exclude: Collection[str] = (),
+) -> PickResult:
+    """The first of `ordered` (already in preference order) that is not excluded and whose
+    organisation was not showcased in the previous `avoid_months` months. Stops at the
+    first fit, so a plan need not read every candidate for every month."""
     recent = recent_organisations(month, organisations, avoid_months)
-    eligible = [c for c in pool if c.organisation.casefold() not in recent]
-    if not eligible:
-        return PickResult(
-            None,
-            f"all {len(pool)} approved case studies left are from organisations showcased "
-            f"in the last {avoid_months} months",
-        )
-    best = min(eligible, key=lambda c: (c.approved_at, c.created_at, c.ref))
-    return PickResult(best)
+    left = 0
+    for candidate in ordered:
+        if candidate.ref in exclude:
+            continue
+        left += 1
+        if candidate.organisation.casefold() not in recent:
+            return PickResult(candidate)
+    if not left:
+        return PickResult(None, "no approved case study is left to showcase")
+    return PickResult(
+        None,
+        f"all {left} approved case studies left are from organisations showcased "
+        f"in the last {avoid_months} months",
+    )

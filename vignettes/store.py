@@ -8,7 +8,7 @@ import or approval leaves the database exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vignettes.db import WRITE_OPTION, create_db_engine, migrate
 from vignettes.errors import NotFound, StoreError
-from vignettes.models import AuditEvent, CaseStudy, MonthlySlot
+from vignettes.models import AuditEvent, CaseStudy, MonthlySlot, RenderCheck
 from vignettes.slots import Month
 
 # States in which a slot's case study counts as shown to the world.
@@ -197,22 +197,67 @@ class Candidate:
     created_at: dt.datetime
 
 
-def auto_pick_candidates(session: Session) -> list[Candidate]:
+def _candidates_in_order(session: Session) -> Any:
+    """Approved, unedited case studies in no slot, in auto-pick order: oldest approval,
+    then oldest import, then ref by code point (as Python compares strings; PostgreSQL's
+    locale collation would not)."""
     in_a_slot = select(MonthlySlot.case_study_id).where(MonthlySlot.case_study_id.is_not(None))
-    stmt = select(
-        CaseStudy.ref,
-        CaseStudy.title,
-        CaseStudy.organisation,
-        CaseStudy.approved_at,
-        CaseStudy.created_at,
-        CaseStudy.approved_hash,
-        CaseStudy.content_hash,
-    ).where(CaseStudy.status == "approved", CaseStudy.id.not_in(in_a_slot))
-    return [
-        Candidate(r.ref, r.title, r.organisation, r.approved_at, r.created_at)
-        for r in session.execute(stmt)
-        if r.approved_hash == r.content_hash and r.approved_at is not None
-    ]
+    ref_order = (
+        CaseStudy.ref.collate("C")
+        if session.get_bind().dialect.name == "postgresql"
+        else CaseStudy.ref
+    )
+    return (
+        select(
+            CaseStudy.ref,
+            CaseStudy.title,
+            CaseStudy.organisation,
+            CaseStudy.approved_at,
+            CaseStudy.created_at,
+        )
+        .where(
+            CaseStudy.status == "approved",
+            CaseStudy.approved_hash == CaseStudy.content_hash,
+            CaseStudy.approved_at.is_not(None),
+            CaseStudy.id.not_in(in_a_slot),
+        )
+        .order_by(CaseStudy.approved_at, CaseStudy.created_at, ref_order)
+    )
+
+
+def auto_pick_candidates(session: Session) -> list[Candidate]:
+    return list(CandidatePool(session))
+
+
+class CandidatePool:
+    """The auto-pick candidates in preference order, read from the database only as far as
+    they are needed: a plan usually looks at the first few of thousands. Iterating again
+    replays what was read, then reads on. Use within the session it was made with."""
+
+    PAGE = 256
+
+    def __init__(self, session: Session) -> None:
+        self._rows = session.execute(
+            _candidates_in_order(session).execution_options(yield_per=self.PAGE)
+        )
+        self._seen: list[Candidate] = []
+        self._done = False
+
+    def __iter__(self) -> Iterator[Candidate]:
+        index = 0
+        while True:
+            if index < len(self._seen):
+                yield self._seen[index]
+                index += 1
+                continue
+            if self._done:
+                return
+            row = self._rows.fetchone()
+            if row is None:
+                self._done = True
+                self._rows.close()
+                return
+            self._seen.append(Candidate(row[0], row[1], row[2], row[3], row[4]))
 
 
 def audit_trail(session: Session, ref: str) -> list[AuditEvent]:
@@ -236,3 +281,43 @@ def lock_month(session: Session, month: Month) -> None:
         session.execute(
             text("SELECT pg_advisory_xact_lock(727003, :m)"), {"m": month.year * 100 + month.month}
         )
+
+
+def cached_render_checks(
+    session: Session, keys: Iterable[tuple[str, str]], settings: str
+) -> dict[tuple[str, str], str]:
+    """Remembered postability answers for (content hash, month) pairs under `settings`:
+    the problem, or "" when the content could be posted. Pairs never checked are absent."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    hashes = sorted({h for h, _m in wanted})
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(hashes), 500):
+        stmt = select(RenderCheck.content_hash, RenderCheck.month, RenderCheck.problem).where(
+            RenderCheck.settings == settings,
+            RenderCheck.content_hash.in_(hashes[start : start + 500]),
+        )
+        for content_hash, month, problem in session.execute(stmt):
+            if (content_hash, month) in wanted:
+                found[(content_hash, month)] = problem
+    return found
+
+
+def remember_render_checks(
+    session: Session, answers: Mapping[tuple[str, str], str], settings: str, now: dt.datetime
+) -> None:
+    """Store postability answers; a pair already stored (by a concurrent check, which
+    necessarily reached the same answer) is left as it is."""
+    stored = cached_render_checks(session, answers, settings)
+    for (content_hash, month), problem in answers.items():
+        if (content_hash, month) not in stored:
+            session.add(
+                RenderCheck(
+                    content_hash=content_hash,
+                    month=month,
+                    settings=settings,
+                    problem=problem,
+                    checked_at=now,
+                )
+            )

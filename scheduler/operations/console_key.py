@@ -19,8 +19,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from scheduler.config import Config
+from scheduler.credentials.secrets import check_private_file, load_secrets
 from scheduler.errors import ConfigError
-from scheduler.secrets import check_private_file, load_secrets
+from scheduler.operations.context import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,14 @@ def _create(path: Path) -> None:
 
 
 def _registered(key: str) -> bytes:
-    from scheduler.redact import add_secret
+    from scheduler.credentials.redact import add_secret
 
     add_secret(key)
     return key.encode("utf-8")
+
+
+def start_console_logging(ws: Workspace) -> None:
+    """Log lines as the daemon writes them (`[daemon] log_format`), redaction installed."""
+    from scheduler.daemon.runtime import configure_logging
+
+    configure_logging(ws.config.daemon.log_format)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import requests
 
-from scheduler.auth import LinkedInTokenSource, TokenStore
 from scheduler.clock import Clock
 from scheduler.config import Config
+from scheduler.credentials.secrets import Secrets
+from scheduler.credentials.tokens import TokenStore
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import Platform
+from scheduler.platforms.linkedin_oauth import LinkedInTokenSource
 from scheduler.platforms.outbox import OutboxPlatform
-from scheduler.secrets import Secrets
 
 PLATFORMS = ("x", "linkedin")
 

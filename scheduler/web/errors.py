@@ -10,7 +10,7 @@ from flask import Flask, Response, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from scheduler.config_web import format_size
+from scheduler.config.web import format_size
 from scheduler.web.state import web_config
 from vignettes.errors import StoreError
 

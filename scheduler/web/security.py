@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from flask import Response, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from scheduler.config_web import WebConfig
+from scheduler.config.web import WebConfig
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 

@@ -8,7 +8,7 @@ import threading
 from flask import Flask, current_app
 
 from scheduler.config import Config
-from scheduler.config_web import WebConfig
+from scheduler.config.web import WebConfig
 from scheduler.operations.context import Workspace
 
 _KEY = "vignettes.workspace"

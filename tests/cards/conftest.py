@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 from cards.fonts import Face, face_path
-from cards.render import LINKEDIN_SIZE, SQUARE_SIZE, X_SIZE, CardSpec
-from vignettes.content import CaseStudyContent
+from cards.render import LINKEDIN_SIZE, SQUARE_SIZE, X_SIZE, CardLayout, CardSpec
+from vignettes.content import LIMITS, CaseStudyContent
 
 MONTH = dt.date(2026, 11, 1)
 SAMPLES = Path(__file__).resolve().parents[2] / "vignettes" / "samples" / "case_studies.json"
@@ -58,3 +59,20 @@ def samples() -> list[CaseStudyContent]:
 
 
 ALL_SIZES = [("x", X_SIZE), ("linkedin", LINKEDIN_SIZE), ("linkedin", SQUARE_SIZE)]
+
+
+def assert_no_overlaps(layout: CardLayout) -> None:
+    canvas = layout.panels[0][1]
+    boxes = {name: box for name, box, _ in layout.panels}
+    siblings = [(name, box, parent) for name, box, parent in layout.panels[1:]]
+    siblings += [(t.name, t.extent, parent) for t, parent in layout.texts]
+    siblings += [(f"label{i}", p.box, "card") for i, p in enumerate(layout.pills)]
+    for name, box, parent in siblings:
+        assert boxes[parent].contains(box) and canvas.contains(box), name
+    for (a, box_a, pa), (b, box_b, pb) in itertools.combinations(siblings, 2):
+        if pa == pb:
+            assert not box_a.overlaps(box_b), f"{a} overlaps {b}"
+
+
+def at_limit(field: str, phrase: str) -> str:
+    return (phrase * 40)[: LIMITS[field]].strip()

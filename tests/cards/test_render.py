@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -12,15 +11,16 @@ from PIL import Image
 
 from cards.brand import Brand
 from cards.errors import CardError, TextOverflowError
-from cards.render import (
-    MAX_PNG_BYTES,
-    NO_CONSENT_WARNING,
-    CardLayout,
-    plan_card,
-    render_card,
+from cards.render import MAX_PNG_BYTES, NO_CONSENT_WARNING, plan_card, render_card
+from tests.cards.conftest import (
+    ALL_SIZES,
+    assert_no_overlaps,
+    at_limit,
+    case_study,
+    samples,
+    spec,
 )
-from tests.cards.conftest import ALL_SIZES, case_study, samples, spec
-from vignettes.content import IMPACT_CATEGORIES, LIMITS, MAX_IMPACT_CATEGORIES
+from vignettes.content import IMPACT_CATEGORIES, MAX_IMPACT_CATEGORIES
 
 
 @pytest.mark.parametrize(("platform", "size"), ALL_SIZES)
@@ -55,19 +55,6 @@ def test_a_summary_too_long_for_the_card_names_the_field_and_overflow() -> None:
         render_card(content, spec("linkedin"), Brand())
     assert caught.value.field == "summary"
     assert "overflows by" in str(caught.value) and "ICS-2026-001" in str(caught.value)
-
-
-def assert_no_overlaps(layout: CardLayout) -> None:
-    canvas = layout.panels[0][1]
-    boxes = {name: box for name, box, _ in layout.panels}
-    siblings = [(name, box, parent) for name, box, parent in layout.panels[1:]]
-    siblings += [(t.name, t.extent, parent) for t, parent in layout.texts]
-    siblings += [(f"label{i}", p.box, "card") for i, p in enumerate(layout.pills)]
-    for name, box, parent in siblings:
-        assert boxes[parent].contains(box) and canvas.contains(box), name
-    for (a, box_a, pa), (b, box_b, pb) in itertools.combinations(siblings, 2):
-        if pa == pb:
-            assert not box_a.overlaps(box_b), f"{a} overlaps {b}"
 
 
 @pytest.mark.parametrize(("platform", "size"), ALL_SIZES)
@@ -122,10 +109,6 @@ def test_random_cards_either_fit_without_overlap_or_name_the_overflowing_field(
         assert exc.field in {"headline", "summary", "quote_text", "impact_categories"}
         return
     assert_no_overlaps(layout)
-
-
-def at_limit(field: str, phrase: str) -> str:
-    return (phrase * 40)[: LIMITS[field]].strip()
 
 
 @pytest.mark.parametrize(("platform", "size"), ALL_SIZES)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from scheduler.cli import FAKE_NOW_ENV, main
+from scheduler.cli.main import FAKE_NOW_ENV, main
 from tests.conftest import NOW
 
 

@@ -38,7 +38,7 @@ def test_adding_and_listing_users(user: Any) -> None:
     user("add", "sam", "--role", "viewer", "--password-stdin", stdin=PASSWORD)
     listing = user("list")
     assert listing.out.splitlines()[0].split() == ["NAME", "ROLE", "STATE", "LAST", "SIGN-IN"]
-    assert [line.split()[:3] for line in listing.out.splitlines()[1:]] == [
+    assert [line.split()[:3] for line in listing.out.splitlines()[2:]] == [
         ["priya.shah", "approver", "active"],
         ["sam", "viewer", "active"],
     ]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduler.compose import (
+from scheduler.publishing.compose import (
     LINKEDIN_LIMIT,
     LITTLE_TEXT_RESERVED,
     ComposeError,

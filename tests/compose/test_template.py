@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from scheduler.compose import ComposeError, compose_linkedin, compose_x
 from scheduler.config import DEFAULT_LINKEDIN_TEMPLATE
+from scheduler.publishing.compose import ComposeError, compose_linkedin, compose_x
 from tests.compose.conftest import case_study, template
 
 QUOTED = template("{headline}\n\n{quote}\n\n{summary}")

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from scheduler.compose import X_LIMIT, compose_x, x_weighted_length
+from scheduler.publishing.compose import X_LIMIT, compose_x, x_weighted_length
 from tests.compose.conftest import case_study, template, words
 
 SUMMARY_ONLY = template("{summary}")

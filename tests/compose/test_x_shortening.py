@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.compose import ComposeError, compose_x, x_weighted_length
 from scheduler.errors import SchedulerError
+from scheduler.publishing.compose import ComposeError, compose_x, x_weighted_length
 from tests.compose.conftest import case_study, template, words
 
 WITH_TAGS = template("{summary}\n\n{hashtags}", hashtags=("NHSLibraries", "Evidence"))

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from scheduler.reconcile import SETTLE
+from scheduler.publishing.reconcile import SETTLE
 from tests.daemon.conftest import MONTH, SLOT_NOW, Site, held_then_killed
 from tests.emulator import Emulator
 

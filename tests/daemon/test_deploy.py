@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.daemon import EXIT_ANOTHER_INSTANCE
+from scheduler.daemon.daemon import EXIT_ANOTHER_INSTANCE
 from scheduler.errors import EXIT_CONFIG
 from tests.conftest import IN_CI
 

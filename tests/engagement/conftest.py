@@ -16,10 +16,11 @@ from sqlalchemy import select
 from scheduler.alerts import Alerter
 from scheduler.clock import FakeClock
 from scheduler.config import Config, parse_config
-from scheduler.engagement import FIGURES, EngagementPoller
+from scheduler.daemon.runtime import build_platforms
+from scheduler.engagement.figures import FIGURES
+from scheduler.engagement.polling import EngagementPoller
+from scheduler.engagement.report import PostEngagement, Snapshot
 from scheduler.platforms.base import Platform
-from scheduler.report import PostEngagement, Snapshot
-from scheduler.runtime import build_platforms
 from tests.conftest import SECRET_VALUES
 from tests.emulator import Emulator
 from tests.emulator.linkedin import ORGANIZATION

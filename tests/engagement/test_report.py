@@ -13,16 +13,11 @@ import pytest
 from PIL import Image
 
 from cards.brand import contrast_ratio
-from scheduler.cli import FAKE_NOW_ENV, main
-from scheduler.report import (
-    CSV_COLUMNS,
-    PLATFORM_COLOURS,
-    VIGNETTE_COLOURS,
-    format_report,
-    load,
-    write_chart,
-    write_csv,
-)
+from scheduler.cli.engagement_text import format_report
+from scheduler.cli.main import FAKE_NOW_ENV, main
+from scheduler.engagement.chart import PLATFORM_COLOURS, VIGNETTE_COLOURS, write_chart
+from scheduler.engagement.report import load
+from scheduler.engagement.report_files import CSV_COLUMNS, write_csv
 from tests.engagement.conftest import World, months_before
 
 WELSH = "Llyfrgell Gŵyr: tystiolaeth i’r ward"
@@ -115,8 +110,8 @@ def test_the_command_filters_and_writes_json_csv_and_chart(
 
 def test_the_help_and_the_report_module_never_import_matplotlib() -> None:
     probe = (
-        "import sys, scheduler.cli, scheduler.report, scheduler.status;"
-        "scheduler.cli.build_parser(); print('matplotlib' in sys.modules)"
+        "import sys, scheduler.cli.main, scheduler.engagement.report, scheduler.operations.status;"
+        "scheduler.cli.main.build_parser(); print('matplotlib' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
 

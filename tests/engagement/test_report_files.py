@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
-from scheduler.cli import FAKE_NOW_ENV, main
+from scheduler.cli.main import FAKE_NOW_ENV, main
+from scheduler.engagement.chart import write_chart
+from scheduler.engagement.report import PostEngagement
+from scheduler.engagement.report_files import ReportWriteError, write_csv
 from scheduler.errors import SchedulerError
-from scheduler.report import PostEngagement, ReportWriteError, write_chart, write_csv
 from tests.engagement.conftest import World, report_entry
 
 Writer = Callable[[Any, Any], Any]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from scheduler.report import format_report, load, platform_states
-from scheduler.status import collect_status
+from scheduler.cli.engagement_text import format_report
+from scheduler.engagement.report import load, platform_states
+from scheduler.operations.status import collect_status
 from tests.emulator import Emulator
 from tests.engagement.conftest import World, make_world
 from vignettes.store import Store

@@ -14,14 +14,15 @@ from typing import Any
 
 import requests
 
-from scheduler.auth import LinkedInTokens, TokenStore, authorize_linkedin
 from scheduler.clock import FakeClock
 from scheduler.config import Config, parse_config
+from scheduler.credentials.secrets import Secrets
+from scheduler.credentials.tokens import LinkedInTokens, TokenStore
 from scheduler.platforms.base import Platform, PreparedPost
 from scheduler.platforms.linkedin import LinkedInPlatform
+from scheduler.platforms.linkedin_oauth import authorize_linkedin
 from scheduler.platforms.outbox import OutboxPlatform
 from scheduler.platforms.x import XPlatform
-from scheduler.secrets import Secrets
 from tests.conftest import SECRET_VALUES, START  # noqa: F401  (re-exported)
 from tests.emulator import Emulator
 from tests.emulator.linkedin import ORGANIZATION

@@ -10,15 +10,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from scheduler.auth import (
-    AuthError,
-    LinkedInTokenSource,
-    TokenStore,
-    expiry_warnings,
-)
-from scheduler.auth_x import authorize_x_pin
+from scheduler.credentials.secrets import Secrets, load_secrets
+from scheduler.credentials.tokens import TokenStore, expiry_warnings
 from scheduler.errors import ConfigError
-from scheduler.secrets import Secrets, load_secrets
+from scheduler.platforms.linkedin_oauth import AuthError, LinkedInTokenSource
+from scheduler.platforms.x_pin import authorize_x_pin
 from tests.emulator import Emulator
 from tests.platforms.conftest import authorize_against, live_config
 

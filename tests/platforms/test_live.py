@@ -12,9 +12,9 @@ import os
 import pytest
 
 from scheduler.clock import SystemClock
+from scheduler.credentials.secrets import load_secrets
 from scheduler.platforms.linkedin import LinkedInPlatform, suggested_version
 from scheduler.platforms.x import XPlatform
-from scheduler.secrets import load_secrets
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 secrets = load_secrets() if not IN_CI else None

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.auth import TokenStore
+from scheduler.credentials.redact import RedactingFilter, install_redaction, uninstall_redaction
+from scheduler.credentials.secrets import Secrets
+from scheduler.credentials.tokens import TokenStore
 from scheduler.platforms.base import PlatformError
-from scheduler.redact import RedactingFilter, install_redaction, uninstall_redaction
-from scheduler.secrets import Secrets
 from tests.emulator import Emulator
 from tests.platforms.conftest import (
     CREATE_OP,

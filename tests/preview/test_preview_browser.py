@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from scheduler.preview import write_preview
-from scheduler.rendering import render_vignette
+from scheduler.publishing.preview_page import write_preview
+from scheduler.publishing.rendering import render_vignette
 from tests.preview.conftest import NOVEMBER, case_study, config
 
 pytestmark = pytest.mark.browser

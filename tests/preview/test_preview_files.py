@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from scheduler.preview import PreviewResult, write_preview
-from scheduler.rendering import render_vignette
+from scheduler.publishing.preview_page import PreviewResult, write_preview
+from scheduler.publishing.rendering import render_vignette
 from tests.preview.conftest import NOVEMBER, case_study, config
 from vignettes.content import CaseStudyContent
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from scheduler.errors import ConfigError
-from scheduler.rendering import RenderError, render_vignette
+from scheduler.publishing.rendering import RenderError, render_vignette
 from tests.preview.conftest import NOVEMBER, case_study, config
 
 BOTH = ("x", "linkedin")

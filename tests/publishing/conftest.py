@@ -15,9 +15,9 @@ from sqlalchemy.orm import joinedload
 
 from scheduler.clock import FakeClock
 from scheduler.config import Config, parse_config
-from scheduler.publish import MonthReport
-from scheduler.runtime import build_platforms, build_worker
-from scheduler.tick import TickReport, Worker
+from scheduler.daemon.runtime import build_platforms, build_worker
+from scheduler.daemon.tick import TickReport, Worker
+from scheduler.publishing.publish import MonthReport
 from tests.conftest import SECRET_VALUES, case_study_row, write_import
 from tests.emulator import Emulator
 from tests.emulator.linkedin import ORGANIZATION

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.rendering import render_vignette
+from scheduler.publishing.rendering import render_vignette
 from tests.platforms.conftest import closed_port, x_adapter
 from tests.publishing.conftest import DECEMBER, SLOT, World
 from vignettes.store import get_case_study

@@ -85,7 +85,7 @@ def test_a_duplicate_check_that_cannot_finish_in_the_window_goes_to_a_person(
 
 
 def test_an_edit_during_rendering_stops_every_send(world: World) -> None:
-    from scheduler.rendering import render_vignette
+    from scheduler.publishing.rendering import render_vignette
 
     def edit_while_rendering(*args: Any, **kwargs: Any) -> Any:
         world.load(case_study_row("ICS-2026-100", summary="Consent withdrawn."), name="e.json")

@@ -1,0 +1,122 @@
+"""Publishing commands: publish (and settle), run (the daemon), status."""
+
+from __future__ import annotations
+
+import argparse
+
+from scheduler.cli.common import Subparsers, actor, add_command, month_arg
+from scheduler.cli.output import emit_json
+from scheduler.errors import EXIT_FAILED, EXIT_OK
+from scheduler.operations.context import Workspace
+
+
+def cmd_publish(ws: Workspace, args: argparse.Namespace) -> int:
+    from scheduler.operations.daemon import start_logging
+    from scheduler.operations.publishing import month_succeeded, publish_month, settle
+
+    start_logging(ws)
+    who = actor(args)
+    if args.resolve:
+        settled = settle(
+            ws,
+            who,
+            args.month,
+            args.resolve,
+            platform=args.platform,
+            remote_id=args.remote_id or "",
+            url=args.url or "",
+        )
+        if args.json:
+            emit_json(settled.to_json())
+        else:
+            print(f"{args.month}: {', '.join(settled.platforms)} resolved as {args.resolve}")
+        if args.resolve == "posted":
+            return EXIT_OK
+    report = publish_month(ws, who, args.month)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        print(f"{report.month}: {report.slot_state} {report.ref or ''}".rstrip())
+        for platform, state in report.posts.items():
+            print(f"  {platform:<8} {state}")
+        for note in report.notes:
+            print(f"  {note}")
+    return EXIT_OK if month_succeeded(report) else EXIT_FAILED
+
+
+def cmd_run(ws: Workspace, args: argparse.Namespace) -> int:
+    from scheduler.operations.daemon import run_daemon, run_one_tick
+
+    if args.once:
+        report = run_one_tick(ws, args.log_format)
+        if args.json:
+            emit_json(report.to_json())
+        return EXIT_OK
+    return run_daemon(ws, args.log_format)
+
+
+def cmd_status(ws: Workspace, args: argparse.Namespace) -> int:
+    from scheduler.operations.status import status
+
+    now = status(ws)
+    if args.json:
+        emit_json(now.to_json())
+        return EXIT_OK
+    if now.daemons:
+        for d in now.daemons:
+            mark = "alive" if d.alive else "NOT SEEN"
+            print(f"daemon  : {d.instance} ({d.role}) last seen {d.age_seconds} s ago [{mark}]")
+    else:
+        print("daemon  : never run on this database (start it with `vignettes run`)")
+    nxt = now.next_slot
+    if nxt:
+        print(
+            f"next    : {nxt.month} at {nxt.slot.local.isoformat()} "
+            f"(UTC {nxt.slot.utc.isoformat()}) "
+            f"{nxt.ref or '— ' + (nxt.note or 'nothing planned')}"
+        )
+    month = now.this_month
+    print(f"month   : {month.month} {month.state} {month.ref or ''}".rstrip())
+    for post in month.posts:
+        print(f"          {post.platform:<8} {post.state} {post.url or post.reason or ''}")
+    for problem in now.problems:
+        print(f"problem : {problem.month} {problem.platform} {problem.state}: {problem.reason}")
+    for alert in now.alerts:
+        print(f"alert   : [{alert.severity}] {alert.message}")
+    for line in now.credentials:
+        print(f"tokens  : {line}")
+    for name, state in now.engagement.items():
+        if state["unavailable_reason"]:
+            print(f"metrics : {name} unavailable: {state['unavailable_reason']}")
+        if state["blocked_until"]:
+            print(f"metrics : {name} paused until {state['blocked_until']}")
+        for gap in state["gaps"] if not state["unavailable_reason"] else []:
+            print(f"metrics : {name} not readable: {gap}")
+    return EXIT_OK
+
+
+def register(sub: Subparsers) -> None:
+    p = add_command(
+        sub, "publish", cmd_publish, "publish a month now (same pipeline as the daemon; idempotent)"
+    )
+    p.add_argument("month", type=month_arg, help="YYYY-MM")
+    p.add_argument(
+        "--resolve",
+        choices=["posted", "retry"],
+        help="settle an unknown/failed post: you saw it posted, or it may be sent again",
+    )
+    p.add_argument("--platform", choices=["x", "linkedin"], help="with --resolve: only this one")
+    p.add_argument("--remote-id", help="with --resolve posted: the post's id or URN")
+    p.add_argument("--url", help="with --resolve posted: the post's URL")
+    p.add_argument("--by", help="who resolves (default: $USER)")
+
+    p = add_command(sub, "run", cmd_run, "run the daemon (or one tick with --once)")
+    p.add_argument("--once", action="store_true", help="do one tick and exit (for cron, tests)")
+    p.add_argument("--log-format", choices=["text", "json"], help="override daemon.log_format")
+
+    add_command(
+        sub,
+        "status",
+        cmd_status,
+        "daemon heartbeat, next slot, post states, problems, token expiry",
+    )

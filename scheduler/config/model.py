@@ -1,0 +1,147 @@
+"""The configuration as frozen dataclasses: what `config.toml` means once validated.
+
+Parsing and validation live in `scheduler.config.load`; secrets are never part of it
+(`scheduler.credentials.secrets`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from scheduler.config.web import WebConfig
+
+Mode = Literal["outbox", "live"]
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    day: str
+    time: dt.time
+    timezone: str
+    skip_holidays: str
+    grace: dt.timedelta
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class SelectionConfig:
+    auto_pick: bool
+    avoid_same_organisation_months: int
+
+
+@dataclass(frozen=True)
+class BrandConfig:
+    """Colour roles; `cards.brand` decides which pairs meet and checks their contrast."""
+
+    primary: str = "#005EB8"
+    dark: str = "#003087"
+    light: str = "#FFFFFF"
+    pale: str = "#E8EDEE"
+    footer_text: str = "NHS Knowledge and Library Services"
+
+
+@dataclass(frozen=True)
+class CardsConfig:
+    output_dir: Path
+    logo: Path | None
+    x_size: tuple[int, int]
+    linkedin_size: tuple[int, int]
+    linkedin_alt_text_limit: int
+    brand: BrandConfig
+
+
+@dataclass(frozen=True)
+class PostTemplate:
+    template: str
+    hashtags: tuple[str, ...]
+    mentions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class XConfig:
+    enabled: bool
+    mode: Mode
+    api_base: str
+    username: str
+    timeout: dt.timedelta
+    post: PostTemplate
+
+
+@dataclass(frozen=True)
+class LinkedInConfig:
+    enabled: bool
+    mode: Mode
+    api_base: str
+    oauth_base: str
+    version: str
+    author: str
+    timeout: dt.timedelta
+    post: PostTemplate
+
+
+@dataclass(frozen=True)
+class PlatformsConfig:
+    x: XConfig
+    linkedin: LinkedInConfig
+
+    def enabled(self) -> list[str]:
+        return [name for name, p in (("x", self.x), ("linkedin", self.linkedin)) if p.enabled]
+
+
+@dataclass(frozen=True)
+class EngagementConfig:
+    poll_after: tuple[dt.timedelta, ...]
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    webhook_url: str
+    email_to: tuple[str, ...]
+    email_from: str
+    smtp_host: str
+    smtp_port: int
+
+
+@dataclass(frozen=True)
+class DaemonConfig:
+    tick: dt.timedelta
+    log_format: Literal["text", "json"]
+    var_dir: Path
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    database: DatabaseConfig
+    schedule: ScheduleConfig
+    selection: SelectionConfig
+    cards: CardsConfig
+    platforms: PlatformsConfig
+    engagement: EngagementConfig
+    alerts: AlertsConfig
+    daemon: DaemonConfig
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    web: WebConfig = field(default_factory=WebConfig)
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.daemon.var_dir / "outbox"
+
+
+DEFAULT_X_TEMPLATE = "{headline}\n\n{summary}\n\n{link}\n\n{hashtags}"
+DEFAULT_LINKEDIN_TEMPLATE = (
+    "{headline}\n\n{summary}\n\n{quote}\n\nRead the case study: {link}\n\n{mentions}\n\n{hashtags}"
+)

@@ -1,0 +1,128 @@
+"""Read models of case studies: the list, and one case study with its approvals and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from scheduler.operations.context import Workspace
+from vignettes.content import CaseStudyContent
+from vignettes.store import (
+    CaseStudyRow,
+    audit_trail,
+    get_case_study,
+    list_case_studies,
+    slot_of_case_study,
+)
+
+__all__ = ["CaseStudyDetail", "CaseStudyRow", "case_studies", "case_study"]
+
+
+def case_studies(ws: Workspace, status: str | None = None) -> list[CaseStudyRow]:
+    """Every case study (with `status`, if given), ordered by ref, with its month if any."""
+    with ws.store.read() as session:
+        return list_case_studies(session, status)
+
+
+@dataclass(frozen=True)
+class ApprovalRecord:
+    decision: str
+    by: str
+    at: dt.datetime
+    content_hash: str
+    reason: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "content_hash": self.content_hash,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    at: dt.datetime
+    actor: str
+    via: str
+    action: str
+    month: str | None
+    detail: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "month": self.month,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class CaseStudyDetail:
+    """One case study: its content, workflow state, approvals and full history."""
+
+    ref: str
+    status: str
+    approval_current: bool
+    content_hash: str
+    approved_by: str | None
+    approved_at: dt.datetime | None
+    month: str | None
+    slot_state: str | None
+    requested_month: str | None
+    content: CaseStudyContent
+    approvals: tuple[ApprovalRecord, ...]
+    history: tuple[HistoryEvent, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        content = self.content
+        return {
+            "ref": self.ref,
+            "status": self.status,
+            "approval_current": self.approval_current,
+            "content_hash": self.content_hash,
+            "approved_by": self.approved_by,
+            "approved_at": self.approved_at.isoformat() if self.approved_at else None,
+            "month": self.month,
+            "slot_state": self.slot_state,
+            "requested_month": self.requested_month,
+            "content": {
+                **{k: v for k, v in vars(content).items() if k != "ref"},
+                "impact_categories": list(content.impact_categories),
+                "hashtags": list(content.hashtags),
+            },
+            "approvals": [a.to_json() for a in self.approvals],
+            "audit": [e.to_json() for e in self.history],
+        }
+
+
+def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
+    """`ref` with everything a reviewer needs; raises NotFound."""
+    with ws.store.read() as session:
+        cs = get_case_study(session, ref)
+        slot = slot_of_case_study(session, cs.id)
+        return CaseStudyDetail(
+            ref=cs.ref,
+            status=cs.status,
+            approval_current=cs.approval_is_current,
+            content_hash=cs.content_hash,
+            approved_by=cs.approved_by,
+            approved_at=cs.approved_at,
+            month=slot.month if slot else None,
+            slot_state=slot.state if slot else None,
+            requested_month=cs.requested_month,
+            content=cs.content(),
+            approvals=tuple(
+                ApprovalRecord(a.decision, a.actor, a.at, a.content_hash, a.reason or None)
+                for a in cs.approvals
+            ),
+            history=tuple(
+                HistoryEvent(e.at, e.actor, e.via, e.action, e.month or None, e.detail)
+                for e in audit_trail(session, cs.ref)
+            ),
+        )

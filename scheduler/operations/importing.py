@@ -1,0 +1,31 @@
+"""Importing case studies from JSON, CSV or XLSX: every row validated, then all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scheduler.operations.actor import Actor
+from scheduler.operations.context import Workspace
+from vignettes.importing import SAMPLE_FILE, ImportReport, import_file
+
+__all__ = ["SAMPLE_SOURCE", "ImportReport", "import_case_studies"]
+
+SAMPLE_SOURCE = "samples/case_studies.json"
+
+
+def import_case_studies(
+    ws: Workspace, actor: Actor, path: Path | None, *, dry_run: bool = False
+) -> ImportReport:
+    """Import `path` (None: the bundled sample case studies). With `dry_run`, report what
+    would change and write nothing. Raises ImportRejected listing every problem (nothing
+    is written then either)."""
+    return import_file(
+        ws.store,
+        SAMPLE_FILE if path is None else path,
+        now=ws.now(),
+        actor=actor.name,
+        schedule=ws.config.schedule,
+        dry_run=dry_run,
+        source_name=SAMPLE_SOURCE if path is None else None,
+        via=actor.via,
+    )
