@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from scheduler.config.web import WebConfig
+
 Mode = Literal["outbox", "live"]
 
 
@@ -158,6 +160,7 @@ class Config:
     alerts: AlertsConfig
     daemon: DaemonConfig
     extra: Mapping[str, Any] = field(default_factory=dict)
+    web: WebConfig = field(default_factory=WebConfig)
 
     @property
     def outbox_dir(self) -> Path:

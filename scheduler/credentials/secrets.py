@@ -28,6 +28,8 @@ KNOWN_KEYS = (
     "VIGNETTES_LINKEDIN_CLIENT_ID",
     "VIGNETTES_LINKEDIN_CLIENT_SECRET",
     "VIGNETTES_BLUESKY_APP_PASSWORD",
+    # Signs the web console's session cookies and CSRF tokens (`vignettes web`).
+    "VIGNETTES_WEB_SECRET_KEY",
 )
 
 
@@ -95,6 +97,10 @@ class Secrets(Mapping[str, str]):
     @property
     def bluesky_app_password(self) -> str | None:
         return self._values.get("VIGNETTES_BLUESKY_APP_PASSWORD")
+
+    @property
+    def web_secret_key(self) -> str | None:
+        return self._values.get("VIGNETTES_WEB_SECRET_KEY")
 
 
 def check_private_file(path: Path, what: str = "secrets file") -> None:
