@@ -79,11 +79,15 @@ def _child_main(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) 
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        send.send(("ok", function(*args)))
+        result: tuple[str, Any] = ("ok", function(*args))
     except SchedulerError as exc:
-        send.send(("error", str(exc)))
+        result = ("error", str(exc))
     except Exception as exc:  # anything else still becomes a message on the slot row
-        send.send(("error", f"{type(exc).__name__}: {exc}"))
+        result = ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        send.send(result)
+    except (BrokenPipeError, EOFError, ConnectionResetError):
+        pass  # the parent is gone (killed, or gave up waiting): nobody to tell
     finally:
         send.close()
 
