@@ -64,6 +64,7 @@ def cmd_plan(ws: Workspace, args: argparse.Namespace) -> int:
                 f"{e.slot.utc:%Y-%m-%d %H:%M}Z",
                 e.state,
                 e.ref or "-",
+                e.readiness.label if e.readiness else "",
                 e.source or "",
                 clip(e.organisation or e.note, 48),
             ]
@@ -75,6 +76,7 @@ def cmd_plan(ws: Workspace, args: argparse.Namespace) -> int:
         "SLOT (UTC)",
         "STATE",
         "CASE STUDY",
+        "READY",
         "HOW",
         "ORGANISATION / NOTE",
     ]

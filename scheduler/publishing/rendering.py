@@ -10,6 +10,7 @@ Pure apart from reading the configured logo file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -135,6 +136,9 @@ def render_vignette(
         )
     brand = brand_from_config(config)
     logo = read_logo(config)
+    # Cards and alt text show the configured labels of the case study's categories.
+    labels = config.importing.vocabulary.labels(content.impact_categories)
+    content = dataclasses.replace(content, category_labels=labels)
     templates = {"x": config.platforms.x.post, "linkedin": config.platforms.linkedin.post}
     posts = []
     for platform in dict.fromkeys(platforms):
