@@ -159,6 +159,8 @@ class Vocabulary:
     categories: tuple[Category, ...]
     extra_aliases: tuple[tuple[str, str], ...] = ()
     _lookup: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # Names already resolved: a file says the same few categories thousands of times.
+    _seen: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -166,7 +168,13 @@ class Vocabulary:
 
     def resolve(self, name: str) -> str | None:
         """The code `name` stands for (a code, label or alias), or None."""
-        return self._lookup.get(word_key(name))
+        try:
+            return self._seen[name]
+        except KeyError:
+            found = self._lookup.get(word_key(name))
+            if len(self._seen) < 10_000:  # bounded: a long-running process keeps it
+                self._seen[name] = found
+            return found
 
     def label(self, code: str) -> str:
         """The label for `code`; a code no longer in the vocabulary is shown as itself."""

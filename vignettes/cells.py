@@ -22,6 +22,7 @@ NUMBER_LIMITS = {"time_saved_hours": 100_000.0, "cost_saving_gbp": 1_000_000_000
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 _SLASH_LOOKALIKES = "\u2044\u2215\uff0f"
+_SPACE = re.compile(r"\s")
 _UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # Spreadsheet day numbers: 1 is 1900-01-01 in Excel's reckoning (which counts a 29 February
 # 1900 that never was, hence the 1899-12-30 epoch), 2958465 is 9999-12-31.
@@ -179,7 +180,7 @@ def check_link(text: str, p: RowIssues) -> None:
         p.add("link", "has no valid host name")
     elif parts.username or parts.password:
         p.add("link", "must not contain a user name or password")
-    elif any(c.isspace() for c in text):
+    elif _SPACE.search(text):
         p.add("link", "must not contain spaces")
     elif not host.isascii() and (problem := _host_problem(host)):
         p.add("link", problem)

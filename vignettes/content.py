@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from dataclasses import dataclass, field
 
 from vignettes.categories import DEFAULT_CATEGORIES
@@ -112,6 +113,10 @@ class CaseStudyContent:
         return content_hash(self)
 
 
+_SORTED_FIELDS = tuple(sorted(CONTENT_FIELDS))
+_SORTED_GETTER = operator.attrgetter(*_SORTED_FIELDS)
+
+
 def _canonical(value: object) -> object:
     if isinstance(value, float):
         # 12.0 and 12 must hash alike whichever database or file format they came from.
@@ -126,6 +131,11 @@ def content_hash(content: CaseStudyContent) -> str:
     is not an edit, and a ref cannot change on upsert anyway)."""
     # getattr, not dataclasses.asdict: asdict deep-copies every value, and this runs once
     # per imported row. The JSON is the same either way (tuples become lists).
-    canonical = {name: _canonical(getattr(content, name)) for name in CONTENT_FIELDS}
-    blob = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # The keys in sorted order, so json.dumps needs no sort_keys to write the same text.
+    values = _SORTED_GETTER(content)
+    canonical = {
+        name: value if value.__class__ is str else _canonical(value)
+        for name, value in zip(_SORTED_FIELDS, values, strict=True)
+    }
+    blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()

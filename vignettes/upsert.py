@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from vignettes.approval import record_rejection, void_approval
@@ -44,20 +44,26 @@ class _Stored:
         return self.status == "approved" and self.approved_hash == self.content_hash
 
 
+_STATE = (CaseStudy.ref, CaseStudy.id, CaseStudy.content_hash, CaseStudy.status,
+          CaseStudy.approved_hash)  # fmt: skip
+
+
 def _stored(session: Session, refs: Sequence[str]) -> dict[str, _Stored]:
-    """What the database holds for `refs`, without loading ORM objects."""
-    found: dict[str, _Stored] = {}
-    for start in range(0, len(refs), _CHUNK):
-        stmt = select(
-            CaseStudy.ref,
-            CaseStudy.id,
-            CaseStudy.content_hash,
-            CaseStudy.status,
-            CaseStudy.approved_hash,
-        ).where(CaseStudy.ref.in_(refs[start : start + _CHUNK]))
-        for ref, id_, content_hash, status, approved_hash in session.execute(stmt):
-            found[ref] = _Stored(id_, content_hash, status, approved_hash)
-    return found
+    """What the database holds for `refs`, without loading ORM objects: one read of every
+    row when the file covers much of the table (a first import finds it empty), else a
+    lookup by ref in chunks."""
+    stored = session.scalar(select(func.count()).select_from(CaseStudy)) or 0
+    if not stored or not refs:
+        return {}
+    if stored <= 4 * len(refs):
+        wanted = set(refs)
+        rows = [r for r in session.execute(select(*_STATE)) if r[0] in wanted]
+    else:
+        rows = []
+        for start in range(0, len(refs), _CHUNK):
+            chunk = refs[start : start + _CHUNK]
+            rows += session.execute(select(*_STATE).where(CaseStudy.ref.in_(chunk))).all()
+    return {ref: _Stored(id_, h, status, approved) for ref, id_, h, status, approved in rows}
 
 
 def _clashes(session: Session, rows: Sequence[ImportRow], source: str) -> dict[str, Issue]:
@@ -175,12 +181,9 @@ def _insert_new(
                 "updated_at": now,
             }
         )
-    ids: dict[str, int] = {}
-    for start in range(0, len(params), 1000):
-        chunk = params[start : start + 1000]
-        stmt = insert(table).returning(table.c.ref, table.c.id, sort_by_parameter_order=True)
-        ids.update((ref, id_) for ref, id_ in session.execute(stmt, chunk))
-    approvals: list[dict[str, Any]] = []
+    # A plain executemany (the driver's own loop): cheaper than RETURNING, which SQLAlchemy
+    # must batch into multi-row VALUES statements.
+    session.execute(insert(table), params)
     events: list[dict[str, Any]] = []
     for row in rows:
         ref, content_hash = row.content.ref, hashes[row.content.ref]
@@ -190,24 +193,31 @@ def _insert_new(
                    content_hash=content_hash)
         )  # fmt: skip
         if row.status == "approved":
-            assert row.approved_on is not None
-            approvals.append(
-                {
-                    "case_study_id": ids[ref],
-                    "decision": "approved",
-                    "actor": row.approved_by,
-                    "at": row.approved_on,
-                    "content_hash": content_hash,
-                    "reason": "",
-                }
-            )
             events.append(
                 _event(now, actor, "approved", ref, via, approved_by=row.approved_by,
                        approved_in="import", content_hash=content_hash)
             )  # fmt: skip
-    if approvals:
-        session.execute(insert(cast(Table, Approval.__table__)), approvals)
+    _record_approvals(session, now)
     session.execute(insert(cast(Table, AuditEvent.__table__)), events)
+
+
+def _record_approvals(session: Session, now: dt.datetime) -> None:
+    """An approval record for each case study just inserted as approved, written by the
+    database from the rows themselves (who, when, hash) in one statement. "Just inserted":
+    created at this import's `now` and without any approval yet (every approved case study
+    already stored has one)."""
+    approvals = cast(Table, Approval.__table__)
+    has_any = select(Approval.id).where(Approval.case_study_id == CaseStudy.id).exists()
+    chosen = select(
+        CaseStudy.id,
+        literal("approved"),
+        CaseStudy.approved_by,
+        CaseStudy.approved_at,
+        CaseStudy.content_hash,
+        literal(""),
+    ).where(CaseStudy.created_at == now, CaseStudy.status == "approved", ~has_any)
+    columns = ["case_study_id", "decision", "actor", "at", "content_hash", "reason"]
+    session.execute(insert(approvals).from_select(columns, chosen))
 
 
 def _event(

@@ -10,6 +10,7 @@ consent means *no consent*: the quote is kept but withheld, with a warning.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -78,6 +79,7 @@ NAME_FIELDS = ("approved_by",)
 # `withdrawn` is how some spreadsheets say rejected: the case study must not be showcased.
 STATUSES = {"submitted": "submitted", "approved": "approved", "rejected": "rejected"}
 STATUSES["withdrawn"] = "rejected"
+_ASCII_HASHTAG = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 class ImportRules(Protocol):
@@ -108,6 +110,14 @@ class ImportRow:
 
 
 def _text(value: Any, name: str, p: RowIssues) -> str:
+    if value.__class__ is str and value.isascii():
+        # The common case, checked at C speed: printable ASCII needs no more than a length.
+        plain = value.strip()
+        if plain.isprintable():
+            limit = LIMITS.get(name)
+            if limit is not None and len(plain) > limit:
+                p.add(name, f"is {len(plain)} characters, the limit is {limit}")
+            return plain
     if is_blank(value):
         return ""
     text = scalar_text(value)
@@ -159,7 +169,8 @@ def _hashtags(value: Any, p: RowIssues) -> list[str]:
     hashtags: list[str] = []
     for tag in as_list(value, "hashtags", p):
         tag = tag.lstrip("#")
-        if not (tag[:1].isalpha() and all(c.isalnum() or c == "_" for c in tag)):
+        plain = tag.isascii() and _ASCII_HASHTAG.fullmatch(tag) is not None
+        if not plain and not (tag[:1].isalpha() and all(c.isalnum() or c == "_" for c in tag)):
             p.add("hashtags", f"{tag!r} is not a hashtag (a letter, then letters, digits or _)")
         elif len(tag) > MAX_HASHTAG_LENGTH:
             p.add("hashtags", f"{tag[:20]!r}… is longer than {MAX_HASHTAG_LENGTH} characters")
