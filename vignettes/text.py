@@ -76,7 +76,9 @@ def name_problems(value: str, limit: int) -> list[str]:
 def word_key(text: str) -> str:
     """What two headers or category names have in common when they mean the same: letters
     and digits only, compatibility-normalised and case-folded (`Time saved (hours)` and
-    `time_saved_hours` both give `timesavedhours`)."""
+    `time_saved_hours` both give `timesavedhours`; `&` reads as `and`)."""
+    if "&" in text:
+        text = text.replace("&", " and ")
     if text.isascii():
         return "".join(c for c in text.lower() if c.isalnum())
     folded = unicodedata.normalize("NFKC", text).casefold()
