@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scheduler.cli.output import table
-from scheduler.engagement.report import PLATFORM_NAMES, PostEngagement, format_count
+from scheduler.operations.engagement import PLATFORM_NAMES, PostEngagement, format_count
 
 TABLE_FIGURES = ("impressions", "likes", "reposts", "replies", "link_clicks")
 
@@ -28,7 +28,7 @@ def format_report(entries: Sequence[PostEngagement], states: Mapping[str, Any]) 
         cells.append(latest.offset if latest else "not yet")
         for name in TABLE_FIGURES:
             value = latest.figures.get(name) if latest else None
-            cells.append(format_count(value) + _delta(change.get(name)))
+            cells.append(format_count(value, e.platform, name) + _delta(change.get(name)))
         rate = latest.engagement_rate if latest else None
         cells.append("—" if rate is None else f"{rate:.1%}")
         rows.append(cells)

@@ -25,6 +25,7 @@ from scheduler.config.sections import (
     read_schedule,
     read_selection,
 )
+from scheduler.config.web import read_web
 from scheduler.errors import ConfigError
 
 
@@ -42,6 +43,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     alerts = read_alerts(root)
     daemon = read_daemon(root, base)
     importing = read_import(root)
+    web = read_web(root)
     root.finish()
     if problems:
         raise ConfigError(str(path), problems)
@@ -56,6 +58,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         alerts=alerts,
         daemon=daemon,
         importing=importing,
+        web=web,
     )
 
 

@@ -5,16 +5,15 @@ logic: every wake-up calls the same idempotent `Worker.tick`.
   silently deletes jobs it cannot load). A cron job at the slot time, an interval tick, and
   a one-off wake-up at the next retry or (holiday-moved) slot time.
 - One executor thread, `max_instances=1`, `coalesce=True`: ticks never overlap.
-- Single instance: `flock` on a lock file beside the SQLite database; on PostgreSQL a
-  session advisory lock on a dedicated connection, re-checked each tick, so a second host
-  waits as a standby and takes over when the first dies.
+- Single instance (`scheduler.daemon.lock`), re-checked each tick, so a second host waits
+  as a standby and takes over when the first dies. Cards render in a child process
+  (`scheduler.daemon.child`).
 - SIGTERM/SIGINT: finish the call in flight, commit, exit 0; a second signal exits at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import logging
 import os
 import signal
@@ -22,115 +21,22 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import Any
 
+from scheduler.daemon.child import render_in_child
+from scheduler.daemon.lock import (
+    EXIT_ANOTHER_INSTANCE,
+    AnotherInstance,
+    FileLock,
+    InstanceLock,
+    lock_for,
+)
 from scheduler.daemon.tick import Worker
-from scheduler.errors import SchedulerError
 
 log = logging.getLogger(__name__)
 
-PG_LOCK_KEY = 727_002
 STANDBY_POLL = dt.timedelta(seconds=5)
-EXIT_ANOTHER_INSTANCE = 75  # EX_TEMPFAIL: systemd may restart it later
-
-
-class AnotherInstance(SchedulerError):
-    exit_code = EXIT_ANOTHER_INSTANCE
-
-
-class InstanceLock(Protocol):
-    def acquire(self) -> bool: ...
-    def still_held(self) -> bool: ...
-    def release(self) -> None: ...
-
-
-class FileLock:
-    """`flock` beside the SQLite file: released by the kernel if the process dies."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    def acquire(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{socket.gethostname()}:{os.getpid()}\n".encode())
-        self._fd = fd
-        return True
-
-    def still_held(self) -> bool:
-        return self._fd is not None
-
-    def holder(self) -> str:
-        try:
-            return self.path.read_text().strip() or "another process"
-        except OSError:
-            return "another process"
-
-    def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-
-class AdvisoryLock:
-    """A PostgreSQL session advisory lock held on its own connection: if this process or
-    its host dies, the server drops the session and the standby gets the lock."""
-
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self._conn: Any = None
-
-    def acquire(self) -> bool:
-        from sqlalchemy import text
-
-        if self._conn is None:
-            self._conn = self.engine.connect()
-        got = self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
-        self._conn.commit()
-        return bool(got.scalar())
-
-    def still_held(self) -> bool:
-        from sqlalchemy import text
-
-        if self._conn is None:
-            return False
-        try:
-            held = self._conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k "
-                    "AND pid = pg_backend_pid() AND granted"
-                ),
-                {"k": PG_LOCK_KEY},
-            ).scalar()
-            self._conn.commit()
-        except Exception:
-            return False
-        return bool(held)
-
-    def release(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            finally:
-                self._conn = None
-
-
-def lock_for(database_url: str, engine: Any) -> InstanceLock:
-    if database_url.startswith("sqlite:///"):
-        path = Path(database_url[len("sqlite:///") :])
-        return FileLock(path.with_name(path.name + ".lock"))
-    return AdvisoryLock(engine)
 
 
 class Notifier:
@@ -380,107 +286,6 @@ class Daemon:
         threading.Thread(target=keepalive, name="watchdog", daemon=True).start()
 
 
-@dataclass(frozen=True)
-class _Card:
-    png: bytes
-
-
-@dataclass(frozen=True)
-class _Post:
-    platform: str
-    text: str
-    alt_text: str
-    card: _Card
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    """What the pipeline reads of a `RenderedVignette`, in classes that unpickle without
-    importing the rendering stack into the daemon."""
-
-    ref: str
-    content_hash: str
-    posts: tuple[_Post, ...]
-
-    def post(self, platform: str) -> _Post:
-        return next(p for p in self.posts if p.platform == platform)
-
-
-RENDER_TIMEOUT_S = 120
-
-
-def in_child(
-    function: Callable[..., Any], *args: Any, what: str, timeout: float = RENDER_TIMEOUT_S
-) -> Any:
-    """`function(*args)` in a short-lived child process; its result comes back pickled.
-
-    The daemon idles for weeks between publishes; Pillow, the fonts' tables and card
-    images loaded in-process would stay resident (about +40 MB, most of it never returned
-    to the OS). The child is *spawned*, not forked: the daemon has threads (scheduler,
-    watchdog), and a forked child could inherit a lock one of them held and hang. It costs
-    about a second each time. Raises SchedulerError with the child's message."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child_main, args=(send, function, args), name=what, daemon=True)
-    child.start()
-    send.close()
-    try:
-        if receive.poll(timeout):
-            kind, value = receive.recv()
-        else:
-            child.kill()
-            kind, value = "error", f"{what} took over {timeout:.0f} s and was stopped"
-    except EOFError:
-        kind, value = "error", f"the {what} process ended without a result"
-    finally:
-        receive.close()
-        child.join()
-    if kind != "ok":
-        raise SchedulerError(f"{value} ({what} process exit code {child.exitcode})")
-    return value
-
-
-def _child_main(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    # A stop request is for the parent: this child finishes its few seconds of work.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        send.send(("ok", function(*args)))
-    except SchedulerError as exc:
-        send.send(("error", str(exc)))
-    except Exception as exc:  # anything else still becomes a message on the slot row
-        send.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        send.close()
-
-
-def render_in_child(content: Any, config: Any, month: Any, *, platforms: Any) -> Any:
-    """`scheduler.rendering.render_vignette`, run by `in_child`."""
-    return in_child(_render, content, config, month, tuple(platforms), what="rendering")
-
-
-def _render(content: Any, config: Any, month: Any, platforms: Any) -> _Rendered:
-    from scheduler.publishing.rendering import render_vignette
-
-    rendered = render_vignette(content, config, month, platforms=platforms)
-    posts = tuple(_Post(p.platform, p.text, p.alt_text, _Card(p.card.png)) for p in rendered.posts)
-    return _Rendered(rendered.ref, rendered.content_hash, posts)
-
-
-def font_problems_in_child() -> list[str]:
-    """The cards' fonts and RAQM layout, checked at start-up without loading Pillow here."""
-    problems: list[str] = in_child(_font_problems, what="font check", timeout=60)
-    return problems
-
-
-def _font_problems() -> list[str]:
-    from cards.fonts import font_status
-
-    return [f"{s.name}: {s.detail}" for s in font_status() if not s.ok]
-
-
 def run_once(worker: Worker, lock: InstanceLock) -> Any:
     """One tick under the lock (cron users, tests); raises AnotherInstance if held."""
     if not lock.acquire():
@@ -493,3 +298,12 @@ def run_once(worker: Worker, lock: InstanceLock) -> Any:
 
 
 StopCheck = Callable[[], bool]
+
+
+__all__ = [
+    "EXIT_ANOTHER_INSTANCE",
+    "AnotherInstance",
+    "Daemon",
+    "lock_for",
+    "run_once",
+]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from scheduler.engagement.polling import FIGURES
+from scheduler.engagement.figures import FIGURES
 from scheduler.engagement.report import PostEngagement
 from scheduler.errors import SchedulerError
 

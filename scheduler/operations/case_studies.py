@@ -10,6 +10,7 @@ from typing import Any
 from scheduler.operations.context import Workspace
 from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
 from vignettes.readiness import NOT_READY, Readiness, readiness
+from vignettes.search import CaseStudyQuery, ListingPage, find_case_studies
 from vignettes.store import (
     CaseStudyRow,
     audit_trail,
@@ -18,7 +19,15 @@ from vignettes.store import (
     slot_of_case_study,
 )
 
-__all__ = ["CaseStudyDetail", "CaseStudyRow", "case_studies", "case_study"]
+__all__ = [
+    "CaseStudyDetail",
+    "CaseStudyQuery",
+    "CaseStudyRow",
+    "ListingPage",
+    "case_studies",
+    "case_study",
+    "find",
+]
 
 
 def case_studies(ws: Workspace, status: str | None = None) -> list[CaseStudyRow]:
@@ -141,3 +150,9 @@ def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
             ),
             readiness=readiness(content),
         )
+
+
+def find(ws: Workspace, query: CaseStudyQuery) -> ListingPage:
+    """A page of case studies for a screen: searched, filtered and sorted."""
+    with ws.store.read() as session:
+        return find_case_studies(session, query)

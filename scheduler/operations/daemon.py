@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from scheduler.daemon.daemon import Daemon, font_problems_in_child, lock_for, run_once
+from scheduler.daemon.child import font_problems_in_child
+from scheduler.daemon.daemon import Daemon, lock_for, run_once
 from scheduler.daemon.runtime import build_worker, configure_logging
 from scheduler.daemon.tick import TickReport
 from scheduler.operations.context import Workspace

@@ -7,10 +7,25 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler.engagement.report import PostEngagement, load, platform_states, report_json
+from scheduler.engagement.figures import PLATFORM_NAMES
+from scheduler.engagement.report import (
+    PostEngagement,
+    format_count,
+    load,
+    platform_states,
+    report_json,
+)
 from scheduler.operations.context import Workspace
 
-__all__ = ["EngagementReport", "engagement_report", "write_chart", "write_csv"]
+__all__ = [
+    "PLATFORM_NAMES",
+    "EngagementReport",
+    "PostEngagement",
+    "engagement_report",
+    "format_count",
+    "write_chart",
+    "write_csv",
+]
 
 
 @dataclass(frozen=True)

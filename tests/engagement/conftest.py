@@ -17,7 +17,8 @@ from scheduler.alerts import Alerter
 from scheduler.clock import FakeClock
 from scheduler.config import Config, parse_config
 from scheduler.daemon.runtime import build_platforms
-from scheduler.engagement.polling import FIGURES, EngagementPoller
+from scheduler.engagement.figures import FIGURES
+from scheduler.engagement.polling import EngagementPoller
 from scheduler.engagement.report import PostEngagement, Snapshot
 from scheduler.platforms.base import Platform
 from tests.conftest import SECRET_VALUES

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.engagement.polling import summary_text
+from scheduler.engagement.summary import summary_text
 from tests.engagement.conftest import World, add_vignette, months_before
 from vignettes.models import EngagementSnapshot, Post
 from vignettes.store import Store

@@ -1,0 +1,115 @@
+"""The single-instance lock: `flock` on a file beside the SQLite database, or a PostgreSQL
+session advisory lock on a dedicated connection, so a second daemon waits as a standby and
+takes over when the first dies."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import Any, Protocol
+
+from scheduler.errors import SchedulerError
+
+log = logging.getLogger(__name__)
+
+PG_LOCK_KEY = 727_002
+EXIT_ANOTHER_INSTANCE = 75  # EX_TEMPFAIL: systemd may restart it later
+
+
+class AnotherInstance(SchedulerError):
+    exit_code = EXIT_ANOTHER_INSTANCE
+
+
+class InstanceLock(Protocol):
+    def acquire(self) -> bool: ...
+    def still_held(self) -> bool: ...
+    def release(self) -> None: ...
+
+
+class FileLock:
+    """`flock` beside the SQLite file: released by the kernel if the process dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{socket.gethostname()}:{os.getpid()}\n".encode())
+        self._fd = fd
+        return True
+
+    def still_held(self) -> bool:
+        return self._fd is not None
+
+    def holder(self) -> str:
+        try:
+            return self.path.read_text().strip() or "another process"
+        except OSError:
+            return "another process"
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class AdvisoryLock:
+    """A PostgreSQL session advisory lock held on its own connection: if this process or
+    its host dies, the server drops the session and the standby gets the lock."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self._conn: Any = None
+
+    def acquire(self) -> bool:
+        from sqlalchemy import text
+
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        got = self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
+        self._conn.commit()
+        return bool(got.scalar())
+
+    def still_held(self) -> bool:
+        from sqlalchemy import text
+
+        if self._conn is None:
+            return False
+        try:
+            held = self._conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k "
+                    "AND pid = pg_backend_pid() AND granted"
+                ),
+                {"k": PG_LOCK_KEY},
+            ).scalar()
+            self._conn.commit()
+        except Exception:
+            return False
+        return bool(held)
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+
+
+def lock_for(database_url: str, engine: Any) -> InstanceLock:
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url[len("sqlite:///") :])
+        return FileLock(path.with_name(path.name + ".lock"))
+    return AdvisoryLock(engine)
