@@ -15,55 +15,22 @@ content change voids any approval (invariant 1).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from vignettes.errors import ImportInterrupted, ImportRejected
-from vignettes.issues import Issue, display, file_issue
+from vignettes.import_report import ImportReport
+from vignettes.issues import display, file_issue
 from vignettes.models import AuditEvent
 from vignettes.slots import ScheduleRule
 from vignettes.sources import read_rows
 from vignettes.store import Store
+from vignettes.upsert import upsert
 from vignettes.validation import DefaultRules, ImportRules, validate_rows
 
 SAMPLE_FILE = Path(__file__).parent / "samples" / "case_studies.json"
-
-
-@dataclass
-class ImportReport:
-    source: str
-    dry_run: bool
-    rows: int = 0
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    approvals_voided: list[str] = field(default_factory=list)
-    queued: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-    # Refs the file withdrew (status rejected/withdrawn), each with the month it released.
-    withdrawn: dict[str, str | None] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "dry_run": self.dry_run,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "approvals_voided": self.approvals_voided,
-            "queued": self.queued,
-            "notes": self.notes,
-            "withdrawn": [
-                {"ref": ref, "released_month": month} for ref, month in self.withdrawn.items()
-            ],
-            "warnings": [w.to_json() for w in self.warnings],
-        }
 
 
 class _Rollback(Exception):
@@ -90,8 +57,6 @@ def import_file(
     ImportInterrupted when the person presses Ctrl-C. With `dry_run`, reports what would
     happen and writes nothing.
     """
-    from vignettes.upsert import upsert
-
     rules = rules or DefaultRules()
     source = source_name or str(path)
     committing = False

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from vignettes.approval import record_rejection, void_approval
 from vignettes.content import CaseStudyContent
 from vignettes.errors import ApprovalError, ImportRejected, QueueError
-from vignettes.importing import ImportReport
+from vignettes.import_report import ImportReport
 from vignettes.issues import Issue, display
 from vignettes.models import Approval, AuditEvent, CaseStudy
 from vignettes.refs import confusable, confusable_key, lookalike_note, ref_key
