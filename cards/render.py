@@ -20,7 +20,7 @@ from cards.paint import paint
 from cards.planner import plan_card
 from cards.png import encode_png, write_png_atomic
 from cards.spec import LINKEDIN_SIZE, SQUARE_SIZE, X_SIZE, CardSpec
-from vignettes.content import CaseStudyContent
+from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
 
 __all__ = [
     "LINKEDIN_SIZE",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 MAX_PNG_BYTES = 5 * 1024 * 1024  # X's image limit; LinkedIn allows more
-NO_CONSENT_WARNING = "quote left out: no consent"
+NO_CONSENT_WARNING = QUOTE_WITHHELD
 
 
 @dataclass(frozen=True)

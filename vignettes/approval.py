@@ -20,13 +20,9 @@ from vignettes.validation import name_problems, normalise_text
 
 
 def missing_vignette_fields(content: CaseStudyContent) -> list[str]:
-    """What a vignette needs beyond the import's required fields."""
-    missing = [
-        name for name in ("headline", "summary", "organisation") if not getattr(content, name)
-    ]
-    if not content.impact_categories:
-        missing.append("impact_categories")
-    return missing
+    """What a vignette needs beyond the import's required fields. Impact categories are
+    optional: a card without any simply shows none."""
+    return [name for name in ("headline", "summary", "organisation") if not getattr(content, name)]
 
 
 def _one_line(value: str, what: str, limit_name: str) -> str:
@@ -140,22 +136,30 @@ def reject(
     reason = _one_line(reason, "--reason", "reject_reason")
     with store.write() as session:
         cs = get_case_study(session, ref)
-        slot = slot_of_case_study(session, cs.id)
-        if slot is not None and slot.state in SHOWCASED_STATES:
-            raise ApprovalError(f"{ref} was already showcased in {slot.month}")
-        note = ""
-        if slot is not None:
-            note = f"removed from {slot.month}"
-            audit(session, at=now, actor=by, action="unqueued", ref=ref, month=slot.month, via=via)
-            session.delete(slot)
-        cs.status = "rejected"
-        cs.approved_hash = None
-        cs.approved_by = None
-        cs.approved_at = None
-        cs.approvals.append(
-            Approval(
-                decision="rejected", actor=by, at=now, content_hash=cs.content_hash, reason=reason
-            )
-        )
-        audit(session, at=now, actor=by, action="rejected", ref=ref, via=via, reason=reason)
+        note = record_rejection(session, cs, by=by, reason=reason, now=now, via=via)
         return ApprovalOutcome(ref, cs.status, cs.content_hash, None, note)
+
+
+def record_rejection(
+    session: Session, cs: CaseStudy, *, by: str, reason: str, now: dt.datetime, via: str = ""
+) -> str:
+    """Reject `cs` within `session`: void any approval, release the month it was queued or
+    auto-picked for, record who and why. Returns "removed from MONTH" or "". Raises
+    ApprovalError when it was already showcased (that cannot be undone here)."""
+    slot = slot_of_case_study(session, cs.id)
+    if slot is not None and slot.state in SHOWCASED_STATES:
+        raise ApprovalError(f"{cs.ref} was already showcased in {slot.month}")
+    note = ""
+    if slot is not None:
+        note = f"removed from {slot.month}"
+        audit(session, at=now, actor=by, action="unqueued", ref=cs.ref, month=slot.month, via=via)
+        session.delete(slot)
+    cs.status = "rejected"
+    cs.approved_hash = None
+    cs.approved_by = None
+    cs.approved_at = None
+    cs.approvals.append(
+        Approval(decision="rejected", actor=by, at=now, content_hash=cs.content_hash, reason=reason)
+    )
+    audit(session, at=now, actor=by, action="rejected", ref=cs.ref, via=via, reason=reason)
+    return note

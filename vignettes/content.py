@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import operator
+from dataclasses import dataclass, field
 
-# Impact categories after the Knowledge for Healthcare impact framework. Codes are stable
-# (stored, imported); labels are what cards and posts show.
-IMPACT_CATEGORIES: dict[str, str] = {
-    "patient-care": "Better patient care",
-    "decision-making": "More informed decisions",
-    "patient-safety": "Patient safety and risk",
-    "service-development": "Service development",
-    "policy": "Policy and guidelines",
-    "research": "Research and innovation",
-    "education": "Education and CPD",
-    "time-saved": "Time saved",
-    "cost-saving": "Cost saving",
-    "commissioning": "Commissioning and management",
-}
+from vignettes.categories import DEFAULT_CATEGORIES
+
+# The default impact categories (vignettes/categories.py; config can replace them). Codes
+# are stable (stored, imported); labels are what cards and posts show.
+IMPACT_CATEGORIES: dict[str, str] = {c.code: c.label for c in DEFAULT_CATEGORIES}
+
+# What `show`, the preview and the render warnings say about a quote without consent: it is
+# stored but never used on a card, in alt text or in a post.
+QUOTE_WITHHELD = "quote withheld: no consent recorded"
 
 # Maximum lengths in characters (after trimming). Documented in README "Import format";
 # longer values are rejected, never truncated.
@@ -93,6 +89,9 @@ class CaseStudyContent:
     quote_consent: bool = False
     link: str = ""
     hashtags: tuple[str, ...] = ()
+    # Not content: the configured labels of `impact_categories`, set just before rendering
+    # (`with_labels`); None means the default vocabulary's.
+    category_labels: tuple[str, ...] | None = field(default=None, compare=False)
 
     @property
     def usable_quote(self) -> str:
@@ -100,11 +99,22 @@ class CaseStudyContent:
         return self.quote_text if self.quote_consent and self.quote_text else ""
 
     @property
+    def quote_withheld(self) -> bool:
+        """There is a quote, but no consent to use it."""
+        return bool(self.quote_text) and not self.quote_consent
+
+    @property
     def impact_labels(self) -> tuple[str, ...]:
+        if self.category_labels is not None:
+            return self.category_labels
         return tuple(IMPACT_CATEGORIES.get(c, c) for c in self.impact_categories)
 
     def content_hash(self) -> str:
         return content_hash(self)
+
+
+_SORTED_FIELDS = tuple(sorted(CONTENT_FIELDS))
+_SORTED_GETTER = operator.attrgetter(*_SORTED_FIELDS)
 
 
 def _canonical(value: object) -> object:
@@ -119,7 +129,13 @@ def _canonical(value: object) -> object:
 def content_hash(content: CaseStudyContent) -> str:
     """`sha256:<hex>` over the content fields in canonical JSON (ref excluded: renaming
     is not an edit, and a ref cannot change on upsert anyway)."""
-    data = asdict(content)
-    canonical = {name: _canonical(data[name]) for name in CONTENT_FIELDS}
-    blob = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # getattr, not dataclasses.asdict: asdict deep-copies every value, and this runs once
+    # per imported row. The JSON is the same either way (tuples become lists).
+    # The keys in sorted order, so json.dumps needs no sort_keys to write the same text.
+    values = _SORTED_GETTER(content)
+    canonical = {
+        name: value if value.__class__ is str else _canonical(value)
+        for name, value in zip(_SORTED_FIELDS, values, strict=True)
+    }
+    blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()

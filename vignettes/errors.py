@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from vignettes.issues import Issue
+
 
 class VignettesError(Exception):
     """An expected failure about content, storage or selection (exit 1)."""
@@ -19,14 +23,41 @@ class NotFound(VignettesError):
 
 
 class ImportRejected(VignettesError):
-    """A file failed validation; nothing from it was written. `problems` are
-    `FILE:ROW ref field: reason` lines."""
+    """A file failed validation; nothing from it was written. `problems` are the
+    `FILE:ROW ref field: reason` lines of `issues`; `warnings` are what would only have
+    been warned about, had the file been accepted."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(
+        self,
+        source: str,
+        problems: Sequence[Issue],
+        warnings: Sequence[Issue] = (),
+    ) -> None:
         self.source = source
-        self.problems = problems
-        listing = "\n".join(problems)
-        super().__init__(f"{source}: {len(problems)} problem(s); nothing was imported\n{listing}")
+        self.issues = list(problems)
+        self.problems = [str(p) for p in problems]
+        self.warnings = list(warnings)
+        listing = "\n".join(self.problems)
+        super().__init__(
+            f"{source}: {len(self.problems)} problem(s); nothing was imported\n{listing}"
+        )
+
+
+class ImportInterrupted(VignettesError):
+    """The person stopped an import (Ctrl-C). `written` says whether its transaction had
+    already been committed when the interruption arrived (almost never: the interruption
+    nearly always falls while reading or checking the file)."""
+
+    exit_code = 130
+
+    def __init__(self, source: str, written: bool) -> None:
+        self.source = source
+        self.written = written
+        super().__init__(
+            "interrupted after the import was written; run `vignettes list` to see it"
+            if written
+            else "interrupted; nothing was imported"
+        )
 
 
 class ApprovalError(VignettesError):

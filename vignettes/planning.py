@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from vignettes.errors import QueueError
 from vignettes.models import MonthlySlot
+from vignettes.readiness import Readiness, readiness
 from vignettes.selection import pick_first
 from vignettes.slots import Month, ScheduleRule, SlotTime, current_month, slot_time
 from vignettes.store import (
@@ -33,6 +34,8 @@ class SelectionRule(Protocol):
     def auto_pick(self) -> bool: ...
     @property
     def avoid_same_organisation_months(self) -> int: ...
+    @property
+    def prefer_ready(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class PlanEntry:
     organisation: str | None = None
     source: str | None = None  # "queued" | "auto-pick"
     note: str = ""
+    readiness: Readiness | None = None  # of the planned case study, if any
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +63,7 @@ class PlanEntry:
             "organisation": self.organisation,
             "source": self.source,
             "note": self.note or None,
+            "readiness": self.readiness.to_json() if self.readiness else None,
         }
 
 
@@ -76,7 +81,7 @@ def build_plan(
     wanted = [start.shift(i) for i in range(months)]
     slots = slots_by_month(session, wanted)
     organisations = organisations_by_month(session)
-    candidates = CandidatePool(session)
+    candidates = CandidatePool(session, selection.prefer_ready)
     picked: set[str] = set()
     plan = []
     for month in wanted:
@@ -109,7 +114,14 @@ def build_plan(
         organisations[month] = chosen.organisation
         plan.append(
             PlanEntry(
-                month, when, state, chosen.ref, chosen.title, chosen.organisation, "auto-pick"
+                month,
+                when,
+                state,
+                chosen.ref,
+                chosen.title,
+                chosen.organisation,
+                "auto-pick",
+                readiness=chosen.readiness,
             )
         )
     return plan
@@ -126,7 +138,10 @@ def _entry_for_slot(month: Month, when: SlotTime, slot: MonthlySlot) -> PlanEntr
             else f"{cs.ref} is not approved ({cs.status}): it will not be sent"
         )
     source = "queued" if slot.source == "queued" else "auto-pick"
-    return PlanEntry(month, when, slot.state, cs.ref, cs.title, cs.organisation, source, note)
+    ready = readiness(cs.content())
+    return PlanEntry(
+        month, when, slot.state, cs.ref, cs.title, cs.organisation, source, note, ready
+    )
 
 
 def queue(

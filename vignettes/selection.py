@@ -1,8 +1,10 @@
 """Auto-pick: which approved case study a month with nothing queued showcases. Pure.
 
-Fairness rules: the approved, never-showcased case study with the oldest approval, skipping
-organisations showcased in the previous `avoid_months` months. Ties break on the oldest
-import, then the ref, so the same data always gives the same answer.
+Among the approved, never-showcased case studies, those that meet more of the vignette
+readiness criteria come first (`prefer_ready`: a named quote with consent, a quantified
+impact); then the fairness rules: the oldest approval, skipping organisations showcased in
+the previous `avoid_months` months. Ties break on the oldest import, then the ref, so the
+same data always gives the same answer.
 """
 
 from __future__ import annotations
@@ -39,16 +41,18 @@ def auto_pick(
     organisations: Mapping[Month, str],
     avoid_months: int,
     exclude: Collection[str] = (),
+    prefer_ready: bool = True,
 ) -> PickResult:
-    return pick_first(
-        month, sorted(candidates, key=preference), organisations, avoid_months, exclude
-    )
+    ordered = sorted(candidates, key=lambda c: preference(c, prefer_ready))
+    return pick_first(month, ordered, organisations, avoid_months, exclude)
 
 
-def preference(candidate: Candidate) -> tuple[object, ...]:
-    """Auto-pick's order: the oldest approval first, then the oldest import, then the ref.
-    `vignettes.store.CandidatePool` reads candidates from the database in this order."""
-    return (candidate.approved_at, candidate.created_at, candidate.ref)
+def preference(candidate: Candidate, prefer_ready: bool = True) -> tuple[object, ...]:
+    """Auto-pick's order: with `prefer_ready`, the most ready first; then the oldest
+    approval, the oldest import, the ref. `vignettes.store.CandidatePool` reads candidates
+    from the database in this order (its SQL ORDER BY says the same; tests keep them equal)."""
+    ready = -candidate.readiness.score if prefer_ready else 0
+    return (ready, candidate.approved_at, candidate.created_at, candidate.ref)
 
 
 def pick_first(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from vignettes.db import WRITE_OPTION, create_db_engine, migrate
 from vignettes.errors import NotFound, StoreError
 from vignettes.models import AuditEvent, CaseStudy, MonthlySlot, RenderCheck
+from vignettes.readiness import NOT_READY, Readiness, quantified_sql, quote_sql, score_sql
 from vignettes.slots import Month
 
 # States in which a slot's case study counts as shown to the world.
@@ -109,6 +110,7 @@ class CaseStudyRow:
     approved_at: dt.datetime | None
     approval_current: bool
     month: str | None
+    readiness: Readiness = NOT_READY
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,6 +123,7 @@ class CaseStudyRow:
             "approved_at": self.approved_at.isoformat() if self.approved_at else None,
             "approval_current": self.approval_current,
             "month": self.month,
+            "readiness": self.readiness.to_json(),
         }
 
 
@@ -137,6 +140,8 @@ def list_case_studies(session: Session, status: str | None = None) -> list[CaseS
             CaseStudy.approved_hash,
             CaseStudy.content_hash,
             MonthlySlot.month,
+            quote_sql().label("has_quote"),
+            quantified_sql().label("quantified"),
         )
         .outerjoin(MonthlySlot, MonthlySlot.case_study_id == CaseStudy.id)
         .order_by(CaseStudy.ref)
@@ -154,6 +159,7 @@ def list_case_studies(session: Session, status: str | None = None) -> list[CaseS
             approved_at=r.approved_at,
             approval_current=r.status == "approved" and r.approved_hash == r.content_hash,
             month=r.month,
+            readiness=Readiness(bool(r.has_quote), bool(r.quantified)),
         )
         for r in session.execute(stmt)
     ]
@@ -188,25 +194,29 @@ def organisations_by_month(session: Session) -> dict[Month, str]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """An approved case study not yet in any slot: what auto-pick may choose from."""
+    """An approved case study not yet in any slot: what auto-pick may choose from.
+    `readiness` is its vignette readiness (`vignettes.readiness`)."""
 
     ref: str
     title: str
     organisation: str
     approved_at: dt.datetime
     created_at: dt.datetime
+    readiness: Readiness = NOT_READY
 
 
-def _candidates_in_order(session: Session) -> Any:
-    """Approved, unedited case studies in no slot, in auto-pick order: oldest approval,
-    then oldest import, then ref by code point (as Python compares strings; PostgreSQL's
-    locale collation would not)."""
+def _candidates_in_order(session: Session, prefer_ready: bool) -> Any:
+    """Approved, unedited case studies in no slot, in auto-pick order (the order of
+    `vignettes.selection.preference`, which tests keep equal): with `prefer_ready`, the
+    most ready first; then oldest approval, oldest import, and ref by code point (as
+    Python compares strings; PostgreSQL's locale collation would not)."""
     in_a_slot = select(MonthlySlot.case_study_id).where(MonthlySlot.case_study_id.is_not(None))
     ref_order = (
         CaseStudy.ref.collate("C")
         if session.get_bind().dialect.name == "postgresql"
         else CaseStudy.ref
     )
+    order = (score_sql().desc(),) if prefer_ready else ()
     return (
         select(
             CaseStudy.ref,
@@ -214,6 +224,8 @@ def _candidates_in_order(session: Session) -> Any:
             CaseStudy.organisation,
             CaseStudy.approved_at,
             CaseStudy.created_at,
+            quote_sql(),
+            quantified_sql(),
         )
         .where(
             CaseStudy.status == "approved",
@@ -221,12 +233,12 @@ def _candidates_in_order(session: Session) -> Any:
             CaseStudy.approved_at.is_not(None),
             CaseStudy.id.not_in(in_a_slot),
         )
-        .order_by(CaseStudy.approved_at, CaseStudy.created_at, ref_order)
+        .order_by(*order, CaseStudy.approved_at, CaseStudy.created_at, ref_order)
     )
 
 
-def auto_pick_candidates(session: Session) -> list[Candidate]:
-    return list(CandidatePool(session))
+def auto_pick_candidates(session: Session, prefer_ready: bool = True) -> list[Candidate]:
+    return list(CandidatePool(session, prefer_ready))
 
 
 class CandidatePool:
@@ -236,9 +248,9 @@ class CandidatePool:
 
     PAGE = 256
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, prefer_ready: bool = True) -> None:
         self._rows = session.execute(
-            _candidates_in_order(session).execution_options(yield_per=self.PAGE)
+            _candidates_in_order(session, prefer_ready).execution_options(yield_per=self.PAGE)
         )
         self._seen: list[Candidate] = []
         self._done = False
@@ -257,7 +269,8 @@ class CandidatePool:
                 self._done = True
                 self._rows.close()
                 return
-            self._seen.append(Candidate(row[0], row[1], row[2], row[3], row[4]))
+            ready = Readiness(bool(row[5]), bool(row[6]))
+            self._seen.append(Candidate(row[0], row[1], row[2], row[3], row[4], ready))
 
 
 def audit_trail(session: Session, ref: str) -> list[AuditEvent]:

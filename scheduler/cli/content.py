@@ -7,46 +7,42 @@ import sys
 from pathlib import Path
 
 from scheduler.cli.common import Subparsers, UsageError, actor, add_command
-from scheduler.cli.output import clip, emit_json, table
+from scheduler.cli.output import clip, emit_json, safe_line, table
 from scheduler.errors import EXIT_FAILED, EXIT_OK
 from scheduler.operations.context import Workspace
 
 
 def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
+    from scheduler.cli.import_text import print_rejection, print_report, rejection_json
     from scheduler.operations.importing import import_case_studies
-    from vignettes.errors import ImportRejected
+    from vignettes.errors import ImportInterrupted, ImportRejected
 
     if args.sample == bool(args.file):
         raise UsageError("give a FILE to import, or --sample for the bundled case studies")
     path = None if args.sample else Path(args.file)
     try:
-        report = import_case_studies(ws, actor(args), path, dry_run=args.dry_run)
+        try:
+            report = import_case_studies(ws, actor(args), path, dry_run=args.dry_run)
+        except KeyboardInterrupt:  # before the import began (config, database): no harm done
+            raise ImportInterrupted(str(path), written=False) from None
+    except ImportInterrupted as exc:
+        print(f"vignettes: {exc}", file=sys.stderr)
+        return exc.exit_code
     except ImportRejected as exc:
-        if not args.json:
-            raise
-        # Scripts get the problems as data too (and still exit 1).
-        emit_json({"source": exc.source, "rejected": True, "problems": exc.problems})
-        print(
-            f"vignettes: {exc.source}: {len(exc.problems)} problem(s); nothing was imported",
-            file=sys.stderr,
-        )
+        if args.json:
+            # Scripts get the problems as data too (and still exit 1).
+            emit_json(rejection_json(exc))
+            print(
+                f"vignettes: {exc.source}: {len(exc.problems)} problem(s); nothing was imported",
+                file=sys.stderr,
+            )
+        else:
+            print_rejection(exc)
         return EXIT_FAILED
     if args.json:
         emit_json(report.to_json())
-        return EXIT_OK
-    verb = "would import" if args.dry_run else "imported"
-    print(
-        f"{report.source}: {verb} {report.rows} case studies: {len(report.created)} new, "
-        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged"
-    )
-    for ref in report.approvals_voided:
-        print(f"  {ref}: content changed after approval, approval voided (status: submitted)")
-    for month, ref in sorted(report.queued.items()):
-        print(f"  {ref}: queued for {month}")
-    for note in report.notes:
-        print(f"  {note}")
-    if args.dry_run:
-        print("dry run: nothing was written")
+    else:
+        print_report(report)
     return EXIT_OK
 
 
@@ -62,11 +58,12 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(
         table(
-            ["REF", "STATUS", "MONTH", "ORGANISATION", "TITLE"],
+            ["REF", "STATUS", "READY", "MONTH", "ORGANISATION", "TITLE"],
             [
                 [
                     r.ref,
                     r.status if r.approval_current or r.status != "approved" else "approved*",
+                    r.readiness.label,
                     r.month or "",
                     clip(r.organisation, 40),
                     clip(r.title, 50),
@@ -78,6 +75,16 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _field(label: str, value: str, *, indent: str = "  ") -> None:
+    """`label : value`, every further line of `value` indented beneath the first, so no
+    field's text can pass for another line of the output."""
+    head = f"{indent}{label:<13}: "
+    lines = value.splitlines() or [""]
+    print(head + safe_line(lines[0]))
+    for line in lines[1:]:
+        print(" " * len(head) + safe_line(line))
+
+
 def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.case_studies import case_study
 
@@ -86,29 +93,34 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
         emit_json(detail.to_json())
         return EXIT_OK
     content = detail.content
-    print(f"{detail.ref}  [{detail.status}]  {content.title}")
-    print(
-        f"  organisation : {content.organisation}"
-        + (f" ({content.region})" if content.region else "")
-    )
-    print(f"  headline     : {content.headline}")
-    print(f"  summary      : {content.summary}")
+    print(safe_line(f"{detail.ref}  [{detail.status}]  {' '.join(content.title.splitlines())}"))
+    region = f" ({content.region})" if content.region else ""
+    _field("organisation", content.organisation + region)
+    _field("headline", content.headline)
+    _field("summary", content.summary)
     if content.quote_text:
-        consent = "consent given" if content.quote_consent else "NO consent: not used"
-        print(f"  quote        : “{content.quote_text}” — {content.quote_attribution} ({consent})")
+        consent = f"\n{detail.quote_note}" if detail.quote_note else "\n(consent given)"
+        _field("quote", f"“{content.quote_text}” — {content.quote_attribution}{consent}")
     if content.link:
-        print(f"  link         : {content.link}")
-    print(f"  categories   : {', '.join(content.impact_labels) or '-'}")
+        _field("link", content.link)
+    _field("categories", ", ".join(content.impact_labels) or "-")
+    ready = detail.readiness
+    _field(
+        "readiness",
+        f"{ready.score} of 2: named quote with consent: {'yes' if ready.quote else 'no'}; "
+        f"quantified impact: {'yes' if ready.quantified else 'no'}",
+    )
     if detail.approved_by and detail.approved_at:
-        print(f"  approved     : by {detail.approved_by} on {detail.approved_at:%Y-%m-%d}")
+        _field("approved", f"by {detail.approved_by} on {detail.approved_at:%Y-%m-%d}")
     if detail.month:
-        print(f"  month        : {detail.month} ({detail.slot_state})")
+        _field("month", f"{detail.month} ({detail.slot_state})")
     elif detail.requested_month:
-        print(f"  requested    : {detail.requested_month} (queued once approved)")
-    print(f"  content hash : {detail.content_hash}")
+        _field("requested", f"{detail.requested_month} (queued once approved)")
+    _field("content hash", detail.content_hash)
     print("  history      :")
     for event in detail.history:
-        print(f"    {event.at.isoformat()[:16]}  {event.action:<16} {event.actor}")
+        line = f"{event.at.isoformat()[:16]}  {event.action:<16} {event.actor}"
+        print("    " + safe_line(" ".join(line.splitlines())))
     return EXIT_OK
 
 

@@ -2,9 +2,9 @@
 JSON, and turns typed errors into messages and exit codes (0 ok, 1 failed, 2 usage, 78
 configuration). Rules live in `scheduler.operations`, never here.
 
-Each command group is a module (`content`, `plan`, `publish`, `report`, `admin`); heavy
-modules (SQLAlchemy, Pillow, tweepy) are imported inside the handlers so that
-`vignettes --help` answers at once.
+Each command group is a module (`content`, `vocabulary`, `plan`, `publish`, `report`,
+`admin`); heavy modules (SQLAlchemy, Pillow, tweepy) are imported inside the handlers so
+that `vignettes --help` answers at once.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scheduler.cli import admin, console, content, plan, publish, report
+from scheduler.cli import admin, console, content, plan, publish, report, vocabulary
 from scheduler.cli.common import UsageError
 from scheduler.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE
 from scheduler.operations.context import FAKE_NOW_ENV, Workspace
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="configuration file (default: $VIGNETTES_CONFIG or ./config.toml)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for group in (content, plan, publish, report, admin, console):
+    for group in (content, vocabulary, plan, publish, report, admin, console):
         group.register(sub)
     return parser
 

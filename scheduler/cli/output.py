@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,3 +34,21 @@ def clip(text: str, width: int) -> str:
 
 def err(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+_JOINERS = "\u200c\u200d"  # emoji sequences and joining scripts need them
+
+
+def safe_line(line: str) -> str:
+    """`line` with every character that could end the line, move the cursor or reorder
+    text (controls, line separators, format characters such as bidi overrides; joiners
+    excepted) shown escaped instead, so a value cannot forge output."""
+    if line.isprintable():
+        return line
+    return "".join(
+        f"\\u{ord(c):04x}"
+        if unicodedata.category(c) in ("Cc", "Zl", "Zp")
+        or (unicodedata.category(c) == "Cf" and c not in _JOINERS)
+        else c
+        for c in line
+    )

@@ -65,6 +65,7 @@ def cmd_plan(ws: Workspace, args: argparse.Namespace) -> int:
                 f"{e.slot.utc:%Y-%m-%d %H:%M}Z",
                 e.state,
                 e.ref or "-",
+                e.readiness.label if e.readiness else "",
                 e.source or "",
                 clip(e.organisation or e.note, 48),
             ]
@@ -76,6 +77,7 @@ def cmd_plan(ws: Workspace, args: argparse.Namespace) -> int:
         "SLOT (UTC)",
         "STATE",
         "CASE STUDY",
+        "READY",
         "HOW",
         "ORGANISATION / NOTE",
     ]

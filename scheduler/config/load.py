@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from scheduler.config.importing import read_import
 from scheduler.config.model import Config
 from scheduler.config.platforms import read_platforms
 from scheduler.config.reader import Reader
@@ -41,6 +42,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     engagement = read_engagement(root)
     alerts = read_alerts(root)
     daemon = read_daemon(root, base)
+    importing = read_import(root)
     web = read_web(root)
     root.finish()
     if problems:
@@ -55,6 +57,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         engagement=engagement,
         alerts=alerts,
         daemon=daemon,
+        importing=importing,
         web=web,
     )
 

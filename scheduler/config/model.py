@@ -14,6 +14,8 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from scheduler.config.web import WebConfig
+from vignettes.categories import DEFAULT_VOCABULARY, Vocabulary
+from vignettes.columns import ColumnRules
 
 Mode = Literal["outbox", "live"]
 
@@ -40,6 +42,17 @@ class ScheduleConfig:
 class SelectionConfig:
     auto_pick: bool
     avoid_same_organisation_months: int
+    # Prefer case studies that meet more of the vignette readiness criteria.
+    prefer_ready: bool = True
+
+
+@dataclass(frozen=True)
+class ImportConfig:
+    """`[import]`: local column names, and the impact-category vocabulary (what
+    `vignettes.validation.ImportRules` asks for)."""
+
+    columns: ColumnRules = field(default_factory=ColumnRules)
+    vocabulary: Vocabulary = DEFAULT_VOCABULARY
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,7 @@ class Config:
     engagement: EngagementConfig
     alerts: AlertsConfig
     daemon: DaemonConfig
+    importing: ImportConfig = field(default_factory=ImportConfig)
     extra: Mapping[str, Any] = field(default_factory=dict)
     web: WebConfig = field(default_factory=WebConfig)
 

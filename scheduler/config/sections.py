@@ -72,6 +72,7 @@ def read_selection(root: Reader) -> SelectionConfig:
     selection = SelectionConfig(
         auto_pick=sel.get("auto_pick", bool, True),
         avoid_same_organisation_months=sel.get("avoid_same_organisation_months", int, 6),
+        prefer_ready=sel.get("prefer_ready", bool, True),
     )
     if not 0 <= selection.avoid_same_organisation_months <= MAX_AVOID_MONTHS:
         sel.problem("avoid_same_organisation_months", f"must be between 0 and {MAX_AVOID_MONTHS}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from scheduler.operations.context import Workspace
-from vignettes.content import CaseStudyContent
+from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
+from vignettes.readiness import NOT_READY, Readiness, readiness
 from vignettes.search import CaseStudyQuery, ListingPage, find_case_studies
 from vignettes.store import (
     CaseStudyRow,
@@ -87,6 +89,12 @@ class CaseStudyDetail:
     content: CaseStudyContent
     approvals: tuple[ApprovalRecord, ...]
     history: tuple[HistoryEvent, ...]
+    readiness: Readiness = NOT_READY
+
+    @property
+    def quote_note(self) -> str | None:
+        """ "quote withheld: no consent recorded" when the quote may not be used."""
+        return QUOTE_WITHHELD if self.content.quote_withheld else None
 
     def to_json(self) -> dict[str, Any]:
         content = self.content
@@ -101,12 +109,15 @@ class CaseStudyDetail:
             "slot_state": self.slot_state,
             "requested_month": self.requested_month,
             "content": {
-                **{k: v for k, v in vars(content).items() if k != "ref"},
+                **{k: v for k, v in vars(content).items() if k not in ("ref", "category_labels")},
                 "impact_categories": list(content.impact_categories),
                 "hashtags": list(content.hashtags),
             },
             "approvals": [a.to_json() for a in self.approvals],
             "audit": [e.to_json() for e in self.history],
+            "impact_labels": list(content.impact_labels),
+            "readiness": self.readiness.to_json(),
+            "quote_withheld": self.quote_note,
         }
 
 
@@ -115,6 +126,9 @@ def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
     with ws.store.read() as session:
         cs = get_case_study(session, ref)
         slot = slot_of_case_study(session, cs.id)
+        content = cs.content()
+        labels = ws.config.importing.vocabulary.labels(content.impact_categories)
+        content = dataclasses.replace(content, category_labels=labels)
         return CaseStudyDetail(
             ref=cs.ref,
             status=cs.status,
@@ -125,7 +139,7 @@ def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
             month=slot.month if slot else None,
             slot_state=slot.state if slot else None,
             requested_month=cs.requested_month,
-            content=cs.content(),
+            content=content,
             approvals=tuple(
                 ApprovalRecord(a.decision, a.actor, a.at, a.content_hash, a.reason or None)
                 for a in cs.approvals
@@ -134,6 +148,7 @@ def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
                 HistoryEvent(e.at, e.actor, e.via, e.action, e.month or None, e.detail)
                 for e in audit_trail(session, cs.ref)
             ),
+            readiness=readiness(content),
         )
 
 

@@ -17,14 +17,16 @@ def import_case_studies(
     ws: Workspace, actor: Actor, path: Path | None, *, dry_run: bool = False
 ) -> ImportReport:
     """Import `path` (None: the bundled sample case studies). With `dry_run`, report what
-    would change and write nothing. Raises ImportRejected listing every problem (nothing
-    is written then either)."""
+    would change and write nothing. The configuration's `[import]` says how columns are
+    named and which impact categories exist. Raises ImportRejected listing every problem
+    (nothing is written then either), or ImportInterrupted on Ctrl-C."""
     return import_file(
         ws.store,
         SAMPLE_FILE if path is None else path,
         now=ws.now(),
         actor=actor.name,
         schedule=ws.config.schedule,
+        rules=ws.config.importing,
         dry_run=dry_run,
         source_name=SAMPLE_SOURCE if path is None else None,
         via=actor.via,

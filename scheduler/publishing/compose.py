@@ -24,7 +24,7 @@ from twitter_text import parse_tweet
 
 from scheduler.config import LINKEDIN_MENTION, X_MENTION, PostTemplate
 from scheduler.errors import SchedulerError
-from vignettes.content import CaseStudyContent
+from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
 
 X_LIMIT = 280
 LINKEDIN_LIMIT = 3000
@@ -242,7 +242,7 @@ def template_parts(
         and not content.quote_consent
         and "quote" in _template_fields(template.template)
     ):
-        warnings.insert(0, "quote left out: no consent")
+        warnings.insert(0, QUOTE_WITHHELD)
     values = {
         "headline": _nfc(content.headline),
         "summary": _nfc(content.summary),

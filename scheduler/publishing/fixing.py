@@ -137,7 +137,7 @@ class SlotFixer:
         else:
             result = pick_first(
                 month,
-                CandidatePool(session),
+                CandidatePool(session, self.config.selection.prefer_ready),
                 organisations_by_month(session),
                 self.config.selection.avoid_same_organisation_months,
             )

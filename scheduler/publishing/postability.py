@@ -61,7 +61,8 @@ def settings_fingerprint(config: Config) -> str:
     from cards.fonts import Face, face_path, raqm_available
 
     digest = hashlib.sha256()
-    digest.update(repr((config.cards, config.platforms)).encode())
+    # The vocabulary's labels are drawn on the cards.
+    digest.update(repr((config.cards, config.platforms, config.importing.vocabulary)).encode())
     if config.cards.logo is not None:
         try:
             digest.update(hashlib.sha256(config.cards.logo.read_bytes()).digest())

@@ -159,6 +159,9 @@ def render_vignette(
         )
     brand = brand_from_config(config)
     logo = read_logo(config)
+    # Cards and alt text show the configured labels of the case study's categories.
+    labels = config.importing.vocabulary.labels(content.impact_categories)
+    content = dataclasses.replace(content, category_labels=labels)
     posts = []
     for platform in dict.fromkeys(platforms):
         composed = _COMPOSERS[platform](content, config.platforms.get(platform).post, month)

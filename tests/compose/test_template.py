@@ -17,7 +17,7 @@ UNCONSENTED = {"quote_text": "It changed our practice", "quote_attribution": "Wa
 def test_a_quote_without_consent_is_left_out_with_a_warning() -> None:
     post = compose_x(case_study(**UNCONSENTED), QUOTED, None)
     assert "changed our practice" not in post.text
-    assert post.warnings == ("quote left out: no consent",)
+    assert post.warnings == ("quote withheld: no consent recorded",)
 
 
 def test_a_quote_with_consent_is_shown_with_its_attribution() -> None:

@@ -42,7 +42,7 @@ def test_json_gives_png_path_and_size_text_length_alt_text_and_warnings(tmp_path
     assert Path(x["png"]).stat().st_size == x["png_bytes"] > 0
     assert x["length"] <= x["limit"] == 280 and x["length_unit"] == "weighted"
     assert x["alt_text"] and x["alt_text_length"] == len(x["alt_text"])
-    assert "quote left out: no consent" in summary["platforms"]["linkedin"]["warnings"]
+    assert "quote withheld: no consent recorded" in summary["platforms"]["linkedin"]["warnings"]
 
 
 def test_the_page_embeds_its_images_and_loads_nothing_from_outside(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_each_platform_gets_its_own_card_size_text_and_alt_text_limit(tmp_path: 
 def test_a_quote_left_out_for_lack_of_consent_is_warned_about_once(tmp_path: Path) -> None:
     vignette = render_vignette(case_study(), config(tmp_path), None, platforms=["linkedin"])
     post = vignette.post("linkedin")
-    assert post.warnings.count("quote left out: no consent") == 1
+    assert post.warnings.count("quote withheld: no consent recorded") == 1
     assert "settled a two-year argument" not in post.text
 
 

@@ -75,13 +75,14 @@ def test_an_edited_case_study_queued_for_a_month_is_flagged_not_sent(
         assert not slot.case_study.approval_is_current
 
 
-def test_approving_needs_the_vignette_fields(store: Store, tmp_path: Path) -> None:
+def test_approving_needs_no_impact_categories(store: Store, tmp_path: Path) -> None:
+    # Issue 10: categories are optional; a card without any simply shows none.
     row = case_study_row(
         "N-1", status="submitted", approved_by=None, approved_on=None, impact_categories=None
     )
     load(store, tmp_path, row)
-    with pytest.raises(ApprovalError, match="missing impact_categories"):
-        approve(store, "N-1", by="Dr Reviewer", now=NOW, schedule=schedule_rule())
+    outcome = approve(store, "N-1", by="Dr Reviewer", now=NOW, schedule=schedule_rule())
+    assert outcome.status == "approved"
 
 
 def test_rejecting_releases_the_queued_month_and_records_the_reason(
