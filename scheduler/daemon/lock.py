@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from scheduler.errors import SchedulerError
+from vignettes.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,11 @@ EXIT_ANOTHER_INSTANCE = 75  # EX_TEMPFAIL: systemd may restart it later
 
 class AnotherInstance(SchedulerError):
     exit_code = EXIT_ANOTHER_INSTANCE
+
+
+class LockFileError(StoreError):
+    """The lock file beside the SQLite database cannot be created or locked (a read-only
+    folder, a full disk): a fault of the database's folder, retried like one."""
 
 
 class InstanceLock(Protocol):
@@ -37,15 +43,26 @@ class FileLock:
         self._fd: int | None = None
 
     def acquire(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        """True if this process now holds the lock, False if another does; raises
+        LockFileError when the lock file cannot be made."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise LockFileError(
+                f"cannot create the daemon's lock file {self.path} ({exc.strerror}): the "
+                f"folder {self.path.parent} must be writable by user {_user()}"
+            ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             return False
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{socket.gethostname()}:{os.getpid()}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{socket.gethostname()}:{os.getpid()}\n".encode())
+        except OSError as exc:  # the holder's name is a courtesy: a full disk only loses it
+            log.warning("lock file %s: cannot write the holder's name: %s", self.path, exc)
         self._fd = fd
         return True
 
@@ -106,6 +123,15 @@ class AdvisoryLock:
                 self._conn.close()
             finally:
                 self._conn = None
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # a bare uid with no login name
+        return str(os.getuid())
 
 
 def lock_for(database_url: str, engine: Any) -> InstanceLock:
