@@ -23,7 +23,7 @@ from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
 from scheduler.platforms.base import Platform, PlatformError, PreparedPost, Published
-from scheduler.publishing.archive import archive_sent
+from scheduler.publishing.archive import ARCHIVE_ALERT, archive_sent
 from scheduler.publishing.claim import claim
 from scheduler.publishing.fixing import SlotFixer
 from scheduler.publishing.outcomes import Outcomes
@@ -176,7 +176,14 @@ class Publisher:
             self._block_late_edit(snapshot)
         if isinstance(post_id, str):
             return post_id  # the row's state: someone else has it, or it is done
-        archive_sent(self.config.cards.output_dir, snapshot, platform, prepared)
+        archive_problem = archive_sent(self.config.cards.output_dir, snapshot, platform, prepared)
+        state = self._send(snapshot, platform, prepared, post_id)
+        # After the send and its record are committed: nothing may stand between the
+        # committed `sending` row and the HTTP call, and an alert is a write of its own.
+        self._archive_alert(archive_problem)
+        return state
+
+    def _send(self, snapshot: Snapshot, platform: str, prepared: PreparedPost, post_id: int) -> str:
         adapter = self.platforms[platform]
         try:
             published = adapter.publish(prepared)
@@ -193,6 +200,13 @@ class Publisher:
                 ),
             )
         return self.outcomes.posted(post_id, published, reason="", own_send=True)
+
+    def _archive_alert(self, problem: str | None) -> None:
+        now = self.clock.now()
+        if problem is None:
+            self.alerts.resolve(ARCHIVE_ALERT, now=now)
+        else:
+            self.alerts.raise_alert(ARCHIVE_ALERT, "warning", problem, now=now)
 
     def _block_late_edit(self, snapshot: Snapshot) -> None:
         now = self.clock.now()
