@@ -30,11 +30,19 @@ def engagements(entry: PostEngagement) -> int:
     return sum(v or 0 for k, v in entry.latest_known().items() if k != "impressions")
 
 
-def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str]) -> None:
+def has_engagement(entries: Sequence[PostEngagement]) -> bool:
+    """Whether any post has a snapshot to draw."""
+    return any(e.latest or e.taken for e in entries)
+
+
+def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str]) -> bool:
     """A 1200 x 1000 PNG: engagement per month per platform (bars), and impressions over
     the days since posting for the last 6 vignettes (lines), written as `replace_file`
-    does. Raises ReportWriteError."""
+    does. Returns False, writing nothing, when no engagement is recorded yet: a chart of
+    empty axes would only look like a broken one. Raises ReportWriteError."""
     output_path(path)  # an empty name fails before matplotlib is imported and drawn
+    if not has_engagement(entries):
+        return False
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
@@ -112,6 +120,7 @@ def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str])
     else:
         _empty(bottom)
     replace_file(path, lambda fh: fig.savefig(fh, dpi=CHART_DPI, format="png", facecolor="white"))
+    return True
 
 
 def _empty(ax: Any) -> None:
