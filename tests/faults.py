@@ -85,6 +85,27 @@ def sqlite_write_lock(database: Path) -> Iterator[None]:
         conn.close()
 
 
+@contextlib.contextmanager
+def write_lock(database_url: str) -> Iterator[None]:
+    """A second connection holding the write lock until the block ends: SQLite's database
+    lock, or on PostgreSQL an EXCLUSIVE lock on the tables a publish writes (reads go on)."""
+    if database_url.startswith("sqlite"):
+        with sqlite_write_lock(Path(database_url.split("///", 1)[1])):
+            yield
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    conn = engine.connect()
+    try:
+        conn.execute(text("LOCK TABLE posts, audit_events, alerts IN EXCLUSIVE MODE"))
+        yield
+    finally:
+        conn.rollback()
+        conn.close()
+        engine.dispose()
+
+
 def tiny_disk_script(mount_at: Path, size: str, commands: str) -> list[str]:
     """A command that mounts a `size` tmpfs at `mount_at` in a private mount namespace and
     runs the shell `commands` there; it exits 99 when this host allows no such namespace."""

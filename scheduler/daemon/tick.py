@@ -70,8 +70,9 @@ class Worker:
         report = TickReport(at=now)
         last_seen = self.last_seen()
         self.heartbeat(now)
+        report.reconciled = self.publisher.record_unrecorded()
         try:
-            report.reconciled = reconcile(self.publisher)
+            report.reconciled += reconcile(self.publisher)
         except StoreError:
             raise  # the database itself: nothing else in this tick could work either
         except Exception:  # a platform answering oddly must not stop this tick's publishing

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from scheduler.publishing.claim import claim
 from scheduler.publishing.fixing import SlotFixer
 from scheduler.publishing.outcomes import Outcomes
 from scheduler.publishing.snapshot import MonthReport, Snapshot, instance_name
+from vignettes.errors import StoreError
 from vignettes.models import MonthlySlot, Post
 from vignettes.slots import Month, SlotTime, slot_time
 from vignettes.store import Store, get_slot
@@ -66,6 +68,7 @@ class Publisher:
             store, config, platforms, clock, alerts, self.instance, self.rng, self.deadline
         )
         self.via = "daemon"
+        self._unrecorded: list[Callable[[], str]] = []
 
     @property
     def via(self) -> str:
@@ -188,18 +191,38 @@ class Publisher:
         try:
             published = adapter.publish(prepared)
         except PlatformError as exc:
-            return self.outcomes.failed(post_id, snapshot.month, exc)
+            return self._record(partial(self.outcomes.failed, post_id, snapshot.month, exc))
         except Exception as exc:  # a bug after the request may hide a real post
             log.exception("%s publish raised unexpectedly", platform)
-            return self.outcomes.failed(
-                post_id,
-                snapshot.month,
-                PlatformError(
-                    f"{platform}: unexpected {type(exc).__name__} during publish",
-                    outcome_unknown=True,
-                ),
+            unexpected = PlatformError(
+                f"{platform}: unexpected {type(exc).__name__} during publish",
+                outcome_unknown=True,
             )
-        return self.outcomes.posted(post_id, published, reason="", own_send=True)
+            return self._record(partial(self.outcomes.failed, post_id, snapshot.month, unexpected))
+        return self._record(
+            partial(self.outcomes.posted, post_id, published, reason="", own_send=True)
+        )
+
+    def _record(self, outcome: Callable[[], str]) -> str:
+        """Record the outcome of our own send. If the database refuses (StoreError), keep
+        it to record later: the row stays `sending` under this live process, which
+        reconciliation never judges gone, so only we can settle it without a restart."""
+        try:
+            return outcome()
+        except StoreError:
+            self._unrecorded.append(outcome)
+            raise
+
+    def record_unrecorded(self) -> list[str]:
+        """Record the outcomes of sends the database refused to take, oldest first (the
+        daemon calls it at the start of each tick). Raises StoreError if it still refuses:
+        what is left stays queued."""
+        lines = []
+        while self._unrecorded:
+            state = self._unrecorded[0]()
+            self._unrecorded.pop(0)
+            lines.append(f"recorded a send the database had refused: it is {state}")
+        return lines
 
     def _archive_alert(self, problem: str | None) -> None:
         now = self.clock.now()
