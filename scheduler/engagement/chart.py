@@ -9,7 +9,7 @@ from typing import Any
 
 from scheduler.engagement.figures import PLATFORM_NAMES
 from scheduler.engagement.report import PostEngagement
-from scheduler.engagement.report_files import output_path, replace_file
+from scheduler.engagement.report_files import check_replaceable, replace_file
 
 # NHS identity colours, each at least 3:1 against white (WCAG 1.4.11 graphical objects);
 # platforms and vignettes also differ by hatch, line style and marker, not colour alone.
@@ -40,7 +40,9 @@ def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str])
     the days since posting for the last 6 vignettes (lines), written as `replace_file`
     does. Returns False, writing nothing, when no engagement is recorded yet: a chart of
     empty axes would only look like a broken one. Raises ReportWriteError."""
-    output_path(path)  # an empty name fails before matplotlib is imported and drawn
+    # A path that could never be written fails first, before matplotlib is imported, and
+    # whether or not there is anything to draw.
+    check_replaceable(path)
     if not has_engagement(entries):
         return False
     from matplotlib.backends.backend_agg import FigureCanvasAgg
