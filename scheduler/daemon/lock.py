@@ -4,6 +4,7 @@ takes over when the first dies."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -91,13 +92,26 @@ class AdvisoryLock:
         self._conn: Any = None
 
     def acquire(self) -> bool:
+        """True if this session now holds the lock, False if another does; a database
+        fault (the server gone) is raised as the store's typed StoreError."""
         from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
 
-        if self._conn is None:
-            self._conn = self.engine.connect()
-        got = self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
-        self._conn.commit()
-        return bool(got.scalar())
+        from vignettes.faults import database_fault, is_fault
+
+        try:
+            if self._conn is None:
+                self._conn = self.engine.connect()
+            got = self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
+            self._conn.commit()
+            return bool(got.scalar())
+        except DBAPIError as exc:
+            with contextlib.suppress(Exception):  # the connection is broken anyway
+                self.release()
+            if not is_fault(exc):
+                raise
+            url = self.engine.url.render_as_string(hide_password=False)
+            raise database_fault(exc, url, busy_timeout=0) from exc
 
     def still_held(self) -> bool:
         from sqlalchemy import text
