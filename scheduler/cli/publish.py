@@ -13,7 +13,12 @@ from scheduler.operations.context import Workspace
 
 def cmd_publish(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.daemon import start_logging
-    from scheduler.operations.publishing import month_succeeded, publish_month, settle
+    from scheduler.operations.publishing import (
+        PublishRefused,
+        month_succeeded,
+        publish_month,
+        settle,
+    )
 
     _check_publish_options(args)
     if args.force_month and not _month_typed_again(args.month):
@@ -38,7 +43,11 @@ def cmd_publish(ws: Workspace, args: argparse.Namespace) -> int:
             return EXIT_OK
         report = settled.publish
     else:
-        report = publish_month(ws, who, args.month, force=args.force_month)
+        try:
+            report = publish_month(ws, who, args.month, force=args.force_month)
+        except PublishRefused as exc:
+            err(f"vignettes: {exc} (to publish it anyway: --force-month)")
+            return EXIT_FAILED
         if args.json:
             emit_json(report.to_json())
             return EXIT_OK if month_succeeded(report) else EXIT_FAILED

@@ -58,6 +58,7 @@ def test_a_future_month_is_refused_with_the_reason_and_nothing_is_sent(site: Sit
 
     assert result.code == 1
     assert "not publishing 2027-03: it is a future month" in result.err
+    assert result.err.rstrip().endswith("(to publish it anyway: --force-month)")
     assert "Traceback" not in result.err and outbox(site) == []
 
 
