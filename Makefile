@@ -1,14 +1,19 @@
 # Two set-up commands, both working on a fresh machine:
 #   make run   - create .venv, install, load the sample case studies, show the plan and
-#                run the daemon in the foreground (SQLite, outbox mode; Ctrl-C stops it)
+#                run the daemon and the web console in the foreground (SQLite, outbox mode;
+#                Ctrl-C stops both)
 #   make test  - install test dependencies (Debian packages too) and run ruff, mypy, pytest
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.toml
+# The NHS design system for the console: npm ci of the committed lock file into a folder
+# that git ignores, redone only when the lock file changes (never copied into the repo).
+FRONTEND := build/frontend
+FRONTEND_STAMP := $(FRONTEND)/.installed
 
-.PHONY: run test lint typecheck pytest system-deps bench clean
+.PHONY: run test lint typecheck pytest system-deps frontend bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +23,19 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh
 
-run: $(STAMP)
+$(FRONTEND_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || bash scripts/system-deps.sh --no-browser
+	mkdir -p $(FRONTEND)
+	cp package.json package-lock.json $(FRONTEND)/
+	cd $(FRONTEND) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend: $(FRONTEND_STAMP)
+
+run: $(STAMP) $(FRONTEND_STAMP)
 	$(BIN)/vignettes --config $(CONFIG) import --sample
 	$(BIN)/vignettes --config $(CONFIG) plan --months 12
-	$(BIN)/vignettes --config $(CONFIG) run
+	$(BIN)/python scripts/run_together.py --config $(CONFIG)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,13 +44,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) system-deps
+pytest: $(STAMP) system-deps $(FRONTEND_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-bench: $(STAMP) system-deps
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+bench: $(STAMP) system-deps $(FRONTEND_STAMP)
+	for b in bench/[!_]*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var $(FRONTEND) .pytest_cache .mypy_cache .ruff_cache

@@ -17,7 +17,7 @@ class CardSpec:
 
     Raises ValueError for a size outside 600×300 to 4096×4096."""
 
-    platform: Literal["x", "linkedin"]
+    platform: Literal["x", "linkedin", "bluesky"]
     size: tuple[int, int]
     month: dt.date | None = None
     alt_text_limit: int = 1000

@@ -7,6 +7,7 @@
 #   fonts-noto-color-emoji  colour emoji fallback on cards
 #   systemd          systemd-analyze, to verify deploy/vignettes.service in the tests
 #   tesseract-ocr, tesseract-ocr-eng  OCR, so the card tests read the key figure off the PNG
+#   npm              `make frontend`: npm ci of the NHS design system for the web console
 set -euo pipefail
 
 want=()
@@ -19,6 +20,7 @@ fi
 command -v systemd-analyze >/dev/null 2>&1 || want+=(systemd)
 command -v tesseract >/dev/null 2>&1 || want+=(tesseract-ocr)
 ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || want+=(tesseract-ocr-eng)
+command -v npm >/dev/null 2>&1 || want+=(npm)
 
 if [ ${#want[@]} -eq 0 ]; then
   exit 0

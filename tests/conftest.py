@@ -35,6 +35,7 @@ SECRET_VALUES = {
     "VIGNETTES_LINKEDIN_ACCESS_TOKEN": "test-li-access-token",
     "VIGNETTES_LINKEDIN_CLIENT_ID": "test-li-client",
     "VIGNETTES_LINKEDIN_CLIENT_SECRET": "test-li-client-secret",
+    "VIGNETTES_BLUESKY_APP_PASSWORD": "bsky-test-app0-pass",
 }
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ("sqlite", "postgresql")
@@ -53,7 +54,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def emulator(clock: FakeClock) -> Iterator[Emulator]:
-    """A loopback X + LinkedIn API emulator sharing the test's fake clock."""
+    """A loopback X + LinkedIn + Bluesky API emulator sharing the test's fake clock."""
     with Emulator(clock) as running:
         yield running
 

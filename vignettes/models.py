@@ -1,8 +1,9 @@
-"""SQLAlchemy 2.x models: case studies, approvals, the audit trail and monthly slots.
+"""SQLAlchemy 2.x models: case studies, approvals, the audit trail, monthly slots, posts,
+engagement and console accounts.
 
-Later tables (posts per slot and platform, engagement snapshots) are added by their own
-migrations. Timestamps use `UTCDateTime`: SQLite drops time zones, so every value is stored
-as naive UTC and handed back aware.
+Each table after the first four is added by its own migration. Timestamps use
+`UTCDateTime`: SQLite drops time zones, so every value is stored as naive UTC and handed
+back aware.
 """
 
 from __future__ import annotations
@@ -318,3 +319,39 @@ class RenderCheck(Base):
     settings: Mapped[str] = mapped_column(String(64))
     problem: Mapped[str] = mapped_column(Text, default="")
     checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+ROLES = ("viewer", "editor", "approver", "admin")
+
+
+class User(Base):
+    """A console account. Only an argon2id hash of the password is kept, and only a SHA-256
+    of the calendar token; `session_epoch` grows whenever the password is reset or the
+    account disabled, which ends every session signed in before."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class SignInFailure(Base):
+    """One refused sign-in: what throttling counts, per account name (as typed, made
+    lower case) and per client address, over a recent window."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)

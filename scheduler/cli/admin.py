@@ -7,12 +7,17 @@ import webbrowser
 
 from scheduler.cli.common import Subparsers, add_command, port_arg
 from scheduler.cli.output import emit_json
+from scheduler.config import PLATFORM_NAMES
 from scheduler.errors import EXIT_FAILED, EXIT_OK
 from scheduler.operations.context import Workspace
 
 
 def cmd_auth(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.credentials import authorise_linkedin, authorise_x
+    from scheduler.operations.credentials import (
+        authorise_bluesky,
+        authorise_linkedin,
+        authorise_x,
+    )
 
     if args.platform == "x":
 
@@ -24,6 +29,14 @@ def cmd_auth(ws: Workspace, args: argparse.Namespace) -> int:
 
         done = authorise_x(ws, ask_pin)
         print(f"X tokens stored in {done.stored_in} (they do not expire unless revoked)")
+        return EXIT_OK
+
+    if args.platform == "bluesky":
+        done = authorise_bluesky(ws)
+        print(
+            f"Bluesky session for @{done.account} stored in {done.stored_in}; it is renewed "
+            "automatically (the app password is only needed if it lapses)"
+        )
         return EXIT_OK
 
     def open_browser(url: str) -> None:
@@ -58,10 +71,10 @@ def register(sub: Subparsers) -> None:
         sub,
         "auth",
         cmd_auth,
-        "obtain and store platform tokens (X PIN flow, LinkedIn OAuth)",
+        "obtain and store platform tokens (X PIN flow, LinkedIn OAuth, Bluesky sign-in)",
         json_flag=False,
     )
-    p.add_argument("platform", choices=["x", "linkedin"])
+    p.add_argument("platform", choices=list(PLATFORM_NAMES))
     p.add_argument(
         "--port",
         type=port_arg,

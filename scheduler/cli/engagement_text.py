@@ -28,7 +28,7 @@ def format_report(entries: Sequence[PostEngagement], states: Mapping[str, Any]) 
         cells.append(latest.offset if latest else "not yet")
         for name in TABLE_FIGURES:
             value = latest.figures.get(name) if latest else None
-            cells.append(format_count(value) + _delta(change.get(name)))
+            cells.append(format_count(value, e.platform, name) + _delta(change.get(name)))
         rate = latest.engagement_rate if latest else None
         cells.append("—" if rate is None else f"{rate:.1%}")
         rows.append(cells)

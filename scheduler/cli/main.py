@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scheduler.cli import admin, content, plan, publish, report
+from scheduler.cli import admin, console, content, plan, publish, report
 from scheduler.cli.common import UsageError
 from scheduler.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE
 from scheduler.operations.context import FAKE_NOW_ENV, Workspace
@@ -27,8 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vignettes",
         description=(
-            "Showcase approved NHS library impact case studies as monthly vignettes on X and "
-            "LinkedIn: import, approve, queue, preview, publish exactly once, track engagement."
+            "Showcase approved NHS library impact case studies as monthly vignettes on X, "
+            "LinkedIn and Bluesky: import, approve, queue, preview, publish exactly once, "
+            "track engagement."
         ),
         epilog="Exit codes: 0 ok, 1 operation failed, 2 usage, 78 configuration error.",
     )
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="configuration file (default: $VIGNETTES_CONFIG or ./config.toml)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for group in (content, plan, publish, report, admin):
+    for group in (content, plan, publish, report, admin, console):
         group.register(sub)
     return parser
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scheduler.cli.common import Subparsers, UsageError, actor, add_command, month_arg
 from scheduler.cli.output import clip, emit_json, table
+from scheduler.config import PLATFORM_NAMES
 from scheduler.errors import EXIT_OK
 from scheduler.operations.context import Workspace
 
@@ -101,7 +102,8 @@ def cmd_preview(ws: Workspace, args: argparse.Namespace) -> int:
         for post in result.vignette.posts:
             warnings = f"  warnings: {'; '.join(post.warnings)}" if post.warnings else ""
             print(
-                f"  {post.platform:<8} {post.text_length}/{post.text_limit} characters, "
+                f"  {post.platform:<8} {post.text_length}/{post.text_limit} "
+                f"{'graphemes' if post.platform == 'bluesky' else 'characters'}, "
                 f"card {post.card.width}x{post.card.height}{warnings}"
             )
     if args.open:
@@ -139,6 +141,6 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("ref", nargs="?", help="the case study (or use --month)")
     p.add_argument("--month", type=month_arg, help="preview that month's planned case study")
-    p.add_argument("--platform", choices=["x", "linkedin", "all"], default="all")
+    p.add_argument("--platform", choices=[*PLATFORM_NAMES, "all"], default="all")
     p.add_argument("--out", help="output folder (default: <cards.output_dir>/preview/REF)")
     p.add_argument("--open", action="store_true", help="open the page in the default browser")

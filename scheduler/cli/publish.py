@@ -7,6 +7,7 @@ import sys
 
 from scheduler.cli.common import Subparsers, UsageError, actor, add_command, month_arg
 from scheduler.cli.output import emit_json, err
+from scheduler.config import PLATFORM_NAMES
 from scheduler.errors import EXIT_FAILED, EXIT_OK
 from scheduler.operations.context import Workspace
 
@@ -149,13 +150,17 @@ def cmd_status(ws: Workspace, args: argparse.Namespace) -> int:
         print(f"alert   : [{alert.severity}] {alert.message}")
     for line in now.credentials:
         print(f"tokens  : {line}")
+    for name, figures in now.not_offered.items():
+        shown = ", ".join(f.replace("_", " ") for f in figures)
+        print(f"metrics : {name} {shown}: not offered by the platform (never counted as 0)")
     for name, state in now.engagement.items():
         if state["unavailable_reason"]:
             print(f"metrics : {name} unavailable: {state['unavailable_reason']}")
         if state["blocked_until"]:
             print(f"metrics : {name} paused until {state['blocked_until']}")
         for gap in state["gaps"] if not state["unavailable_reason"] else []:
-            print(f"metrics : {name} not readable: {gap}")
+            shown = gap if "not offered" in gap else f"not readable: {gap}"
+            print(f"metrics : {name} {shown}")
     return EXIT_OK
 
 
@@ -169,8 +174,8 @@ def register(sub: Subparsers) -> None:
         choices=["posted", "retry"],
         help="settle an unknown/failed post: you saw it posted, or it may be sent again",
     )
-    p.add_argument("--platform", choices=["x", "linkedin"], help="with --resolve: only this one")
-    p.add_argument("--remote-id", help="with --resolve posted: the post's id or URN")
+    p.add_argument("--platform", choices=list(PLATFORM_NAMES), help="with --resolve: only this one")
+    p.add_argument("--remote-id", help="with --resolve posted: the post's id, URN or at:// URI")
     p.add_argument("--url", help="with --resolve posted: the post's URL")
     p.add_argument("--by", help="who publishes or resolves (default: $USER)")
     p.add_argument(

@@ -7,6 +7,7 @@ import sys
 
 from scheduler.cli.common import Subparsers, add_command, month_arg
 from scheduler.cli.output import emit_json
+from scheduler.config import PLATFORM_NAMES
 from scheduler.errors import EXIT_OK
 from scheduler.operations.context import Workspace
 
@@ -46,4 +47,4 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--since", type=month_arg, metavar="YYYY-MM", help="only vignettes from this month on"
     )
-    p.add_argument("--platform", choices=["x", "linkedin"], help="only this platform")
+    p.add_argument("--platform", choices=list(PLATFORM_NAMES), help="only this platform")

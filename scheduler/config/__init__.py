@@ -2,9 +2,12 @@
 
 from scheduler.config.load import load_config, parse_config
 from scheduler.config.model import (
+    DEFAULT_BLUESKY_TEMPLATE,
     DEFAULT_LINKEDIN_TEMPLATE,
     DEFAULT_X_TEMPLATE,
+    PLATFORM_NAMES,
     AlertsConfig,
+    BlueskyConfig,
     BrandConfig,
     CardsConfig,
     Config,
@@ -20,6 +23,8 @@ from scheduler.config.model import (
     XConfig,
 )
 from scheduler.config.values import (
+    BLUESKY_HANDLE,
+    BLUESKY_MENTION,
     LINKEDIN_MENTION,
     TEMPLATE_FIELDS,
     X_MENTION,
@@ -28,12 +33,17 @@ from scheduler.config.values import (
 )
 
 __all__ = [
+    "BLUESKY_HANDLE",
+    "BLUESKY_MENTION",
+    "DEFAULT_BLUESKY_TEMPLATE",
     "DEFAULT_LINKEDIN_TEMPLATE",
     "DEFAULT_X_TEMPLATE",
     "LINKEDIN_MENTION",
+    "PLATFORM_NAMES",
     "TEMPLATE_FIELDS",
     "X_MENTION",
     "AlertsConfig",
+    "BlueskyConfig",
     "BrandConfig",
     "CardsConfig",
     "Config",

@@ -24,6 +24,7 @@ from scheduler.config.sections import (
     read_schedule,
     read_selection,
 )
+from scheduler.config.web import read_web
 from scheduler.errors import ConfigError
 
 
@@ -40,6 +41,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     engagement = read_engagement(root)
     alerts = read_alerts(root)
     daemon = read_daemon(root, base)
+    web = read_web(root)
     root.finish()
     if problems:
         raise ConfigError(str(path), problems)
@@ -53,6 +55,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         engagement=engagement,
         alerts=alerts,
         daemon=daemon,
+        web=web,
     )
 
 

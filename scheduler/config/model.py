@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
+
+from scheduler.config.web import WebConfig
 
 Mode = Literal["outbox", "live"]
 
@@ -61,6 +63,7 @@ class CardsConfig:
     linkedin_size: tuple[int, int]
     linkedin_alt_text_limit: int
     brand: BrandConfig
+    bluesky_size: tuple[int, int] = (1200, 675)
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,37 @@ class LinkedInConfig:
 
 
 @dataclass(frozen=True)
+class BlueskyConfig:
+    enabled: bool
+    mode: Mode
+    service: str  # the PDS (or entryway) base URL
+    handle: str
+    langs: tuple[str, ...]
+    timeout: dt.timedelta
+    post: PostTemplate
+
+
+@dataclass(frozen=True)
 class PlatformsConfig:
+    """One field per platform, in publishing order: the fields *are* the list of platforms
+    (`PLATFORM_NAMES`), so a new network is one new field here and nowhere else."""
+
     x: XConfig
     linkedin: LinkedInConfig
+    bluesky: BlueskyConfig
 
     def enabled(self) -> list[str]:
-        return [name for name, p in (("x", self.x), ("linkedin", self.linkedin)) if p.enabled]
+        return [name for name in PLATFORM_NAMES if self.get(name).enabled]
+
+    def get(self, name: str) -> XConfig | LinkedInConfig | BlueskyConfig:
+        """The section for platform `name`; KeyError for a name that is not a platform."""
+        if name not in PLATFORM_NAMES:
+            raise KeyError(name)
+        section: XConfig | LinkedInConfig | BlueskyConfig = getattr(self, name)
+        return section
+
+
+PLATFORM_NAMES: tuple[str, ...] = tuple(f.name for f in fields(PlatformsConfig))
 
 
 @dataclass(frozen=True)
@@ -134,6 +162,7 @@ class Config:
     alerts: AlertsConfig
     daemon: DaemonConfig
     extra: Mapping[str, Any] = field(default_factory=dict)
+    web: WebConfig = field(default_factory=WebConfig)
 
     @property
     def outbox_dir(self) -> Path:
@@ -144,3 +173,4 @@ DEFAULT_X_TEMPLATE = "{headline}\n\n{summary}\n\n{link}\n\n{hashtags}"
 DEFAULT_LINKEDIN_TEMPLATE = (
     "{headline}\n\n{summary}\n\n{quote}\n\nRead the case study: {link}\n\n{mentions}\n\n{hashtags}"
 )
+DEFAULT_BLUESKY_TEMPLATE = "{headline}\n\n{summary}\n\n{link}\n\n{mentions}\n\n{hashtags}"

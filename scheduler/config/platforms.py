@@ -6,8 +6,10 @@ import datetime as dt
 import re
 
 from scheduler.config.model import (
+    DEFAULT_BLUESKY_TEMPLATE,
     DEFAULT_LINKEDIN_TEMPLATE,
     DEFAULT_X_TEMPLATE,
+    BlueskyConfig,
     LinkedInConfig,
     Mode,
     PlatformsConfig,
@@ -16,6 +18,9 @@ from scheduler.config.model import (
 )
 from scheduler.config.reader import Reader
 from scheduler.config.values import (
+    BLUESKY_HANDLE,
+    BLUESKY_MENTION,
+    LANGUAGE_TAG,
     LINKEDIN_MENTION,
     MAX_TIMEOUT,
     X_MENTION,
@@ -52,7 +57,12 @@ def read_platforms(root: Reader) -> PlatformsConfig:
         timeout=lr.convert("timeout", "30s", parse_duration, dt.timedelta(seconds=30)),
         post=_post_template(lr, DEFAULT_LINKEDIN_TEMPLATE, ("NHSLibraries", "EvidenceBased")),
     )
-    for name, platform_timeout in (("x", x.timeout), ("linkedin", linkedin.timeout)):
+    bluesky = _bluesky(plat.table("bluesky"))
+    for name, platform_timeout in (
+        ("x", x.timeout),
+        ("linkedin", linkedin.timeout),
+        ("bluesky", bluesky.timeout),
+    ):
         if not dt.timedelta(seconds=1) <= platform_timeout <= MAX_TIMEOUT:
             # Bounded so that a send still in flight can never be mistaken for a dead one.
             plat.problem(f"{name}.timeout", "must be between 1s and 2m")
@@ -65,7 +75,7 @@ def read_platforms(root: Reader) -> PlatformsConfig:
     lr.finish()
     plat.finish()
 
-    return PlatformsConfig(x=x, linkedin=linkedin)
+    return PlatformsConfig(x=x, linkedin=linkedin, bluesky=bluesky)
 
 
 def _post_template(r: Reader, default_template: str, default_tags: tuple[str, ...]) -> PostTemplate:
@@ -78,12 +88,38 @@ def _post_template(r: Reader, default_template: str, default_tags: tuple[str, ..
         if not re.fullmatch(r"\w+", bare) or not any(ch.isalpha() for ch in bare):
             r.problem("hashtags", f"{tag!r} is not a hashtag (letters, digits and _)")
     mentions = r.strings("mentions", ())
-    rule = X_MENTION if r.prefix.endswith(".x") else LINKEDIN_MENTION
-    example = "@handle" if rule is X_MENTION else "@[Name](urn:li:organization:123)"
+    rule, example = {
+        "x": (X_MENTION, "@handle"),
+        "bluesky": (BLUESKY_MENTION, "@name.bsky.social"),
+    }.get(r.prefix.rsplit(".", 1)[-1], (LINKEDIN_MENTION, "@[Name](urn:li:organization:123)"))
     for mention in mentions:
         if not rule.fullmatch(mention.strip()):
             r.problem("mentions", f"{mention!r} is not a mention like {example}")
     return PostTemplate(template=template, hashtags=hashtags, mentions=mentions)
+
+
+def _bluesky(br: Reader) -> BlueskyConfig:
+    """`[platforms.bluesky]`: off unless enabled (see docs/platforms.md for why)."""
+    bluesky = BlueskyConfig(
+        enabled=br.get("enabled", bool, False),
+        mode=_mode(br),
+        service=br.convert("service", "https://bsky.social", parse_https, "https://bsky.social"),
+        handle=br.get("handle", str, "").strip().lstrip("@"),
+        langs=br.strings("langs", ("en-GB",)),
+        timeout=br.convert("timeout", "30s", parse_duration, dt.timedelta(seconds=30)),
+        post=_post_template(br, DEFAULT_BLUESKY_TEMPLATE, ("NHSLibraries",)),
+    )
+    if bluesky.handle and not BLUESKY_HANDLE.fullmatch(bluesky.handle):
+        br.problem("handle", f"{bluesky.handle!r} is not a handle like 'name.bsky.social'")
+    if bluesky.enabled and bluesky.mode == "live" and not bluesky.handle:
+        br.problem("handle", "is required when mode is 'live' (e.g. 'name.bsky.social')")
+    if len(bluesky.langs) > 3:
+        br.problem("langs", "Bluesky allows at most 3 languages")
+    for tag in bluesky.langs:
+        if not LANGUAGE_TAG.fullmatch(tag):
+            br.problem("langs", f"{tag!r} is not a language tag like 'en-GB' or 'cy'")
+    br.finish()
+    return bluesky
 
 
 def _mode(r: Reader) -> Mode:

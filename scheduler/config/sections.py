@@ -107,7 +107,10 @@ def read_cards(root: Reader, base: Path) -> CardsConfig:
         linkedin_size=crd.convert("linkedin_size", "1200x627", parse_size, (1200, 627)),
         linkedin_alt_text_limit=crd.get("linkedin_alt_text_limit", int, 250),
         brand=brand,
+        bluesky_size=crd.convert("bluesky_size", "1200x675", parse_size, (1200, 675)),
     )
+    if max(cards.bluesky_size) > 2000:
+        crd.problem("bluesky_size", "Bluesky images may be at most 2000 pixels a side")
     if cards.logo is not None and not cards.logo.is_file():
         crd.problem("logo", f"no such file: {cards.logo}")
     if not 50 <= cards.linkedin_alt_text_limit <= 4086:

@@ -23,6 +23,13 @@ LINKEDIN_MENTION = re.compile(
     r"@\[(?P<name>[^|{}@\[\]()<>#\\*_~\n]+)\]"
     r"\((?P<urn>urn:li:(?:organization|person):[A-Za-z0-9_-]+)\)"
 )
+# An atproto handle (a domain name): https://atproto.com/specs/handle
+BLUESKY_HANDLE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+)
+BLUESKY_MENTION = re.compile(r"@?(" + BLUESKY_HANDLE.pattern + r")")
+# BCP-47, as `@atproto/common-web` checks `langs` (simplified: language[-script][-region]).
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?")
 MAX_AVOID_MONTHS = 60
 MAX_TIMEOUT = dt.timedelta(minutes=2)
 

@@ -1,11 +1,13 @@
 """Keep credentials out of every log line.
 
 `RedactingFilter` rewrites a record's message, arguments, exception and stack text,
-removing bearer/basic/OAuth header values, `access_token`/`refresh_token`/`client_secret`/
-`oauth_token(_secret)`/`oauth_signature` values in JSON, form or query text, and every
-configured secret value (also URL-encoded). `install_redaction` puts it on the root handlers
-and on the loggers of the HTTP libraries, and turns down the libraries that dump request
-headers and bodies at DEBUG (tweepy, requests_oauthlib, oauthlib).
+removing bearer/basic/OAuth header values, cookies, `access_token`/`refresh_token`/
+`client_secret`/`oauth_token(_secret)`/`oauth_signature`/`secret_key`/`csrf_token` values in
+JSON, form or query text, Bluesky's `accessJwt`/`refreshJwt`/`password` values and anything
+shaped like a JWT, and every configured secret value (also URL-encoded). `install_redaction`
+puts it on the root handlers and on the loggers of the HTTP libraries, and turns down the
+libraries that dump request headers and bodies at DEBUG (tweepy, requests_oauthlib,
+oauthlib).
 """
 
 from __future__ import annotations
@@ -30,11 +32,17 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             r"(?i)(?P<key>\b(?:access_token|refresh_token|client_secret|id_token|"
             r"oauth_token_secret|oauth_token|oauth_signature|oauth_verifier|code_verifier|"
-            r"api_secret|access_secret|consumer_secret|token_secret)\b)"
+            r"api_secret|access_secret|consumer_secret|token_secret|"
+            r"accessJwt|refreshJwt|access_jwt|refresh_jwt|password|app_password|"
+            r"(?:vignettes_web_)?secret_key|csrf_token|cookie)\b)"
             r"(?P<sep>[\"']?\s*[:=]\s*[\"']?)(?!\[REDACTED\])(?P<value>[^\"'&\s,;}\]]+)"
         ),
         rf"\g<key>\g<sep>{MASK}",
     ),
+    # A JWT (Bluesky session tokens) wherever it appears: header.payload.signature, base64url.
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*"), MASK),
+    # Cookie headers: the console's session cookie is a bearer credential.
+    (re.compile(r"(?im)^((?:set-)?cookie:\s*)\S[^\r\n]*"), rf"\1{MASK}"),
     # oauthlib's DEBUG line with the request signature (replayable within its time window).
     (re.compile(r"(?m)^(Signature:\s+)\S+"), rf"\1{MASK}"),
 ]

@@ -27,6 +27,9 @@ KNOWN_KEYS = (
     "VIGNETTES_LINKEDIN_REFRESH_TOKEN",
     "VIGNETTES_LINKEDIN_CLIENT_ID",
     "VIGNETTES_LINKEDIN_CLIENT_SECRET",
+    "VIGNETTES_BLUESKY_APP_PASSWORD",
+    # Signs the web console's session cookies and CSRF tokens (`vignettes web`).
+    "VIGNETTES_WEB_SECRET_KEY",
 )
 
 
@@ -90,6 +93,14 @@ class Secrets(Mapping[str, str]):
     @property
     def linkedin_client_secret(self) -> str | None:
         return self._values.get("VIGNETTES_LINKEDIN_CLIENT_SECRET")
+
+    @property
+    def bluesky_app_password(self) -> str | None:
+        return self._values.get("VIGNETTES_BLUESKY_APP_PASSWORD")
+
+    @property
+    def web_secret_key(self) -> str | None:
+        return self._values.get("VIGNETTES_WEB_SECRET_KEY")
 
 
 def check_private_file(path: Path, what: str = "secrets file") -> None:

@@ -48,7 +48,13 @@ class TokenStore:
         if not isinstance(data, dict):
             raise ConfigError(str(self.path), ["token store must hold a JSON object"])
         for record in data.values():
-            for key in ("access_token", "refresh_token", "access_secret"):
+            for key in (
+                "access_token",
+                "refresh_token",
+                "access_secret",
+                "access_jwt",  # Bluesky's session
+                "refresh_jwt",
+            ):
                 if isinstance(record, dict) and record.get(key):
                     add_secret(str(record[key]))
         return data

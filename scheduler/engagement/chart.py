@@ -10,12 +10,13 @@ from typing import Any
 from scheduler.engagement.figures import PLATFORM_NAMES
 from scheduler.engagement.report import PostEngagement
 from scheduler.engagement.report_files import check_replaceable, replace_file
+from scheduler.platforms.registry import INFO, not_offered
 
 # NHS identity colours, each at least 3:1 against white (WCAG 1.4.11 graphical objects);
 # platforms and vignettes also differ by hatch, line style and marker, not colour alone.
-PLATFORM_COLOURS = {"x": "#231F20", "linkedin": "#005EB8"}  # NHS Black, NHS Blue
-PLATFORM_HATCH = {"x": "", "linkedin": "//"}
-PLATFORM_LINE = {"x": "-", "linkedin": "--"}
+PLATFORM_COLOURS = {name: info.colour for name, info in INFO.items()}
+PLATFORM_HATCH = {name: info.hatch for name, info in INFO.items()}
+PLATFORM_LINE = {name: info.line for name, info in INFO.items()}
 VIGNETTE_COLOURS = ("#005EB8", "#006747", "#7C2855", "#330072", "#425563", "#8A1538")
 MARKERS = ("o", "s", "^", "D", "v", "P")
 TEXT_COLOUR = "#231F20"
@@ -89,8 +90,16 @@ def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str])
         _empty(top)
 
     recent = sorted({(e.month, e.ref) for e in entries if e.taken})[-CHART_LAST_VIGNETTES:]
+    silent = sorted(
+        {
+            PLATFORM_NAMES.get(e.platform, e.platform)
+            for e in entries
+            if not_offered(e.platform, "impressions")
+        }
+    )
     bottom.set_title(
-        f"Impressions since posting: the last {len(recent) or CHART_LAST_VIGNETTES} vignettes",
+        f"Impressions since posting: the last {len(recent) or CHART_LAST_VIGNETTES} vignettes"
+        + (f" ({', '.join(silent)}: impressions not offered)" if silent else ""),
         fontsize=15,
         color=TEXT_COLOUR,
     )

@@ -5,7 +5,7 @@ How a round works (the daemon runs one every tick, as a chore):
 1. Every post newly `posted` gets one `due` snapshot row per offset (`posted_at + offset`).
 2. Per platform, unless a rate limit persisted in `engagement_platforms` is still running,
    every due row is collected and the platform's `metrics()` is called **once** for all
-   those posts (the adapter batches: X 100 ids a call, LinkedIn 20 URNs a call).
+   those posts (the adapter batches: X 100 ids a call, LinkedIn 20 URNs, Bluesky 25 URIs).
 3. Per post only the latest due offset is filled in; earlier due offsets (the daemon was
    down while they fell due) become `skipped`. So a restart polls once, not once per miss.
 4. A 429 blocks that platform until its reset (or 15 minutes when none is given), stored so

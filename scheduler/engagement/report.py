@@ -18,6 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from scheduler.engagement.figures import FIGURES
+from scheduler.platforms.registry import NOT_OFFERED, not_offered
 from vignettes.models import CaseStudy, EngagementPlatform, EngagementSnapshot, MonthlySlot, Post
 from vignettes.store import Store
 
@@ -217,9 +218,12 @@ def report_json(entries: Sequence[PostEngagement], states: Mapping[str, Any]) ->
     return {"vignettes": [e.to_json() for e in entries], "platforms": dict(states)}
 
 
-def format_count(value: int | float | None) -> str:
-    """A figure for people: `1,234`, or `—` when the platform did not say."""
-    return "—" if value is None else f"{value:,}"
+def format_count(value: int | float | None, platform: str = "", figure: str = "") -> str:
+    """A figure for people: `1,234`; "—" when the platform did not say; "not offered" when
+    it has no such figure at all (Bluesky impressions: never shown as 0 or as a failed read)."""
+    if value is None:
+        return NOT_OFFERED if not_offered(platform, figure) else "—"
+    return f"{value:,}"
 
 
 # ---- preview -------------------------------------------------------------------------------
@@ -235,7 +239,9 @@ def preview_rows(entries: Iterable[PostEngagement]) -> dict[str, list[dict[str, 
                 "after": s.offset,
                 "taken (UTC)": f"{s.taken_at:%Y-%m-%d %H:%M}" if s.taken_at else "",
             }
-            row |= {f.replace("_", " "): format_count(s.figures.get(f)) for f in FIGURES}
+            row |= {
+                f.replace("_", " "): format_count(s.figures.get(f), e.platform, f) for f in FIGURES
+            }
             rate = s.engagement_rate
             row["rate"] = "—" if rate is None else f"{rate:.1%}"
             row["unavailable"] = "; ".join(s.unavailable)

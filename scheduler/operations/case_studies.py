@@ -8,6 +8,7 @@ from typing import Any
 
 from scheduler.operations.context import Workspace
 from vignettes.content import CaseStudyContent
+from vignettes.search import CaseStudyQuery, ListingPage, find_case_studies
 from vignettes.store import (
     CaseStudyRow,
     audit_trail,
@@ -16,7 +17,15 @@ from vignettes.store import (
     slot_of_case_study,
 )
 
-__all__ = ["CaseStudyDetail", "CaseStudyRow", "case_studies", "case_study"]
+__all__ = [
+    "CaseStudyDetail",
+    "CaseStudyQuery",
+    "CaseStudyRow",
+    "ListingPage",
+    "case_studies",
+    "case_study",
+    "find",
+]
 
 
 def case_studies(ws: Workspace, status: str | None = None) -> list[CaseStudyRow]:
@@ -126,3 +135,9 @@ def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
                 for e in audit_trail(session, cs.ref)
             ),
         )
+
+
+def find(ws: Workspace, query: CaseStudyQuery) -> ListingPage:
+    """A page of case studies for a screen: searched, filtered and sorted."""
+    with ws.store.read() as session:
+        return find_case_studies(session, query)

@@ -12,7 +12,7 @@ from scheduler.credentials.secrets import load_secrets
 from scheduler.credentials.tokens import TokenStore
 from scheduler.operations.context import Workspace
 
-__all__ = ["Authorised", "authorise_linkedin", "authorise_x"]
+__all__ = ["Authorised", "authorise_bluesky", "authorise_linkedin", "authorise_x"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Authorised:
     platform: str
     stored_in: Path
     access_expires_at: dt.datetime | None = None
+    account: str = ""
 
 
 def authorise_x(ws: Workspace, ask_pin: Callable[[str], str]) -> Authorised:
@@ -32,6 +33,17 @@ def authorise_x(ws: Workspace, ask_pin: Callable[[str], str]) -> Authorised:
     store = TokenStore.in_var_dir(ws.config.daemon.var_dir)
     authorize_x_pin(ws.config.platforms.x, load_secrets(), store, ws.clock, ask_pin=ask_pin)
     return Authorised("x", store.path)
+
+
+def authorise_bluesky(ws: Workspace) -> Authorised:
+    """Sign in to Bluesky with the app password and store the session, proving the handle
+    and password work. Raises PlatformError (a refused password is NeedsReauth) or
+    ConfigError."""
+    from scheduler.platforms.bluesky_session import sign_in_bluesky
+
+    store = TokenStore.in_var_dir(ws.config.daemon.var_dir)
+    handle = sign_in_bluesky(ws.config, load_secrets(), store, ws.clock)
+    return Authorised("bluesky", store.path, account=handle)
 
 
 def authorise_linkedin(

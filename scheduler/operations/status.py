@@ -12,6 +12,7 @@ from sqlalchemy import select
 from scheduler.config import Config
 from scheduler.engagement.report import platform_states
 from scheduler.operations.context import Workspace
+from scheduler.platforms.registry import INFO
 from vignettes.models import Alert, Heartbeat, MonthlySlot, Post
 from vignettes.planning import PlanEntry, build_plan
 from vignettes.slots import current_month, slot_time
@@ -128,6 +129,9 @@ class Status:
     # Per platform: polling paused by a rate limit, refused (tier, scope, outbox), and
     # figures the last round could not read, each with the reason.
     engagement: dict[str, dict[str, Any]]
+    # Figures an enabled platform has no API for at all (Bluesky impressions): shown as
+    # "not offered", never as 0 or as a failure.
+    not_offered: dict[str, tuple[str, ...]]
 
     @property
     def daemon_alive(self) -> bool:
@@ -146,6 +150,7 @@ class Status:
             "alerts": [a.to_json() for a in self.alerts],
             "credentials": list(self.credentials),
             "engagement": self.engagement,
+            "not_offered": {name: list(figures) for name, figures in self.not_offered.items()},
         }
 
 
@@ -211,17 +216,22 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
         alerts=alerts,
         credentials=tuple(_credential_warnings(config, now)),
         engagement=engagement,
+        not_offered={
+            name: INFO[name].not_offered
+            for name in config.platforms.enabled()
+            if INFO[name].not_offered
+        },
     )
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:
-    from scheduler.credentials.tokens import TokenStore, expiry_warnings
-    from scheduler.errors import ConfigError
-    from scheduler.platforms.linkedin import linkedin_version_age_warning
-
     li = config.platforms.linkedin
     if not (li.enabled and li.mode == "live"):
         return []
+    from scheduler.credentials.tokens import TokenStore, expiry_warnings
+    from scheduler.errors import ConfigError
+    from scheduler.platforms.linkedin_version import linkedin_version_age_warning
+
     lines = []
     try:
         lines += [

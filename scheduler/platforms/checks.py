@@ -15,7 +15,7 @@ from scheduler.credentials.tokens import TokenStore, expiry_warnings
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import PlatformError
 from scheduler.platforms.factory import make_platform
-from scheduler.platforms.linkedin import linkedin_version_age_warning
+from scheduler.platforms.linkedin_version import linkedin_version_age_warning
 
 Severity = Literal["info", "warning", "error"]
 
@@ -37,7 +37,7 @@ def platform_checks(
     now = clock.now()
     store = TokenStore.in_var_dir(config.daemon.var_dir)
     for name in config.platforms.enabled():
-        mode = config.platforms.x.mode if name == "x" else config.platforms.linkedin.mode
+        mode = config.platforms.get(name).mode
         if mode == "outbox":
             checks.append(_outbox_check(name, config))
             continue

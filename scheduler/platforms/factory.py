@@ -5,15 +5,15 @@ from __future__ import annotations
 import requests
 
 from scheduler.clock import Clock
-from scheduler.config import Config
+from scheduler.config import PLATFORM_NAMES, Config
 from scheduler.credentials.secrets import Secrets
 from scheduler.credentials.tokens import TokenStore
 from scheduler.errors import ConfigError
-from scheduler.platforms.base import Platform
+from scheduler.platforms.base import Platform, no_retry_session
 from scheduler.platforms.linkedin_oauth import LinkedInTokenSource
 from scheduler.platforms.outbox import OutboxPlatform
 
-PLATFORMS = ("x", "linkedin")
+PLATFORMS = PLATFORM_NAMES
 
 
 def make_platform(
@@ -23,16 +23,20 @@ def make_platform(
     clock: Clock,
     session: requests.Session | None = None,
 ) -> Platform:
-    """The adapter for `name` ("x" or "linkedin") in its configured mode.
+    """The adapter for `name` (one of `PLATFORMS`) in its configured mode.
 
     Outbox mode needs no credentials. Live X needs the API key/secret from the secrets and
     user tokens from the secrets or, failing that, the token store (`vignettes auth x`).
     Live LinkedIn takes its access token from the token store (refreshing it), else from
-    `VIGNETTES_LINKEDIN_ACCESS_TOKEN`. Raises ConfigError for an unknown name or missing
-    credentials (no network call is made here)."""
+    `VIGNETTES_LINKEDIN_ACCESS_TOKEN`. Live Bluesky signs in with
+    `VIGNETTES_BLUESKY_APP_PASSWORD` and keeps its session in the token store. Raises
+    ConfigError for an unknown name or missing credentials (no network call is made here)."""
     if name not in PLATFORMS:
-        raise ConfigError("platforms", [f"unknown platform {name!r} (known: x, linkedin)"])
+        known = ", ".join(PLATFORMS)
+        raise ConfigError("platforms", [f"unknown platform {name!r} (known: {known})"])
     store = TokenStore.in_var_dir(config.daemon.var_dir)
+    if name == "bluesky":
+        return _bluesky(config, secrets, clock, store, session)
     if name == "x":
         x = config.platforms.x
         if x.mode == "outbox":
@@ -86,3 +90,39 @@ def make_platform(
         clock=clock,
         session=session,
     )
+
+
+def _bluesky(
+    config: Config,
+    secrets: Secrets,
+    clock: Clock,
+    store: TokenStore,
+    session: requests.Session | None,
+) -> Platform:
+    bsky = config.platforms.bluesky
+    if bsky.mode == "outbox":
+        return OutboxPlatform("bluesky", config.outbox_dir, clock)
+    if not secrets.bluesky_app_password and store.get("bluesky") is None:
+        raise ConfigError(
+            "secrets",
+            [
+                "platforms.bluesky is live but VIGNETTES_BLUESKY_APP_PASSWORD is not set "
+                "(create an app password: bsky.app → Settings → Privacy and security → "
+                "App passwords)"
+            ],
+        )
+    from scheduler.platforms.bluesky import BlueskyPlatform
+    from scheduler.platforms.bluesky_session import BlueskySession
+
+    http = no_retry_session(session)
+    timeout = bsky.timeout.total_seconds()
+    account = BlueskySession(
+        service=bsky.service,
+        handle=bsky.handle,
+        app_password=secrets.bluesky_app_password,
+        store=store,
+        http=http,
+        timeout=timeout,
+        clock=clock,
+    )
+    return BlueskyPlatform(session=account, langs=bsky.langs, timeout=timeout, clock=clock)

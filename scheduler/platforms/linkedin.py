@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,63 +20,36 @@ import requests
 from scheduler.clock import Clock
 from scheduler.platforms.base import (
     ConfigurationError,
-    Duplicate,
     Identity,
     Metrics,
     NeedsReauth,
     NotSupported,
     OutcomeUnknown,
-    PlatformError,
     PreparedPost,
     Published,
-    RateLimited,
     RecentPost,
     Rejected,
     RemoteRef,
     Transient,
-    next_utc_midnight,
     no_retry_session,
     safe_json,
     transport_error,
 )
+from scheduler.platforms.linkedin_responses import (
+    URN_IN_TEXT,
+    linkedin_error,
+    post_url,
+    share_statistics_metrics,
+)
+from scheduler.platforms.linkedin_version import linkedin_version_age_warning, suggested_version
+
+__all__ = ["LinkedInPlatform", "linkedin_version_age_warning", "suggested_version"]
 
 log = logging.getLogger(__name__)
 
 RESTLI_PROTOCOL = "2.0.0"
 MAX_COMMENTARY = 3000
 STATS_BATCH = 20  # URNs per share-statistics call: keeps the URL well under 8 KB
-VERSION_WARN_MONTHS = 10
-_URN_IN_TEXT = re.compile(r"urn:li:(?:share|ugcPost):[0-9]+")
-
-
-def linkedin_version_age_warning(version: str, now: dt.datetime) -> str | None:
-    """A warning when `version` (YYYYMM) is ~10+ months old or in the future, else None.
-
-    LinkedIn supports each monthly version for about a year, then answers 426."""
-    match = re.fullmatch(r"(20\d{2})(0[1-9]|1[0-2])", version)
-    if not match:
-        return f"LinkedIn-Version {version!r} is not YYYYMM"
-    age = (now.year * 12 + now.month) - (int(match[1]) * 12 + int(match[2]))
-    suggestion = suggested_version(now)
-    if age < 0:
-        return (
-            f"LinkedIn-Version {version} is in the future; LinkedIn will reject it — "
-            f"use a released month such as {suggestion}"
-        )
-    if age >= VERSION_WARN_MONTHS:
-        risk = "may already be sunset" if age >= 12 else "will be sunset within about two months"
-        return (
-            f"LinkedIn-Version {version} is {age} months old and {risk}; set "
-            f'[platforms.linkedin] version = "{suggestion}" in config.toml after checking '
-            "the LinkedIn versioning page"
-        )
-    return None
-
-
-def suggested_version(now: dt.datetime) -> str:
-    """Two months back: released, and with most of a year of support left."""
-    months = now.year * 12 + now.month - 1 - 2
-    return f"{months // 12}{months % 12 + 1:02d}"
 
 
 def allowed_upload_hosts(api_base: str) -> set[str]:
@@ -186,7 +158,7 @@ class LinkedInPlatform:
             "POST", f"{self.api_base}/rest/posts", "create post", creates=True, json=body
         )
         urn = response.headers.get("x-restli-id", "")
-        if not _URN_IN_TEXT.fullmatch(urn):
+        if not URN_IN_TEXT.fullmatch(urn):
             raise OutcomeUnknown(
                 f"linkedin: create post answered HTTP {response.status_code} without a post "
                 "URN in x-restli-id"
@@ -373,76 +345,3 @@ class LinkedInPlatform:
                 "read organisation statistics",
             )
         return Identity("linkedin", self.author, name or self.author, detail)
-
-
-def post_url(urn: str) -> str:
-    return f"https://www.linkedin.com/feed/update/{urn}/"
-
-
-def share_statistics_metrics(urn: str, element: dict[str, Any]) -> Metrics:
-    stats = element.get("totalShareStatistics", {}) or {}
-
-    def count(key: str) -> int | None:
-        value = stats.get(key)
-        return value if isinstance(value, int) else None
-
-    rate = stats.get("engagement")
-    return Metrics(
-        remote_id=urn,
-        impressions=count("impressionCount"),
-        likes=count("likeCount"),
-        reposts=count("shareCount"),
-        replies=count("commentCount"),
-        link_clicks=count("clickCount"),
-        engagement_rate=float(rate) if isinstance(rate, int | float) else None,
-        unavailable=("quotes, bookmarks: LinkedIn has no such counts",),
-        raw={"totalShareStatistics": stats},
-    )
-
-
-def linkedin_error(
-    response: requests.Response, what: str, *, creates: bool, version: str, now: dt.datetime
-) -> PlatformError:
-    """Translate a LinkedIn error response. `creates` marks the call that creates the post."""
-    status = response.status_code
-    body = safe_json(response)
-    code = str(body.get("code", ""))
-    text = str(body.get("message") or body.get("error_description") or response.reason or "")
-    input_codes = [
-        str(e.get("code", ""))
-        for e in (body.get("errorDetails", {}) or {}).get("inputErrors", []) or []
-        if isinstance(e, dict)
-    ]
-    message = f"linkedin: {what} failed: HTTP {status} {code or ''}: {text}".replace(" :", ":")
-    if status == 426 or code == "NONEXISTENT_VERSION":
-        return ConfigurationError(
-            f"{message} — LinkedIn-Version {version} is no longer active; set "
-            f'[platforms.linkedin] version = "{suggested_version(now)}" (a recent YYYYMM) '
-            "in config.toml",
-            status=status,
-        )
-    if code == "VERSION_MISSING":
-        return ConfigurationError(message, status=status)
-    if status == 401:
-        return NeedsReauth(f"{message} — run `vignettes auth linkedin`", status=status)
-    if status == 403:
-        return NeedsReauth(
-            f"{message} — the token lacks a scope or the member lacks the Page role; "
-            "re-authorise as a Page administrator with `vignettes auth linkedin`",
-            status=status,
-        )
-    if status == 422 and ("DUPLICATE_POST" in input_codes or "duplicate" in text.lower()):
-        match = _URN_IN_TEXT.search(text)
-        return Duplicate(message, duplicate_of=match[0] if match else None, status=status)
-    if status == 429:
-        retry_after = next_utc_midnight(now) if "DAY" in text else None
-        return RateLimited(message, retry_after=retry_after, status=status)
-    if status == 400 and any(c in ("MEDIA_ASSET_WAITING_UPLOAD",) for c in [code, *input_codes]):
-        return Transient(f"{message}; nothing was posted", status=status)
-    if status >= 500:
-        if creates:
-            return OutcomeUnknown(f"{message} — the post may exist; reconcile", status=status)
-        return Transient(f"{message}; nothing was published", status=status)
-    if creates and not 400 <= status < 500:
-        return OutcomeUnknown(message, status=status)
-    return Rejected(message, status=status)

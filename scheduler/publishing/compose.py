@@ -71,7 +71,7 @@ class ComposedPost:
 
 
 @dataclass(frozen=True)
-class _Parts:
+class Parts:
     """Plain (unescaped, NFC) values for the template; platform renderers add the markup."""
 
     values: Mapping[str, str]
@@ -157,15 +157,15 @@ def compose_x(
         if not match:
             raise ComposeError(content.ref, "X", f"mention {mention!r} is not an X @handle")
         mentions.append("@" + match[1])
-    parts = _parts(content, template, month, tuple(mentions))
+    parts = template_parts(content, template, month, tuple(mentions))
 
-    def render(p: _Parts) -> str:
+    def render(p: Parts) -> str:
         values = dict(p.values)
         values["hashtags"] = " ".join("#" + tag for tag in p.hashtags)
         values["mentions"] = " ".join(p.mentions)
-        return _fill(template.template, values, escape=_same)
+        return fill_template(template.template, values, escape=_same)
 
-    return _fit(content.ref, "X", parts, template.template, render, x_weighted_length, X_LIMIT)
+    return fit_parts(content.ref, "X", parts, template.template, render, x_weighted_length, X_LIMIT)
 
 
 def compose_linkedin(
@@ -186,7 +186,7 @@ def compose_linkedin(
                 f"mention {mention!r} is not @[Name](urn:li:organization:N) "
                 "or @[Name](urn:li:person:ID) (no reserved characters in the name)",
             )
-    parts = _parts(content, template, month, tuple(m.strip() for m in template.mentions))
+    parts = template_parts(content, template, month, tuple(m.strip() for m in template.mentions))
     for url in _URL.findall(content.link):
         if reserved := sorted(set(url) & LITTLE_TEXT_RESERVED):
             parts.warnings.append(
@@ -194,15 +194,15 @@ def compose_linkedin(
                 "escaped; check the link works in the published post"
             )
 
-    def render(p: _Parts) -> str:
+    def render(p: Parts) -> str:
         values = {name: escape_little_text(value) for name, value in p.values.items()}
         values["hashtags"] = " ".join(
             "{hashtag|\\#|" + escape_little_text(tag) + "}" for tag in p.hashtags
         )
         values["mentions"] = " ".join(p.mentions)
-        return _fill(template.template, values, escape=escape_little_text)
+        return fill_template(template.template, values, escape=escape_little_text)
 
-    return _fit(
+    return fit_parts(
         content.ref, "LinkedIn", parts, template.template, render, linkedin_length, LINKEDIN_LIMIT
     )
 
@@ -230,12 +230,12 @@ def _template_fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
-def _parts(
+def template_parts(
     content: CaseStudyContent,
     template: PostTemplate,
     month: dt.date | None,
     mentions: tuple[str, ...],
-) -> _Parts:
+) -> Parts:
     tags, warnings = hashtags_for(template.hashtags, content.hashtags)
     if (
         content.quote_text
@@ -253,10 +253,10 @@ def _parts(
         "region": _nfc(content.region),
         "month": format_month(month),
     }
-    return _Parts(values=values, hashtags=tags, mentions=mentions, warnings=warnings)
+    return Parts(values=values, hashtags=tags, mentions=mentions, warnings=warnings)
 
 
-def _fill(template: str, values: Mapping[str, str], *, escape: Callable[[str], str]) -> str:
+def fill_template(template: str, values: Mapping[str, str], *, escape: Callable[[str], str]) -> str:
     """Fill `template` line by line. A line whose placeholders all came out empty is left
     out (so "Read the case study: {link}" goes when there is no link); then trailing spaces
     go and blank lines collapse to one, so no run of three newlines survives."""
@@ -287,12 +287,12 @@ def _word_cuts(summary: str) -> list[str]:
     return cuts
 
 
-def _fit(
+def fit_parts(
     ref: str,
     platform: str,
-    parts: _Parts,
+    parts: Parts,
     template: str,
-    render: Callable[[_Parts], str],
+    render: Callable[[Parts], str],
     measure: Callable[[str], int],
     limit: int,
 ) -> ComposedPost:
@@ -335,7 +335,7 @@ def _fit(
             warnings.append(f"summary shortened to fit the {limit} limit")
             return ComposedPost(text, length, limit, tuple(warnings))
         length = shortest_length
-    unit = "weighted characters" if platform == "X" else "characters"
+    unit = {"X": "weighted characters", "Bluesky": "graphemes"}.get(platform, "characters")
     after = f" even after {' and '.join(tried)}" if tried else ""
     raise ComposeError(
         ref,

@@ -54,6 +54,10 @@ def post_url(config: Config, platform: str, remote_id: str) -> str:
         return ""
     if platform == "linkedin":
         return f"https://www.linkedin.com/feed/update/{remote_id}/"
+    if platform == "bluesky":
+        from scheduler.platforms.bluesky_text import post_url as bluesky_post_url
+
+        return bluesky_post_url(remote_id)
     user = config.platforms.x.username or "i/web"
     return f"https://x.com/{user}/status/{remote_id}"
 

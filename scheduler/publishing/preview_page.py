@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.files import write_atomic
+from scheduler.platforms.bluesky_text import find_facets
+from scheduler.platforms.registry import INFO
 from scheduler.publishing.compose import format_month, unescape_little_text
 from scheduler.publishing.rendering import RenderedPost, RenderedVignette
 from vignettes.content import CaseStudyContent
 
-PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn"}
+PLATFORM_NAMES = {name: info.label for name, info in INFO.items()}
+LENGTH_UNITS = {"x": "weighted", "bluesky": "graphemes"}  # JSON; the rest: "characters"
 APPROVED = "approved"
 HTML_NAME = "preview.html"
 
@@ -79,7 +82,7 @@ class PreviewResult:
                     "display_text": p.display_text,
                     "length": p.length,
                     "limit": p.limit,
-                    "length_unit": "weighted" if p.platform == "x" else "characters",
+                    "length_unit": LENGTH_UNITS.get(p.platform, "characters"),
                     "alt_text": p.alt_text,
                     "alt_text_length": len(p.alt_text),
                     "alt_text_limit": p.alt_text_limit,
@@ -215,10 +218,25 @@ texts and cards as they would be sent; nothing has been posted.</footer>
 """
 
 
+def _facets_html(text: str) -> str:
+    """What Bluesky will make clickable, with the UTF-8 byte ranges the post carries."""
+    e = html.escape
+    items = "".join(
+        f"<li>{e(f.kind)} <code>{e(f.value)}</code> bytes {f.byte_start}–{f.byte_end}</li>"
+        for f in find_facets(text)
+    )
+    return (
+        '<details class="sent"><summary>Links, hashtags and mentions (facets)</summary>'
+        f"<ul>{items or '<li>none</li>'}</ul></details>"
+    )
+
+
 def _post_section(post: RenderedPost) -> str:
     e = html.escape
     name = PLATFORM_NAMES.get(post.platform, post.platform)
-    unit = "weighted characters" if post.platform == "x" else "characters as sent"
+    unit = {"x": "weighted characters", "bluesky": "graphemes"}.get(
+        post.platform, "characters as sent"
+    )
     png = base64.b64encode(post.card.png).decode("ascii")
     warnings = (
         '<ul class="warnings">' + "".join(f"<li>{e(w)}</li>" for w in post.warnings) + "</ul>"
@@ -229,6 +247,8 @@ def _post_section(post: RenderedPost) -> str:
         '<details class="sent"><summary>Text as sent (LinkedIn little text, escaped)</summary>'
         f"<pre>{e(post.text)}</pre></details>"
         if post.platform == "linkedin"
+        else _facets_html(post.text)
+        if post.platform == "bluesky"
         else ""
     )
     percent = min(100, round(100 * post.text_length / max(post.text_limit, 1)))

@@ -22,7 +22,7 @@ import socket
 
 from sqlalchemy import select
 
-from scheduler.config import Config
+from scheduler.config import PLATFORM_NAMES, Config
 from scheduler.platforms.base import NotSupported, PlatformError, Published, RecentPost
 from scheduler.publishing.matching import find_match
 from scheduler.publishing.outcomes import DUPLICATE_WINDOW
@@ -41,7 +41,7 @@ CALLS_PER_PUBLISH = 12
 def stale_after(config: Config) -> dt.timedelta:
     """How long a `sending` row of another host's process may stay before it is presumed
     dead: longer than any publish can take with these timeouts."""
-    timeout = max(config.platforms.x.timeout, config.platforms.linkedin.timeout)
+    timeout = max(config.platforms.get(name).timeout for name in PLATFORM_NAMES)
     return max(dt.timedelta(minutes=15), timeout * CALLS_PER_PUBLISH + dt.timedelta(minutes=1))
 
 

@@ -10,24 +10,36 @@ Pure apart from reading the configured logo file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, cast
 
 from cards.brand import Brand
 from cards.errors import CardError
 from cards.render import CardSpec, RenderedCard, render_card
-from scheduler.config import Config, PostTemplate
+from cards.shrink import fit_png
+from scheduler.config import PLATFORM_NAMES, Config, PostTemplate
 from scheduler.errors import ConfigError, SchedulerError
 from scheduler.publishing.compose import ComposedPost, compose_linkedin, compose_x
+from scheduler.publishing.compose_bluesky import compose_bluesky
 from vignettes.content import CaseStudyContent
 
-PLATFORMS = ("x", "linkedin")
+PLATFORMS = PLATFORM_NAMES
 X_ALT_TEXT_LIMIT = 1000
+# Bluesky's image embed takes at most 1,000,000 bytes; a bigger card is re-encoded to fit.
+MAX_IMAGE_BYTES: Mapping[str, int] = {"bluesky": 1_000_000}
 
+CardPlatform = Literal["x", "linkedin", "bluesky"]
 _Composer = Callable[[CaseStudyContent, PostTemplate, dt.date | None], ComposedPost]
-_COMPOSERS: Mapping[str, _Composer] = {"x": compose_x, "linkedin": compose_linkedin}
+_COMPOSERS: Mapping[str, _Composer] = {
+    "x": compose_x,
+    "linkedin": compose_linkedin,
+    "bluesky": compose_bluesky,
+}
 
 
 class RenderError(SchedulerError):
@@ -87,20 +99,32 @@ def brand_from_config(config: Config) -> Brand:
 def card_spec(config: Config, platform: str, month: dt.date | None) -> CardSpec:
     """Size and alt-text limit for `platform`'s card, from config (X alt text: 1000).
     Raises ConfigError for a card size the renderer does not accept."""
-    key, size, limit = (
-        ("x_size", config.cards.x_size, X_ALT_TEXT_LIMIT)
-        if platform == "x"
-        else ("linkedin_size", config.cards.linkedin_size, config.cards.linkedin_alt_text_limit)
+    key, size, limit = {
+        "x": ("x_size", config.cards.x_size, X_ALT_TEXT_LIMIT),
+        "bluesky": ("bluesky_size", config.cards.bluesky_size, X_ALT_TEXT_LIMIT),
+    }.get(
+        platform,
+        ("linkedin_size", config.cards.linkedin_size, config.cards.linkedin_alt_text_limit),
     )
     try:
         return CardSpec(
-            platform="x" if platform == "x" else "linkedin",
+            platform=cast(CardPlatform, platform if platform in _COMPOSERS else "linkedin"),
             size=size,
             month=month,
             alt_text_limit=limit,
         )
     except ValueError as exc:
         raise ConfigError(str(config.path), [f"cards.{key}: {exc}"]) from exc
+
+
+def _within_limit(platform: str, card: RenderedCard) -> RenderedCard:
+    """The card re-encoded (still PNG) when the platform takes fewer bytes than it has."""
+    limit = MAX_IMAGE_BYTES.get(platform)
+    if limit is None or len(card.png) <= limit:
+        return card
+    png = fit_png(card.png, limit)
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    return dataclasses.replace(card, png=png, width=width, height=height)
 
 
 def read_logo(config: Config) -> bytes | None:
@@ -121,7 +145,7 @@ def render_vignette(
     *,
     platforms: Sequence[str],
 ) -> RenderedVignette:
-    """Render card, alt text and post text for each of `platforms` ("x", "linkedin").
+    """Render card, alt text and post text for each of `platforms` (see `PLATFORMS`).
 
     Raises RenderError (unknown platform, unreadable logo, a card that cannot be drawn),
     ComposeError (a post that cannot fit its platform) and ConfigError (brand contrast);
@@ -135,13 +159,12 @@ def render_vignette(
         )
     brand = brand_from_config(config)
     logo = read_logo(config)
-    templates = {"x": config.platforms.x.post, "linkedin": config.platforms.linkedin.post}
     posts = []
     for platform in dict.fromkeys(platforms):
-        composed = _COMPOSERS[platform](content, templates[platform], month)
+        composed = _COMPOSERS[platform](content, config.platforms.get(platform).post, month)
         spec = card_spec(config, platform, month)
         try:
-            card = render_card(content, spec, brand, logo_png=logo)
+            card = _within_limit(platform, render_card(content, spec, brand, logo_png=logo))
         except CardError as exc:
             message = str(exc)
             if not message.startswith("case study "):

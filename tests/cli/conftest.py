@@ -90,12 +90,13 @@ class Install:
     def command(self, *args: str) -> list[str]:
         return [VIGNETTES, "--config", str(self.config), *args]
 
-    def cli(self, *args: str, as_service_user: bool = False) -> Result:
+    def cli(self, *args: str, as_service_user: bool = False, stdin: str = "") -> Result:
         command = self.command(*args)
         done = run_command(
             unprivileged(command) if as_service_user else command,
             cwd=self.root,
             env=fault_env(),
+            input=stdin,
         )
         return Result(done.returncode, done.stdout, done.stderr)
 

@@ -23,6 +23,10 @@ class Request:
     def query(self) -> dict[str, str]:
         return dict(urllib.parse.parse_qsl(self.raw_query, keep_blank_values=True))
 
+    def query_list(self) -> list[tuple[str, str]]:
+        """Every query parameter in order, repeated names included (`uris=a&uris=b`)."""
+        return urllib.parse.parse_qsl(self.raw_query, keep_blank_values=True)
+
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name.lower(), default)
 

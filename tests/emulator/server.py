@@ -1,7 +1,8 @@
 """The emulator's loopback HTTP server: routing, request recording and fault injection.
 
-One server answers both APIs (their paths don't collide). Handlers run one at a time under
-a lock, so state is consistent; stalls (accept-then-timeout) happen outside the lock.
+One server answers X, LinkedIn and Bluesky's XRPC (their paths don't collide). Handlers run
+one at a time under a lock, so state is consistent; stalls (accept-then-timeout) happen
+outside the lock.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scheduler.clock import FakeClock
+from tests.emulator import bluesky as bsky
 from tests.emulator import linkedin as li
 from tests.emulator import x as xapi
 from tests.emulator.faults import Fault, FaultPlan
@@ -26,15 +28,18 @@ DEFAULT_START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 
 class Emulator:
-    """X and LinkedIn on `http://127.0.0.1:<port>`. Use as a context manager or start/stop.
+    """X, LinkedIn and Bluesky on `http://127.0.0.1:<port>`. Use as a context manager or
+    start/stop.
 
     Tests drive it through: `fail_next`, `accept_then_timeout`, `reset_connection`,
-    `rate_limit_next`; and read `requests`, `calls(op)`, `x_posts`, `linkedin_posts`."""
+    `rate_limit_next`; and read `requests`, `calls(op)`, `x_posts`, `linkedin_posts`,
+    `bluesky_posts`."""
 
     def __init__(self, clock: FakeClock | None = None) -> None:
         self.clock = clock or FakeClock(DEFAULT_START)
         self.x = xapi.XState(self.clock)
         self.linkedin = li.LinkedInState(self.clock)
+        self.bluesky = bsky.BlueskyState(self.clock)
         self.faults = FaultPlan()
         self.requests: list[Request] = []
         self._lock = threading.Lock()
@@ -99,6 +104,19 @@ class Emulator:
                 self.linkedin.introspect,
             ),
         ]
+        xrpc = {
+            ("POST", "com.atproto.server.createSession"): "create_session",
+            ("POST", "com.atproto.server.refreshSession"): "refresh_session",
+            ("GET", "com.atproto.server.getSession"): "get_session",
+            ("GET", "com.atproto.identity.resolveHandle"): "resolve_handle",
+            ("POST", "com.atproto.repo.uploadBlob"): "upload_blob",
+            ("POST", "com.atproto.repo.createRecord"): "create_record",
+            ("GET", "com.atproto.repo.listRecords"): "list_records",
+            ("GET", "app.bsky.feed.getPosts"): "get_posts",
+        }
+        for (verb, nsid), op in xrpc.items():
+            pattern = re.compile("/xrpc/" + re.escape(nsid))
+            self.routes.append((verb, pattern, f"bluesky.{op}", getattr(self.bluesky, op)))
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -183,6 +201,11 @@ class Emulator:
         if op.startswith("linkedin."):
             self.fail_next(op, 429)
             return
+        if op.startswith("bluesky."):
+            limit = {"ratelimit-limit": "5000", "ratelimit-remaining": "0"}
+            headers = limit | {"ratelimit-reset": stamp, "ratelimit-policy": "5000;w=3600"}
+            self.fail_next(op, 429, headers=headers)
+            return
         now = int(self.clock.now().timestamp())
         headers = {
             "x-rate-limit-limit": "900",
@@ -211,6 +234,10 @@ class Emulator:
     @property
     def linkedin_posts(self) -> list[li.LinkedInPost]:
         return list(self.linkedin.posts)
+
+    @property
+    def bluesky_posts(self) -> list[bsky.BlueskyPost]:
+        return list(self.bluesky.posts)
 
     # --- serving ----------------------------------------------------------------------------
 
@@ -270,11 +297,15 @@ class Emulator:
         assert reply is not None
         if op.startswith("x."):
             reply.headers = self.x.rate_headers(op) | reply.headers
+        elif op.startswith("bluesky."):
+            reply.headers = self.bluesky.rate_headers() | reply.headers
         else:
             reply.headers.setdefault("x-li-uuid", "emulator")
         self._send(h, reply)
 
     def _fault_body(self, op: str, status: int) -> Any:
+        if op.startswith("bluesky."):
+            return bsky.default_fault_body(status)
         return (
             xapi.default_fault_body(status)
             if op.startswith("x.")

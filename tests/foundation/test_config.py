@@ -31,6 +31,7 @@ def test_the_shipped_config_is_valid_and_matches_the_defaults(tmp_path: Path) ->
         config.schedule == default.schedule and config.platforms.x.post == default.platforms.x.post
     )
     assert config.database.url == f"sqlite:///{REPO / 'var' / 'vignettes.db'}"
+    assert config.platforms.bluesky == default.platforms.bluesky  # shipped off, in outbox mode
 
 
 def test_every_problem_is_listed_with_its_key(tmp_path: Path) -> None:

@@ -19,12 +19,15 @@ from scheduler.config import Config, parse_config
 from scheduler.credentials.secrets import Secrets
 from scheduler.credentials.tokens import LinkedInTokens, TokenStore
 from scheduler.platforms.base import Platform, PreparedPost
+from scheduler.platforms.bluesky import BlueskyPlatform
+from scheduler.platforms.bluesky_session import BlueskySession
 from scheduler.platforms.linkedin import LinkedInPlatform
 from scheduler.platforms.linkedin_oauth import authorize_linkedin
 from scheduler.platforms.outbox import OutboxPlatform
 from scheduler.platforms.x import XPlatform
 from tests.conftest import SECRET_VALUES, START  # noqa: F401  (re-exported)
 from tests.emulator import Emulator
+from tests.emulator.bluesky import APP_PASSWORD, HANDLE
 from tests.emulator.linkedin import ORGANIZATION
 
 TIMEOUT = 0.5  # seconds: short, so accept-then-timeout cases stay fast
@@ -84,20 +87,58 @@ def linkedin_adapter(base_url: str, clock: FakeClock, **overrides: Any) -> Linke
     return LinkedInPlatform(**(kw | overrides))
 
 
+def bluesky_adapter(
+    base_url: str, clock: FakeClock, tmp_path: Path, **overrides: Any
+) -> BlueskyPlatform:
+    """A Bluesky adapter whose session lives in `tmp_path/var/tokens.json`."""
+    http = requests.Session()
+    session = BlueskySession(
+        service=overrides.pop("api_base", base_url),
+        handle=overrides.pop("handle", HANDLE),
+        app_password=overrides.pop("app_password", APP_PASSWORD),
+        store=TokenStore.in_var_dir(tmp_path / "var"),
+        http=http,
+        timeout=TIMEOUT,
+        clock=clock,
+    )
+    kw: dict[str, Any] = {
+        "session": session,
+        "langs": ["en-GB"],
+        "timeout": TIMEOUT,
+        "clock": clock,
+    }
+    return BlueskyPlatform(**(kw | overrides))
+
+
 def adapter_for(name: str, emulator: Emulator, tmp_path: Path, **overrides: Any) -> Platform:
     if name == "x":
         return x_adapter(emulator.base_url, emulator.clock, **overrides)
     if name == "linkedin":
         return linkedin_adapter(emulator.base_url, emulator.clock, **overrides)
+    if name == "bluesky":
+        return bluesky_adapter(emulator.base_url, emulator.clock, tmp_path, **overrides)
     return OutboxPlatform("x", tmp_path / "outbox", emulator.clock)
 
 
-CREATE_OP = {"x": "x.create_tweet", "linkedin": "linkedin.create_post"}
-UPLOAD_OP = {"x": "x.media_upload", "linkedin": "linkedin.initialize_upload"}
+CREATE_OP = {
+    "x": "x.create_tweet",
+    "linkedin": "linkedin.create_post",
+    "bluesky": "bluesky.create_record",
+}
+UPLOAD_OP = {
+    "x": "x.media_upload",
+    "linkedin": "linkedin.initialize_upload",
+    "bluesky": "bluesky.upload_blob",
+}
 
 
 def created(emulator: Emulator, name: str) -> list[Any]:
-    return emulator.x_posts if name == "x" else emulator.linkedin_posts
+    posts: dict[str, list[Any]] = {
+        "x": emulator.x_posts,
+        "linkedin": emulator.linkedin_posts,
+        "bluesky": emulator.bluesky_posts,
+    }
+    return posts[name]
 
 
 def closed_port() -> int:

@@ -1,4 +1,5 @@
-"""One contract, every adapter: X and LinkedIn over real HTTP to the emulator, and the outbox."""
+"""One contract, every adapter: X, LinkedIn and Bluesky over real HTTP to the emulator, and
+the outbox."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ from tests.platforms.conftest import (
     prepared,
 )
 
-ALL = ["x", "linkedin", "outbox"]
-LIVE = ["x", "linkedin"]
+ALL = ["x", "linkedin", "bluesky", "outbox"]
+LIVE = ["x", "linkedin", "bluesky"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -49,6 +50,9 @@ def test_a_post_goes_out_once_with_its_alt_text(
     [post] = created(emulator, name)
     if name == "x":
         assert emulator.x.media[post.media_ids[0]].alt_text.startswith("Chart of sign-ups")
+    elif name == "bluesky":
+        assert post.alt_text == "Chart of sign-ups, October against November"
+        assert post.record["embed"]["images"][0]["aspectRatio"] == {"width": 4, "height": 3}
     else:
         assert post.alt_text == "Chart of sign-ups, October against November"
         assert post.image_ready
@@ -58,13 +62,19 @@ def test_a_post_goes_out_once_with_its_alt_text(
 def test_every_adapter_says_who_it_acts_as(name: str, emulator: Emulator, tmp_path: Path) -> None:
     identity = adapter_for(name, emulator, tmp_path).whoami()
 
-    expected = {"x": "@nhslibraries", "linkedin": "Library Comms"}.get(name, "outbox at")
+    expected = {
+        "x": "@nhslibraries",
+        "linkedin": "Library Comms",
+        "bluesky": "@nhslibraries.bsky.social",
+    }.get(name, "outbox at")
     assert identity.display_name.startswith(expected)
 
 
 @pytest.mark.parametrize("name", LIVE)
 def test_a_wrong_token_needs_reauthorisation(name: str, emulator: Emulator, tmp_path: Path) -> None:
-    wrong = {"access_token": "revoked"} if name == "x" else {"token": "revoked"}
+    wrong = {"x": {"access_token": "revoked"}, "bluesky": {"app_password": "revoked"}}.get(
+        name, {"token": "revoked"}
+    )
     platform = adapter_for(name, emulator, tmp_path, **wrong)
 
     with pytest.raises(NeedsReauth) as raised:
@@ -240,6 +250,9 @@ def test_metrics_come_back_for_every_post_asked_about(
     assert metrics.remote_id == published.remote_id
     if name == "outbox":
         assert metrics.impressions == 0 and "outbox mode" in metrics.unavailable[0]
+    elif name == "bluesky":  # no impressions on Bluesky: "not offered", never 0
+        assert metrics.impressions is None and metrics.likes and metrics.likes > 0
+        assert "impressions, link_clicks: not offered by Bluesky" in metrics.unavailable
     else:
         assert metrics.impressions and metrics.impressions > 0
         assert metrics.likes is not None and metrics.engagement_rate is not None

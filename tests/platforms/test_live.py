@@ -8,11 +8,16 @@ They only call `whoami` and read metrics of nothing: they never post.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
+import requests
 
 from scheduler.clock import SystemClock
 from scheduler.credentials.secrets import load_secrets
+from scheduler.credentials.tokens import TokenStore
+from scheduler.platforms.bluesky import BlueskyPlatform
+from scheduler.platforms.bluesky_session import BlueskySession
 from scheduler.platforms.linkedin import LinkedInPlatform, suggested_version
 from scheduler.platforms.x import XPlatform
 
@@ -77,3 +82,27 @@ def test_real_linkedin_accepts_our_token_and_version() -> None:
     )
 
     assert linkedin.whoami().account_id.startswith("urn:li:")
+
+
+@pytest.mark.skipif(
+    not (
+        _have("VIGNETTES_BLUESKY_APP_PASSWORD") and os.environ.get("VIGNETTES_LIVE_BLUESKY_HANDLE")
+    ),
+    reason="VIGNETTES_BLUESKY_APP_PASSWORD or VIGNETTES_LIVE_BLUESKY_HANDLE not in the environment",
+)
+def test_real_bluesky_signs_in_with_the_app_password_and_reads_the_session(
+    tmp_path: Path,
+) -> None:
+    assert secrets is not None
+    session = BlueskySession(
+        service=os.environ.get("VIGNETTES_LIVE_BLUESKY_SERVICE", "https://bsky.social"),
+        handle=os.environ["VIGNETTES_LIVE_BLUESKY_HANDLE"],
+        app_password=secrets.bluesky_app_password,
+        store=TokenStore(tmp_path / "tokens.json"),
+        http=requests.Session(),
+        timeout=20,
+        clock=SystemClock(),
+    )
+    bluesky = BlueskyPlatform(session=session, langs=["en-GB"], timeout=20, clock=SystemClock())
+
+    assert bluesky.whoami().account_id.startswith("did:")

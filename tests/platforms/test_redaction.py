@@ -46,7 +46,7 @@ def debug_log(secrets: Secrets) -> Iterator[io.StringIO]:
 
 
 @pytest.mark.parametrize("status", [401, 500])
-@pytest.mark.parametrize("name", ["x", "linkedin", "outbox"])
+@pytest.mark.parametrize("name", ["x", "linkedin", "bluesky", "outbox"])
 def test_no_secret_is_logged_or_raised_through_an_error(
     name: str,
     status: int,
@@ -70,7 +70,7 @@ def test_no_secret_is_logged_or_raised_through_an_error(
 
     logged = debug_log.getvalue() + caplog.text
     assert "DEBUG" in logged or name == "outbox"
-    for value in SECRET_VALUES.values():
+    for value in [*SECRET_VALUES.values(), *emulator.bluesky.issued]:
         assert value not in logged and value not in raised
 
 
@@ -95,6 +95,9 @@ def test_no_secret_is_logged_during_the_linkedin_code_exchange(
         '{\'Authorization\': \'OAuth oauth_nonce="1", oauth_signature="x%2F", oauth_token="t"\'}',
         '{"access_token": "AQX1", "refresh_token": "AQW2", "expires_in": 5184000}',
         "grant_type=refresh_token&refresh_token=AQW2&client_secret=shh",
+        '{"accessJwt": "AQX1", "refreshJwt": "AQW2", "did": "did:plc:abc"}',
+        '{"identifier": "nhs.bsky.social", "password": "shh1-shh2-shh3-shh4"}',
+        "token eyJ0eXAiOiJhdCtqd3QifQ.eyJzdWIiOiJkaWQ6cGxjOngifQ.c2lnbmF0dXJlAQW2 in a message",
     ],
 )
 def test_credential_shapes_are_masked_without_being_configured(line: str) -> None:

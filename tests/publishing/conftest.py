@@ -20,6 +20,7 @@ from scheduler.daemon.tick import TickReport, Worker
 from scheduler.publishing.publish import MonthReport
 from tests.conftest import SECRET_VALUES, case_study_row, write_import
 from tests.emulator import Emulator
+from tests.emulator.bluesky import HANDLE as BLUESKY_HANDLE
 from tests.emulator.linkedin import ORGANIZATION
 from vignettes.importing import import_file
 from vignettes.models import Alert, MonthlySlot, Post
@@ -36,20 +37,30 @@ def world_config(
     linkedin_version: str = "202610",
     author: str = ORGANIZATION,
     webhook_url: str = "",
+    bluesky: bool = False,
     **schedule: Any,
 ) -> Config:
     live = {"mode": "live", "api_base": emulator.base_url, "timeout": "1s"}
+    platforms: dict[str, Any] = {
+        "x": {**live, "username": "nhslibraries"},
+        "linkedin": {
+            **live,
+            "oauth_base": emulator.base_url,
+            "author": author,
+            "version": linkedin_version,
+        },
+    }
+    if bluesky:  # the third network: off by default, as in the shipped config
+        platforms["bluesky"] = {
+            "enabled": True,
+            "mode": "live",
+            "service": emulator.base_url,
+            "handle": BLUESKY_HANDLE,
+            "timeout": "1s",
+        }
     data = {
         "schedule": {"grace": "3d", **schedule},
-        "platforms": {
-            "x": {**live, "username": "nhslibraries"},
-            "linkedin": {
-                **live,
-                "oauth_base": emulator.base_url,
-                "author": author,
-                "version": linkedin_version,
-            },
-        },
+        "platforms": platforms,
         "daemon": {"var_dir": str(tmp_path / "var")},
         "alerts": {"webhook_url": webhook_url},
     }
@@ -123,13 +134,24 @@ def world(tmp_path: Path, store: Store, emulator: Emulator, clock: FakeClock) ->
     yield built
 
 
+@pytest.fixture
+def world3(tmp_path: Path, store: Store, emulator: Emulator, clock: FakeClock) -> Iterator[World]:
+    """The same world with Bluesky enabled as a third live platform."""
+    built = make_world(tmp_path, store, emulator, clock, bluesky=True)
+    built.load(case_study_row("ICS-2026-100", approved_on="2026-06-01"))
+    built.at(SLOT - dt.timedelta(days=2)).tick()
+    yield built
+
+
 @pytest.fixture(autouse=True)
-def no_secret_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Invariant 6 across every publishing test: no credential in any log line."""
+def no_secret_in_logs(caplog: pytest.LogCaptureFixture, emulator: Emulator) -> Iterator[None]:
+    """Invariant 6 across every publishing test: no credential (nor a Bluesky session token
+    the emulator issued) in any log line."""
     caplog.set_level(logging.DEBUG)
     yield
     text = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
     leaked = [name for name, value in SECRET_VALUES.items() if value in text]
+    leaked += ["a Bluesky session token" for t in emulator.bluesky.issued if t in text]
     assert leaked == [], f"secrets leaked into logs: {leaked}"
 
 

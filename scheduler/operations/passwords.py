@@ -1,0 +1,78 @@
+"""Password hashing (argon2id) and the rules a new password must meet.
+
+Messages never contain the password. Hashes use argon2-cffi's defaults (RFC 9106's
+low-memory profile: argon2id, 64 MiB, 3 passes, 4 lanes); a hash made with weaker
+parameters is upgraded at the next successful sign-in.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+import unicodedata
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from scheduler.errors import SchedulerError
+
+MIN_LENGTH = 10
+MAX_LENGTH = 256
+
+
+class PasswordRejected(SchedulerError):
+    """A new password does not meet the rules; the message says which, never the password."""
+
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    # Verified against when the account does not exist, so that an unknown name takes as
+    # long to refuse as a wrong password (no telling which names exist by timing).
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def check_new_password(password: str, name: str) -> None:
+    """Raises PasswordRejected unless `password` is acceptable for the account `name`."""
+    if len(password) < MIN_LENGTH:
+        raise PasswordRejected(
+            f"the password is too short: use at least {MIN_LENGTH} characters"
+            f" (it has {len(password)})"
+        )
+    if len(password) > MAX_LENGTH:
+        raise PasswordRejected(f"the password is too long: use at most {MAX_LENGTH} characters")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in password):
+        raise PasswordRejected(
+            "the password must not contain control or invisible characters (such as a tab "
+            "or a line break)"
+        )
+    if not password.strip():
+        raise PasswordRejected("the password must not be only spaces")
+    if password.strip().casefold() == name.casefold():
+        raise PasswordRejected("the password must not be the user name")
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches `password_hash`; None (no such account) always takes the
+    same time and fails."""
+    try:
+        return _hasher().verify(password_hash or _decoy_hash(), password) and bool(password_hash)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher().check_needs_rehash(password_hash)
+
+
+def one_time_password() -> str:
+    """A random password to be typed once and then changed (about 96 bits)."""
+    return secrets.token_urlsafe(12)
