@@ -39,6 +39,7 @@ from scheduler.daemon.lock import (
 )
 from scheduler.daemon.tick import Worker
 from vignettes.errors import StoreError
+from vignettes.faults import DatabaseURLInvalid
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -199,6 +200,8 @@ class Daemon:
         while not self.stopping.is_set():
             try:
                 result = step()
+            except DatabaseURLInvalid:
+                raise  # configuration (exit 78): waiting cannot fix it, a person must
             except StoreError as exc:
                 delay = self.health.failed(exc)
                 self._ready()

@@ -78,3 +78,18 @@ def test_a_lock_held_during_a_tick_is_a_fault_retried_until_it_is_released(site:
     log = daemon.result().err
     assert "Traceback" not in log and "is locked" in log
     assert site.posts() == {"x": "posted", "linkedin": "posted"}
+
+
+def test_a_database_url_that_cannot_be_used_stops_the_daemon_with_78_not_a_retry(
+    site: Site,
+) -> None:
+    text = site.config_path.read_text()
+    site.config_path.write_text(
+        text.replace(site.db_url, "postgresql+psycopg://vignettes:s3cret-pw@db.example:port/v")
+    )
+
+    result = site.cli("run")
+
+    assert result.code == 78  # systemd's RestartPreventExitStatus: a person must fix it
+    assert "fix [database] url" in result.err and "s3cret-pw" not in result.err
+    assert "Traceback" not in result.err
