@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 STANDBY_POLL = dt.timedelta(seconds=5)
+STANDBY_STATUS = "STATUS=standby: another daemon holds the lock"
 
 
 class Notifier:
@@ -169,7 +170,7 @@ class Daemon:
                 )
             log.info("another daemon holds the PostgreSQL lock: waiting as standby")
             self.worker.role = "standby"
-            self._ready("STATUS=standby: another daemon holds the lock")
+            self._ready(STANDBY_STATUS)
             if not self._wait_as_standby():
                 return 0
             self.worker.role = "active"
@@ -226,12 +227,19 @@ class Daemon:
             if time.monotonic() - last_beat >= self.tick_every.total_seconds():
                 try:
                     self.worker.heartbeat(self.worker.clock.now())
-                except Exception:  # the database may be restarting: keep waiting
+                    if not self.health.healthy:
+                        self.health.recovered()
+                        self.notifier.send(STANDBY_STATUS)
+                except StoreError as exc:  # the database may be restarting: keep waiting
+                    self.health.failed(exc)
+                except Exception:
                     log.exception("standby heartbeat failed")
                 last_beat = time.monotonic()
             try:
                 if self.lock.acquire():
                     return True
+            except StoreError as exc:
+                self.health.failed(exc)
             except Exception:
                 log.exception("could not ask PostgreSQL for the lock; trying again")
                 self.lock.release()
