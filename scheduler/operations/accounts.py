@@ -20,7 +20,7 @@ from scheduler.operations.context import Workspace
 from scheduler.operations.passwords import check_new_password, hash_password, one_time_password
 from scheduler.operations.permissions import ROLES, Permission, is_role, require
 from vignettes import accounts as q
-from vignettes.accounts import UserRow
+from vignettes.accounts import UserRow as UserRow  # the read model views show
 from vignettes.models import User
 from vignettes.store import audit
 

@@ -21,6 +21,7 @@ __all__ = [
     "PLATFORM_NAMES",
     "EngagementReport",
     "PostEngagement",
+    "csv_text",
     "engagement_report",
     "format_count",
     "write_chart",
@@ -32,6 +33,13 @@ __all__ = [
 class EngagementReport:
     entries: tuple[PostEngagement, ...]
     platforms: dict[str, dict[str, Any]]
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether any post has a snapshot, i.e. whether `write_chart` would draw one."""
+        from scheduler.engagement.chart import has_engagement
+
+        return has_engagement(self.entries)
 
     def to_json(self) -> dict[str, Any]:
         return report_json(self.entries, self.platforms)
@@ -54,6 +62,21 @@ def write_csv(report: EngagementReport, path: str | os.PathLike[str]) -> int:
     from scheduler.engagement.report_files import write_csv as write
 
     return write(report.entries, path)
+
+
+def csv_text(report: EngagementReport) -> str:
+    """The CSV `write_csv` writes, as text (for a download): the same header, rows and
+    spreadsheet-safe cells."""
+    import csv
+    import io
+
+    from scheduler.engagement.report_files import CSV_COLUMNS, csv_rows
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(report.entries))
+    return out.getvalue()
 
 
 def write_chart(report: EngagementReport, path: str | os.PathLike[str]) -> bool:

@@ -11,13 +11,24 @@ from typing import Any
 from scheduler.errors import OperationFailed
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
+from scheduler.operations.permissions import Permission, require
 from scheduler.publishing.postability import Postability
 from vignettes import planning
 from vignettes.planning import MAX_MONTHS_AHEAD, PlanEntry
 from vignettes.slots import Month, SlotTime, current_month, slot_time
-from vignettes.store import case_studies_by_ref, get_case_study
+from vignettes.store import CandidatePool, case_studies_by_ref, get_case_study
 
-__all__ = ["MAX_MONTHS_AHEAD", "PlanEntry", "plan", "queue", "require_postable", "swap", "unqueue"]
+__all__ = [
+    "MAX_MONTHS_AHEAD",
+    "PlanEntry",
+    "Queueable",
+    "plan",
+    "queue",
+    "queueable",
+    "require_postable",
+    "swap",
+    "unqueue",
+]
 
 # Months of a plan whose case study is checked for postability: rendering every month of a
 # ten-year plan would make `plan --months 120` slow for little gain.
@@ -71,8 +82,9 @@ class Queued:
 
 
 def queue(ws: Workspace, actor: Actor, month: Month, ref: str) -> Queued:
-    """Pin an approved, postable case study to `month`; raises OperationFailed, QueueError
-    or NotFound."""
+    """Pin an approved, postable case study to `month`; raises PermissionDenied,
+    OperationFailed, QueueError or NotFound."""
+    require(actor, Permission.QUEUE)
     require_postable(ws, ref, month, "queued")
     schedule = ws.config.schedule
     planning.queue(
@@ -91,7 +103,8 @@ class Unqueued:
 
 
 def unqueue(ws: Workspace, actor: Actor, month: Month) -> Unqueued:
-    """Remove the case study pinned to `month`; raises QueueError."""
+    """Remove the case study pinned to `month`; raises PermissionDenied, QueueError."""
+    require(actor, Permission.QUEUE)
     ref = planning.unqueue(ws.store, month, by=actor.name, now=ws.now(), via=actor.via)
     return Unqueued(month, ref)
 
@@ -111,7 +124,9 @@ class Swapped:
 
 def swap(ws: Workspace, actor: Actor, first: Month, second: Month) -> Swapped:
     """Exchange two months' case studies (both end up queued); each must be postable in
-    its new month. Raises OperationFailed or QueueError; nothing changes on failure."""
+    its new month. Raises PermissionDenied, OperationFailed or QueueError; nothing changes
+    on failure."""
+    require(actor, Permission.QUEUE)
     config = ws.config
     with ws.store.read() as session:
         current = {
@@ -148,3 +163,33 @@ def _months_to(ws: Workspace, last: Month) -> int:
     start = current_month(ws.now(), ws.config.schedule)
     count = (last.year - start.year) * 12 + last.month - start.month + 1
     return min(max(count, 1), MAX_MONTHS_AHEAD)
+
+
+@dataclass(frozen=True)
+class QueueableCase:
+    ref: str
+    title: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Queueable:
+    """Approved, unedited case studies in no slot yet, in the order auto-pick would take
+    them: what a "queue a case study" choice offers. `more` says the list was cut short."""
+
+    cases: tuple[QueueableCase, ...]
+    more: bool
+
+
+def queueable(ws: Workspace, limit: int = 200) -> Queueable:
+    """The first `limit` case studies that could be queued, in auto-pick order. Reads only
+    as far as it needs, so it stays fast with thousands approved."""
+    cases: list[QueueableCase] = []
+    more = False
+    with ws.store.read() as session:
+        for candidate in CandidatePool(session, ws.config.selection.prefer_ready):
+            if len(cases) == limit:
+                more = True
+                break
+            cases.append(QueueableCase(candidate.ref, candidate.title, candidate.organisation))
+    return Queueable(tuple(cases), more)

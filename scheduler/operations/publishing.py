@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from scheduler.config import ScheduleConfig
 from scheduler.daemon.runtime import build_worker
@@ -20,6 +21,7 @@ from scheduler.daemon.tick import Worker
 from scheduler.errors import OperationFailed
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
+from scheduler.operations.permissions import Permission, require
 from scheduler.publishing.publish import MonthReport, post_rows
 from scheduler.publishing.reconcile import reconcile
 from vignettes.slots import Month, current_month, slot_time
@@ -29,6 +31,8 @@ __all__ = [
     "MonthReport",
     "PublishRefused",
     "Settled",
+    "hand_publish_refusal",
+    "is_web_address",
     "month_succeeded",
     "publish_month",
     "publish_refusal",
@@ -79,6 +83,15 @@ def publish_refusal(
     )
 
 
+def hand_publish_refusal(ws: Workspace, month: Month) -> str | None:
+    """`publish_refusal` for `month` as things stand now (its slot's state read from the
+    store): why a person may not publish it now, or None if they may."""
+    with ws.store.read() as session:
+        slot = get_slot(session, month)
+        state = slot.state if slot is not None else None
+    return publish_refusal(month, ws.now(), ws.config.schedule, state)
+
+
 def _worker(ws: Workspace, actor: Actor) -> Worker:
     worker = build_worker(ws.config, ws.store, ws.clock)
     worker.publisher.via = actor.via
@@ -94,12 +107,10 @@ def publish_month(ws: Workspace, actor: Actor, month: Month, *, force: bool = Fa
     override is recorded in the audit trail (who, through which interface, what was
     overridden) before anything is sent. Platform failures are recorded on their rows and
     alerted, not raised; raises ConfigError for missing credentials before anything is
-    sent."""
+    sent, PermissionDenied for a console role that may not publish now."""
+    require(actor, Permission.PUBLISH_NOW)
     now = ws.now()
-    with ws.store.read() as session:
-        slot = get_slot(session, month)
-        state = slot.state if slot is not None else None
-    refusal = publish_refusal(month, now, ws.config.schedule, state)
+    refusal = hand_publish_refusal(ws, month)
     if refusal is not None and not force:
         raise PublishRefused(month, refusal)
     publisher = _worker(ws, actor).publisher
@@ -138,6 +149,13 @@ def month_succeeded(report: MonthReport) -> bool:
     return bool(report.posts) and all(state == "posted" for state in report.posts.values())
 
 
+def is_web_address(url: str) -> bool:
+    """Whether `url` is an http(s) address with a host (a link a page may show: never
+    `javascript:` or `data:`)."""
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and url == url.strip()
+
+
 @dataclass(frozen=True)
 class Settled:
     month: Month
@@ -173,8 +191,15 @@ def settle(
 ) -> Settled:
     """A person settles an unknown or failed post: `posted` (they saw it on the account) or
     `retry` (it is not there; it is sent again at once, whatever the month: only posts a
-    person has just settled can go out). Raises PublishError when no post is waiting to be
-    settled."""
+    person has just settled can go out). `url`, if given, must be a web address (http or
+    https): it becomes the link people follow to the post. Raises PublishError when no
+    post is waiting to be settled, OperationFailed for another kind of `url`,
+    PermissionDenied for a console role that may not settle."""
+    require(actor, Permission.SETTLE)
+    if url and not is_web_address(url):
+        raise OperationFailed(
+            f"{url[:80]!r} is not the address of a post: it must start with https:// or http://"
+        )
     publisher = _worker(ws, actor).publisher
     changed = publisher.resolve(
         month, resolution, by=actor.name, platform=platform, remote_id=remote_id, url=url

@@ -65,6 +65,9 @@ class ThisMonth:
     ref: str | None
     reason: str | None
     posts: tuple[PostState, ...]
+    # The plan's view of the month (queued or auto-picked case study, title, note), which
+    # names a case study even before publishing fixes one on the slot.
+    plan: PlanEntry | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +77,7 @@ class ThisMonth:
             "ref": self.ref,
             "reason": self.reason,
             "posts": {p.platform: p.to_json() for p in self.posts},
+            "plan": self.plan.to_json() if self.plan else None,
         }
 
 
@@ -184,6 +188,7 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
             )
             if slot
             else (),
+            plan=next((e for e in plan if e.month == here), None),
         )
         problems = tuple(
             OpenPost(p.slot.month, p.platform, p.state, p.reason, p.attempts, p.next_attempt_at)
