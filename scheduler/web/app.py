@@ -20,16 +20,31 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from scheduler.operations.console_key import signing_key as console_signing_key
 from scheduler.operations.context import Workspace
 from scheduler.operations.passwords import MIN_LENGTH
-from scheduler.web import auth, navigation, state
+from scheduler.web import auth, formatting, navigation, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
 from scheduler.web.security import ForwardedByTrustedProxy, add_security_headers, csp_nonce
+from scheduler.web.views import audit as audit_view
+from scheduler.web.views import calendar as calendar_view
+from scheduler.web.views import cards as cards_view
+from scheduler.web.views import engagement as engagement_view
 from scheduler.web.views import health, home, signin
+from scheduler.web.views import plan as plan_view
+from scheduler.web.views import users as users_view
 from vignettes.errors import StoreError
 
 SERVICE_NAME = "Impact vignettes"
-SCREENS: tuple[Blueprint, ...] = (signin.bp, home.bp, health.bp)
+# Phase B2: the card images, plan (+ its calendar feed), engagement, users, audit log.
+PLAN_SCREENS: tuple[Blueprint, ...] = (
+    cards_view.bp,
+    plan_view.bp,
+    calendar_view.bp,
+    engagement_view.bp,
+    users_view.bp,
+    audit_view.bp,
+)
+SCREENS: tuple[Blueprint, ...] = (signin.bp, home.bp, health.bp, *PLAN_SCREENS)
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
@@ -82,6 +97,8 @@ def create_app(
         footer_text=config.cards.brand.footer_text,
         frontend_css=frontend.css,
     )
+    app.jinja_env.filters.update(formatting.FILTERS)  # phase B2's screens
+    app.jinja_env.globals.update(formatting.GLOBALS)
     app.context_processor(_chrome)
     app.after_request(lambda response: add_security_headers(response, web))
     app.wsgi_app = ForwardedByTrustedProxy(app.wsgi_app, web)  # type: ignore[method-assign]

@@ -19,8 +19,9 @@ from scheduler.operations.signin import SessionUser, session_user
 from scheduler.web.state import web_config, workspace
 
 SEEN = "seen"
-# Requests that never touch the session: design-system files and the health check.
-SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz"})
+# Requests that never touch the session: design-system files, the health check, and the
+# calendar feed (its URL token is its only credential: a session never opens it).
+SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz", "calendar.feed"})
 # What a person who must change their password may still reach.
 WHILE_CHANGING_PASSWORD = frozenset({"signin.change_password", "signin.logout"})
 

@@ -8,10 +8,13 @@ including those without a form class here.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from scheduler.operations.passwords import MAX_LENGTH
+from scheduler.operations.permissions import ROLES
+from scheduler.operations.publishing import is_web_address
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
@@ -61,3 +64,105 @@ def field_error(field: object) -> dict[str, str] | None:
     """The design system's `errorMessage` parameter for a field with an error."""
     errors = getattr(field, "errors", None)
     return {"text": errors[0]} if errors else None
+
+
+# ---- Phase B2: home (settle, publish now), plan, calendar, users --------------------------
+
+
+class SettleForm(FlaskForm):  # type: ignore[misc]
+    """Settle one unknown post: `posted` (a person saw it on the account; its address is
+    optional) or `retry` (it is not there: send it again)."""
+
+    resolution = HiddenField(
+        validators=[AnyOf(("posted", "retry"), message="Choose what happened to the post")]
+    )
+    url = StringField(
+        "Address of the post (optional)",
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
+        validators=[
+            Optional(),
+            Length(max=500, message="Enter an address of 500 characters or fewer"),
+        ],
+    )
+
+    def validate_url(self, field: StringField) -> None:
+        if field.data and not is_web_address(field.data):
+            raise ValidationError(
+                "Enter the address of the post, starting with https:// (or leave it empty)"
+            )
+
+
+class ConfirmForm(FlaskForm):  # type: ignore[misc]
+    """A button with nothing to fill in (publish now, unqueue, disable, enable, a new
+    calendar link): only the CSRF token, which CSRFProtect checks."""
+
+
+class PlanQueueForm(FlaskForm):  # type: ignore[misc]
+    # The page offers the choices; the operation decides what may be queued, so a value
+    # not offered gets the operation's own message, not "Not a valid choice".
+    month = SelectField(
+        "Month", validate_choice=False, validators=[InputRequired("Select a month")]
+    )
+    ref = SelectField(
+        "Case study", validate_choice=False, validators=[InputRequired("Select a case study")]
+    )
+
+
+class SwapForm(FlaskForm):  # type: ignore[misc]
+    first = SelectField(
+        "First month", validate_choice=False, validators=[InputRequired("Select the first month")]
+    )
+    second = SelectField(
+        "Second month",
+        validate_choice=False,
+        validators=[InputRequired("Select the second month")],
+    )
+
+
+PASSWORD_CHOICES = [
+    SelectChoice("one-time", "Make a one-time password (shown once; they choose their own)"),
+    SelectChoice("typed", "Type a password"),
+]
+ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
+
+
+class PasswordChoice(FlaskForm):  # type: ignore[misc]
+    password_choice = RadioField(
+        "Password",
+        choices=PASSWORD_CHOICES,
+        default="one-time",
+        validators=[InputRequired("Choose how to set the password")],
+    )
+    # No Optional(): it would stop the chain before the check below.
+    password = PasswordField("Password")
+
+    def validate_password(self, field: PasswordField) -> None:
+        if self.password_choice.data == "typed" and not field.data:
+            raise ValidationError("Enter a password, or choose a one-time password")
+
+
+class AddUserForm(PasswordChoice):
+    name = StringField(
+        "User name",
+        validators=[
+            InputRequired("Enter a user name"),
+            Length(max=64, message="Enter a user name of 64 characters or fewer"),
+        ],
+    )
+    role = SelectField(
+        "Role",
+        choices=ROLE_CHOICES,
+        validators=[InputRequired("Select a role")],
+    )
+
+
+class ResetPasswordForm(PasswordChoice):
+    pass
+
+
+class SetRoleForm(FlaskForm):  # type: ignore[misc]
+    role = SelectField(
+        "Role",
+        choices=ROLE_CHOICES,
+        validators=[InputRequired("Select a role")],
+    )

@@ -45,8 +45,16 @@ def frontend() -> Frontend:
     return locate_frontend()
 
 
-def workspace_for(tmp_path: Path, db_url: str, clock: FakeClock, **web: Any) -> Workspace:
+def workspace_for(
+    tmp_path: Path,
+    db_url: str,
+    clock: FakeClock,
+    sections: dict[str, Any] | None = None,
+    **web: Any,
+) -> Workspace:
+    """A Workspace on `db_url`; `sections` adds config sections (e.g. a schedule)."""
     data: dict[str, Any] = {"database": {"url": db_url}, "daemon": {"var_dir": str(tmp_path)}}
+    data.update(sections or {})
     if web:
         data["web"] = web
     return Workspace(config=parse_config(data, tmp_path / "config.toml"), clock=clock)
@@ -99,10 +107,13 @@ def make_console(
     *,
     db_url: str | None = None,
     blueprints: Iterable[Blueprint] = (),
+    sections: dict[str, Any] | None = None,
+    now: dt.datetime = NOW,
     **web: Any,
 ) -> Console:
-    clock = FakeClock(NOW)
-    ws = workspace_for(tmp_path, db_url or f"sqlite:///{tmp_path / 'vignettes.db'}", clock, **web)
+    clock = FakeClock(now)
+    db = db_url or f"sqlite:///{tmp_path / 'vignettes.db'}"
+    ws = workspace_for(tmp_path, db, clock, sections, **web)
     app = create_app(ws, signing_key=SIGNING_KEY, frontend=frontend, blueprints=blueprints)
     return Console(app, ws, clock)
 

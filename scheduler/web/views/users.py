@@ -1,0 +1,197 @@
+"""Users (admins only): the accounts, adding one with a role, changing a role, disabling and
+enabling, and resetting a password. The rules (name format, password rules, the last admin
+kept) are the accounts operations'; this only translates.
+
+A password the console makes (a one-time password) is shown once, in the answer to the
+POST that made it: never redirected to, flashed, stored in the session or logged. The
+person must choose their own at their first sign-in.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from scheduler.errors import SchedulerError
+from scheduler.operations.accounts import (
+    UserRow,
+    add_user,
+    disable_user,
+    enable_user,
+    list_users,
+    reset_password,
+    set_role,
+)
+from scheduler.operations.passwords import MIN_LENGTH, PasswordRejected, one_time_password
+from scheduler.operations.permissions import ROLES, Permission
+from scheduler.web.formatting import problem_text
+from scheduler.web.forms import AddUserForm, ConfirmForm, ResetPasswordForm, SetRoleForm, error_list
+from scheduler.web.guards import current_actor, requires
+from scheduler.web.state import workspace
+from vignettes.errors import VignettesError
+
+bp = Blueprint("users", __name__)
+
+ROLE_TEXT = {
+    "viewer": "read and preview",
+    "editor": "also add, edit, import and queue",
+    "approver": "also approve and reject",
+    "admin": "also manage users, settle unknown posts and publish a month now",
+}
+
+
+@bp.get("/users")
+@requires(Permission.MANAGE_USERS)
+def index() -> str:
+    return render_template(
+        "users/index.jinja", users=list_users(workspace(), current_actor()), role_text=ROLE_TEXT
+    )
+
+
+def render_new(form: AddUserForm, errors: list[dict[str, str]]) -> tuple[str, int]:
+    page = render_template(
+        "users/new.jinja",
+        form=form,
+        errors=errors,
+        roles=ROLES,
+        role_text=ROLE_TEXT,
+        min_length=MIN_LENGTH,
+    )
+    return page, 400 if errors else 200
+
+
+@bp.get("/users/new")
+@requires(Permission.MANAGE_USERS)
+def new() -> tuple[str, int]:
+    return render_new(AddUserForm(formdata=None), [])
+
+
+@bp.post("/users/new")
+@requires(Permission.MANAGE_USERS)
+def add() -> ResponseReturnValue:
+    form = AddUserForm()
+    if not form.validate_on_submit():
+        return render_new(form, error_list(form))
+    one_time = form.password_choice.data == "one-time"
+    password = one_time_password() if one_time else form.password.data
+    try:
+        user = add_user(
+            workspace(),
+            current_actor(),
+            form.name.data,
+            form.role.data,
+            password,
+            must_change_password=one_time,
+        )
+    except PasswordRejected as exc:
+        form.password.errors.append(problem_text(exc))
+        return render_new(form, error_list(form))
+    except (SchedulerError, VignettesError) as exc:
+        form.name.errors.append(problem_text(exc, keep=(form.name.data or "").strip().lower()))
+        return render_new(form, error_list(form))
+    if one_time:
+        return _shown_once(user, password, added=True)
+    flash(f"{user.name} can now sign in as {user.role}.", "success")
+    return redirect(url_for("users.index"))
+
+
+def _shown_once(user: UserRow, password: str, *, added: bool) -> str:
+    return render_template("users/password.jinja", user=user, password=password, added=added)
+
+
+def _find(name: str) -> UserRow:
+    for user in list_users(workspace(), current_actor()):
+        if user.name == name:
+            return user
+    abort(404)
+
+
+def render_user(
+    name: str,
+    *,
+    role_form: SetRoleForm | None = None,
+    password_form: ResetPasswordForm | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> tuple[str, int]:
+    user = _find(name)
+    role_form = role_form or SetRoleForm(formdata=None, role=user.role)
+    page = render_template(
+        "users/show.jinja",
+        user=user,
+        me=current_actor().name == user.name,
+        role_form=role_form,
+        password_form=password_form or ResetPasswordForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None),
+        roles=ROLES,
+        role_text=ROLE_TEXT,
+        min_length=MIN_LENGTH,
+        errors=errors or [],
+    )
+    return page, 400 if errors else 200
+
+
+@bp.get("/users/<name>")
+@requires(Permission.MANAGE_USERS)
+def show(name: str) -> tuple[str, int]:
+    return render_user(name)
+
+
+@bp.post("/users/<name>/role")
+@requires(Permission.MANAGE_USERS)
+def change_role(name: str) -> ResponseReturnValue:
+    form = SetRoleForm()
+    if not form.validate_on_submit():
+        return render_user(name, role_form=form, errors=error_list(form))
+    try:
+        user = set_role(workspace(), current_actor(), name, form.role.data)
+    except (SchedulerError, VignettesError) as exc:
+        form.role.errors.append(problem_text(exc, keep=name))
+        return render_user(name, role_form=form, errors=error_list(form))
+    flash(f"{user.name} is now {user.role} (from their next page).", "success")
+    return redirect(url_for("users.show", name=user.name))
+
+
+@bp.post("/users/<name>/disable")
+@requires(Permission.MANAGE_USERS)
+def disable(name: str) -> ResponseReturnValue:
+    try:
+        user = disable_user(workspace(), current_actor(), name)
+    except (SchedulerError, VignettesError) as exc:
+        return render_user(name, errors=[{"text": problem_text(exc, keep=name), "href": "#access"}])
+    flash(f"{user.name} can no longer sign in; their sessions have ended.", "success")
+    return redirect(url_for("users.show", name=user.name))
+
+
+@bp.post("/users/<name>/enable")
+@requires(Permission.MANAGE_USERS)
+def enable(name: str) -> ResponseReturnValue:
+    try:
+        user = enable_user(workspace(), current_actor(), name)
+    except (SchedulerError, VignettesError) as exc:
+        return render_user(name, errors=[{"text": problem_text(exc, keep=name), "href": "#access"}])
+    flash(f"{user.name} can sign in again.", "success")
+    return redirect(url_for("users.show", name=user.name))
+
+
+@bp.post("/users/<name>/password")
+@requires(Permission.MANAGE_USERS)
+def new_password(name: str) -> ResponseReturnValue:
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        return render_user(name, password_form=form, errors=error_list(form))
+    one_time = form.password_choice.data == "one-time"
+    password = one_time_password() if one_time else form.password.data
+    try:
+        user = reset_password(
+            workspace(), current_actor(), name, password, must_change_password=one_time
+        )
+    except PasswordRejected as exc:
+        form.password.errors.append(problem_text(exc))
+        return render_user(name, password_form=form, errors=error_list(form))
+    except (SchedulerError, VignettesError) as exc:
+        form.password.errors.append(problem_text(exc, keep=name))
+        return render_user(name, password_form=form, errors=error_list(form))
+    if one_time:
+        return _shown_once(user, password, added=False)
+    flash(f"{user.name}'s password is changed; their sessions have ended.", "success")
+    return redirect(url_for("users.show", name=user.name))

@@ -1,0 +1,125 @@
+"""Users (admins): add with a role and a one-time password shown once (or a typed one),
+change a role, disable and enable, reset a password; the last admin stays an admin."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scheduler.operations.accounts import list_users
+from scheduler.web.frontend import Frontend
+from tests.web.conftest import OPERATOR, PASSWORD, Console, make_console
+from tests.web.plan_data import problems
+
+ONE_TIME = re.compile(r'id="one-time-password" type="text" readonly value="([^"]+)"')
+
+
+@pytest.fixture
+def console(tmp_path: Path, frontend: Frontend) -> Iterator[Console]:
+    made = make_console(tmp_path, frontend)
+    made.add_user("ada", "admin")
+    made.sign_in("ada")
+    yield made
+    made.ws.close()
+
+
+def accounts(console: Console) -> dict[str, tuple[str, bool, bool]]:
+    return {
+        u.name: (u.role, u.disabled, u.must_change_password)
+        for u in list_users(console.ws, OPERATOR)
+    }
+
+
+def test_an_admin_adds_a_user_whose_one_time_password_is_shown_once(console: Console) -> None:
+    page = console.post(
+        "/users/new", {"name": "Priya", "role": "editor", "password_choice": "one-time"}
+    )
+
+    assert page.status_code == 200 and "This is the only time it is shown" in page.text
+    found = ONE_TIME.search(page.text)
+    assert found
+    assert accounts(console)["priya"] == ("editor", False, True)
+    assert found.group(1) not in console.get("/users").text + console.get("/users/priya").text
+    console.sign_out()
+    assert console.sign_in("priya", found.group(1)).location == "/account/password"
+
+
+def test_an_admin_adds_a_user_with_a_typed_password(console: Console) -> None:
+    done = console.post(
+        "/users/new",
+        {"name": "sam", "role": "viewer", "password_choice": "typed", "password": PASSWORD},
+    )
+    assert (done.status_code, done.location) == (302, "/users")
+    assert "sam can now sign in as viewer." in console.get("/users").text
+    assert accounts(console)["sam"] == ("viewer", False, False)
+
+
+TYPED = {"name": "sam", "role": "viewer", "password_choice": "typed"}
+NOT_ADDED = [
+    ({"name": "", "role": "viewer"}, "Enter a user name"),
+    ({"name": "a b", "role": "viewer"}, "'a b' is not a user name: use 1 to 64 letters, digits"),
+    (TYPED, "Enter a password, or choose a one-time password"),
+    ({**TYPED, "password": "short"}, "The password is too short: use at least 10 characters"),
+    ({"name": "ada", "role": "viewer"}, "There is already a user called 'ada'"),
+]
+
+
+@pytest.mark.parametrize(("form", "expected"), NOT_ADDED)
+def test_a_user_that_cannot_be_added_is_named_in_the_error_summary(
+    console: Console, form: dict[str, str], expected: str
+) -> None:
+    page = console.post("/users/new", {"password_choice": "one-time", **form})
+    assert page.status_code == 400
+    [problem] = problems(page.text)
+    assert problem.startswith(expected)
+    assert set(accounts(console)) == {"ada"}
+
+
+def test_an_admin_changes_a_role_disables_and_enables_an_account(console: Console) -> None:
+    console.add_user("sam", "viewer")
+    assert console.post("/users/sam/role", {"role": "approver"}).location == "/users/sam"
+    assert "sam is now approver" in console.get("/users/sam").text
+    console.post("/users/sam/disable")
+    assert accounts(console)["sam"] == ("approver", True, False)
+    assert "Enable sam" in console.get("/users/sam").text
+    console.post("/users/sam/enable")
+    assert accounts(console)["sam"] == ("approver", False, False)
+
+
+def test_the_last_admin_can_be_neither_demoted_nor_disabled(console: Console) -> None:
+    message = "ada is the only admin: make another user admin first, or nobody could manage users"
+    demoted = console.post("/users/ada/role", {"role": "viewer"})
+    assert (demoted.status_code, problems(demoted.text)) == (400, [message])
+    disabled = console.post("/users/ada/disable")
+    assert (disabled.status_code, problems(disabled.text)) == (400, [message])
+    assert accounts(console)["ada"] == ("admin", False, False)
+
+
+def test_an_admin_resets_a_password_to_a_one_time_one(console: Console) -> None:
+    console.add_user("sam", "viewer")
+    page = console.post("/users/sam/password", {"password_choice": "one-time"})
+    found = ONE_TIME.search(page.text)
+    assert found and "Password reset" in page.text
+    assert accounts(console)["sam"] == ("viewer", False, True)
+    console.sign_out()
+    assert console.sign_in("sam").status_code == 200  # the old password no longer works
+    assert console.sign_in("sam", found.group(1)).status_code == 302
+
+
+def test_an_unknown_user_is_not_found(console: Console) -> None:
+    assert console.get("/users/nobody").status_code == 404
+    assert console.post("/users/nobody/role", {"role": "viewer"}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor", "approver"])
+def test_only_admins_reach_the_users_screens(console: Console, role: str) -> None:
+    console.add_user("sam", role)
+    console.sign_out()
+    console.sign_in("sam")
+    assert console.get("/users").status_code == 403
+    assert console.post("/users/new", {"name": "eve", "role": "admin"}).status_code == 403
+    assert console.post("/users/ada/disable").status_code == 403
+    assert set(accounts(console)) == {"ada", "sam"} and not accounts(console)["ada"][1]
