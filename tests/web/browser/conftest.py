@@ -15,6 +15,7 @@ run's summary says where.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -47,17 +48,25 @@ class Served:
         self.console.add_user(name, role, password)
 
 
-@pytest.fixture
-def served(tmp_path: Path, frontend: Frontend) -> Iterator[Served]:
-    console = make_console(tmp_path, frontend)
+@contextlib.contextmanager
+def serve(console: Console) -> Iterator[Served]:
+    """`console` on waitress at 127.0.0.1:<a free port> until the block ends."""
     server = ConsoleServer(console.app, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, name="console", daemon=True)
     thread.start()
-    yield Served(console, server.url)
-    server.stop()
-    thread.join(timeout=10)
+    try:
+        yield Served(console, server.url)
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+        console.ws.close()
     assert not thread.is_alive(), "the console did not stop"
-    console.ws.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path, frontend: Frontend) -> Iterator[Served]:
+    with serve(make_console(tmp_path, frontend)) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
