@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,6 +16,7 @@ from vignettes.selection import pick_first
 from vignettes.slots import Month, ScheduleRule, SlotTime, current_month, slot_time
 from vignettes.store import (
     SHOWCASED_STATES,
+    Candidate,
     CandidatePool,
     Store,
     audit,
@@ -74,14 +76,17 @@ def build_plan(
     schedule: ScheduleRule,
     selection: SelectionRule,
     months: int = 12,
+    candidates: Iterable[Candidate] | None = None,
 ) -> list[PlanEntry]:
     """Each month from the current one: its slot, and the case study it will showcase
-    (queued, auto-picked, already fixed by publishing) or why there is none."""
+    (queued, auto-picked, already fixed by publishing) or why there is none. `candidates`
+    (in preference order, re-iterable) replaces reading them from `session`."""
     start = current_month(now, schedule)
     wanted = [start.shift(i) for i in range(months)]
     slots = slots_by_month(session, wanted)
     organisations = organisations_by_month(session)
-    candidates = CandidatePool(session, selection.prefer_ready)
+    if candidates is None:
+        candidates = CandidatePool(session, selection.prefer_ready)
     picked: set[str] = set()
     plan = []
     for month in wanted:

@@ -20,6 +20,8 @@ from scheduler.operations.context import Workspace
 from scheduler.publishing.postability import settings_fingerprint
 from scheduler.publishing.preview_page import display_text
 from scheduler.publishing.rendering import PLATFORMS, render_vignette
+from vignettes.content import CaseStudyContent
+from vignettes.remembered import remember
 from vignettes.slots import Month
 from vignettes.store import get_case_study
 
@@ -64,8 +66,14 @@ def _folder(ws: Workspace) -> Path:
 def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> VignetteCards:
     """`ref`'s posts for every platform, from the cache or rendered now. Raises NotFound."""
     config = ws.config
-    with ws.store.read() as session:
-        content = get_case_study(session, ref).content()
+
+    def read() -> CaseStudyContent:
+        with ws.store.read() as session:
+            return get_case_study(session, ref).content()
+
+    # A page shows the same cards again and again: the content is read afresh only after
+    # someone changed the database.
+    content = remember(ws.store, ("content", ref), read)
     content_hash = content.content_hash()
     raw = f"{content_hash}|{month or ''}|{settings_fingerprint(config)}"
     key = hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from scheduler.operations.context import Workspace
 from vignettes.models import CaseStudy, MonthlySlot, Post
+from vignettes.remembered import remember
 from vignettes.slots import Month, SlotTime, current_month, slot_time
 
 
@@ -56,9 +57,15 @@ class PastMonth:
 
 
 def past_months(ws: Workspace, months: int = 12) -> list[PastMonth]:
-    """The `months` months before the current one, most recent first."""
+    """The `months` months before the current one, most recent first (remembered until
+    the database changes: they depend on it and on the current month alone)."""
+    here = current_month(ws.now(), ws.config.schedule)
+    found = remember(ws.store, ("past months", str(here), months), lambda: _read(ws, here, months))
+    return list(found)
+
+
+def _read(ws: Workspace, here: Month, months: int) -> tuple[PastMonth, ...]:
     schedule = ws.config.schedule
-    here = current_month(ws.now(), schedule)
     wanted = [here.shift(-i) for i in range(1, months + 1)]
     with ws.store.read() as session:
         rows = session.execute(
@@ -101,4 +108,4 @@ def past_months(ws: Workspace, months: int = 12) -> list[PastMonth]:
                 posts=tuple(posts.get(row.id, ())) if row else (),
             )
         )
-    return out
+    return tuple(out)

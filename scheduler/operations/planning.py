@@ -13,10 +13,10 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.permissions import Permission, require
 from scheduler.publishing.postability import Postability
-from vignettes import planning
+from vignettes import planning, remembered
 from vignettes.planning import MAX_MONTHS_AHEAD, PlanEntry
 from vignettes.slots import Month, SlotTime, current_month, slot_time
-from vignettes.store import CandidatePool, case_studies_by_ref, get_case_study
+from vignettes.store import case_studies_by_ref, get_case_study
 
 __all__ = [
     "MAX_MONTHS_AHEAD",
@@ -43,7 +43,12 @@ def plan(ws: Workspace, months: int = 12) -> list[PlanEntry]:
     now = ws.now()
     with ws.store.read() as session:
         entries = planning.build_plan(
-            session, now=now, schedule=config.schedule, selection=config.selection, months=months
+            session,
+            now=now,
+            schedule=config.schedule,
+            selection=config.selection,
+            months=months,
+            candidates=remembered.candidates(ws.store, session, config.selection.prefer_ready),
         )
         checked = [
             i
@@ -187,7 +192,8 @@ def queueable(ws: Workspace, limit: int = 200) -> Queueable:
     cases: list[QueueableCase] = []
     more = False
     with ws.store.read() as session:
-        for candidate in CandidatePool(session, ws.config.selection.prefer_ready):
+        prefer = ws.config.selection.prefer_ready
+        for candidate in remembered.candidates(ws.store, session, prefer):
             if len(cases) == limit:
                 more = True
                 break

@@ -33,6 +33,7 @@ from scheduler.operations.passwords import (
 from scheduler.operations.permissions import Permission, require
 from vignettes import accounts as q
 from vignettes.models import User
+from vignettes.remembered import remember
 from vignettes.store import audit
 
 log = logging.getLogger(__name__)
@@ -136,10 +137,16 @@ def _failed(ws: Workspace, name: str, address: str, now: dt.datetime, why: str) 
 
 def session_user(ws: Workspace, session_id: str) -> SessionUser | None:
     """The account a session cookie names, if that session is still valid (the account
-    exists, is enabled, and its password has not been reset since)."""
-    with ws.store.read() as session:
-        user = _account_of(session, session_id)
-        return SessionUser.of(user) if user is not None else None
+    exists, is enabled, and its password has not been reset since). Asked on every page,
+    so remembered until anyone changes the database (which a disabled account, a reset
+    password or a new role does)."""
+
+    def read() -> SessionUser | None:
+        with ws.store.read() as session:
+            user = _account_of(session, session_id)
+            return SessionUser.of(user) if user is not None else None
+
+    return remember(ws.store, ("session user", session_id), read)
 
 
 def _account_of(session: Session, session_id: str) -> User | None:

@@ -15,6 +15,7 @@ from scheduler.operations.context import Workspace
 from scheduler.platforms.registry import INFO
 from vignettes.models import Alert, Heartbeat, MonthlySlot, Post
 from vignettes.planning import PlanEntry, build_plan
+from vignettes.remembered import candidates
 from vignettes.slots import current_month, slot_time
 from vignettes.store import Store, get_slot
 
@@ -173,7 +174,12 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
     with store.read() as session:
         beats = list(session.scalars(select(Heartbeat).order_by(Heartbeat.at.desc())))
         plan = build_plan(
-            session, now=now, schedule=config.schedule, selection=config.selection, months=3
+            session,
+            now=now,
+            schedule=config.schedule,
+            selection=config.selection,
+            months=3,
+            candidates=candidates(store, session, config.selection.prefer_ready),
         )
         slot = get_slot(session, here)
         this_month = ThisMonth(

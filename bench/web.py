@@ -1,0 +1,319 @@
+"""Web console benchmark: the console served in this process by waitress on a real loopback
+socket, over a big database, timed as a signed-in browser sees it.
+
+Data: 10,000 case studies (imported as `vignettes import` does, two in three approved),
+120 slots (ten years of published months before now, each posted to X, LinkedIn and
+Bluesky: 360 posts, the most 120 slots can hold, since a slot has one post per platform;
+the issue's "1,000 posts" cannot fit) and 1,080 engagement snapshots (three per post).
+
+Pages: home, plan, the case-study list (a page of 50) and one case study (its cards
+already rendered and cached), each requested over one keep-alive connection with the
+session cookie; the list and the case study are "skipped" while their screens are not in
+this console. Baseline, measured in the same run and interleaved with the pages: a static
+file of each page's size served by the same server (no session, as a browser fetches one).
+Targets: p95 ≤ 100 ms per page, and p95 within 3× the static file's p95.
+
+Usage: .venv/bin/python bench/web.py [--rows N] [--requests K] [--db URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import http.client
+import re
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # this folder's cards.py must not shadow the `cards` package
+
+from flask import Blueprint  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
+
+from scheduler.clock import FakeClock  # noqa: E402
+from scheduler.config import parse_config  # noqa: E402
+from scheduler.operations.accounts import add_user  # noqa: E402
+from scheduler.operations.actor import Actor  # noqa: E402
+from scheduler.operations.context import Workspace  # noqa: E402
+from scheduler.operations.importing import import_case_studies  # noqa: E402
+from scheduler.web import create_app  # noqa: E402
+from scheduler.web.server import ConsoleServer  # noqa: E402
+from vignettes.models import CaseStudy, EngagementSnapshot, MonthlySlot, Post  # noqa: E402
+from vignettes.slots import Month, slot_time  # noqa: E402
+
+NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # December's slot (10:00) still ahead
+SLOTS = 120
+PLATFORMS = ("x", "linkedin", "bluesky")
+OFFSETS = (("1d", 86_400), ("7d", 604_800), ("28d", 2_419_200))
+PASSWORD = "a benchmark password, long enough"
+TARGET_MS = 100.0
+TARGET_RATIO = 3.0
+ORGS = [f"Benchmark Hospitals NHS Trust {i:03d}" for i in range(150)]
+CATEGORIES = ["patient-care", "decision-making", "time-saved", "cost-saving", "research"]
+
+
+def write_rows(path: Path, rows: int) -> None:
+    """`rows` case studies as an import CSV (bench/store.py's shape)."""
+    header = ["ref", "title", "organisation", "region", "headline", "summary"]
+    header += ["impact_categories", "quote_text", "quote_attribution", "quote_consent", "link"]
+    header += ["hashtags", "status", "approved_by", "approved_on"]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for i in range(rows):
+            approved = i % 3 != 0
+            quote = i % 2 == 1
+            writer.writerow(
+                [
+                    f"BENCH-{i:05d}",
+                    f"Evidence review number {i} for a clinical team",
+                    ORGS[i % len(ORGS)],
+                    "Midlands",
+                    f"Library evidence changed practice on ward {i}",
+                    "A rapid evidence summary from the library team informed a change in "
+                    "practice that saved clinicians time and improved care for patients.",
+                    ";".join(CATEGORIES[: 1 + i % 3]),
+                    "The summary gave us confidence to change practice." if quote else "",
+                    "Consultant" if quote else "",
+                    "true" if quote else "",
+                    f"https://library.bench.nhs.example/impact/{i}",
+                    "Evidence",
+                    "approved" if approved else "submitted",
+                    "Reviewer" if approved else "",
+                    f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}" if approved else "",
+                ]
+            )
+
+
+def seed_history(ws: Workspace) -> tuple[int, int, int]:
+    """Ten years of published months before now on the oldest case studies, each with a
+    post per platform and three engagement snapshots a post."""
+    schedule = ws.config.schedule
+    first = Month.of(NOW.date()).shift(-SLOTS)
+    with ws.store.write() as session:
+        ids = list(session.scalars(select(CaseStudy.id).order_by(CaseStudy.id).limit(SLOTS)))
+        slots, posts, snapshots = [], [], []
+        for i, case_id in enumerate(ids):
+            when = slot_time(first.shift(i), schedule).utc
+            slots.append(
+                {
+                    "id": i + 1,
+                    "month": str(first.shift(i)),
+                    "case_study_id": case_id,
+                    "source": "auto",
+                    "state": "published",
+                    "scheduled_at": when,
+                    "fixed_at": when,
+                    "reason": "",
+                }
+            )
+            for platform in PLATFORMS:
+                post_id = len(posts) + 1
+                posts.append(
+                    {
+                        "id": post_id,
+                        "slot_id": i + 1,
+                        "case_study_id": case_id,
+                        "platform": platform,
+                        "state": "posted",
+                        "content_hash": "sha256:bench",
+                        "text": "bench",
+                        "remote_id": f"{platform}-{i}",
+                        "url": f"https://example.invalid/{platform}/{i}",
+                        "attempts": 1,
+                        "reason": "",
+                        "sending_by": "bench",
+                        "posted_at": when,
+                        "updated_at": when,
+                    }
+                )
+                for n, (label, seconds) in enumerate(OFFSETS, start=1):
+                    at = when + dt.timedelta(seconds=seconds)
+                    snapshots.append(
+                        {
+                            "post_id": post_id,
+                            "platform": platform,
+                            "offset_label": label,
+                            "offset_seconds": seconds,
+                            "due_at": at,
+                            "taken_at": at,
+                            "state": "taken",
+                            "impressions": None if platform == "bluesky" else 400 * n + i,
+                            "likes": 5 * n,
+                            "reposts": n,
+                            "replies": n // 2,
+                            "unavailable": [],
+                            "raw": {},
+                            "updated_at": at,
+                        }
+                    )
+        session.execute(insert(MonthlySlot), slots)
+        session.execute(insert(Post), posts)
+        session.execute(insert(EngagementSnapshot), snapshots)
+    return len(slots), len(posts), len(snapshots)
+
+
+class Browser:
+    """One keep-alive connection with a session cookie, as a signed-in browser has."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+
+    def request(
+        self, method: str, path: str, body: dict[str, str] | None = None, *, cookie: bool = True
+    ) -> tuple[int, bytes, float]:
+        """(status, body, seconds from sending the request to the last byte)."""
+        headers = {"Cookie": self.cookie} if cookie and self.cookie else {}
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        start = time.perf_counter()
+        self.connection.request(method, path, body=data, headers=headers)
+        response = self.connection.getresponse()
+        payload = response.read()
+        elapsed = time.perf_counter() - start
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and cookie:
+                self.cookie = value.split(";", 1)[0]
+        return response.status, payload, elapsed
+
+    def sign_in(self, name: str) -> None:
+        _status, page, _t = self.request("GET", "/login")
+        token = re.search(rb'name="csrf_token" value="([^"]+)"', page)
+        assert token, "no CSRF token on the sign-in page"
+        form = {"csrf_token": token.group(1).decode(), "username": name, "password": PASSWORD}
+        status, _page, _t = self.request("POST", "/login", form)
+        assert status == 302, f"sign-in answered {status}"
+
+
+@dataclass
+class Timing:
+    name: str
+    path: str
+    size: int = 0
+    page: list[float] | None = None
+    static: list[float] | None = None
+
+
+def p(samples: list[float], q: int) -> float:
+    """The q-th percentile in milliseconds (nearest rank)."""
+    ordered = sorted(samples)
+    return 1000 * ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+@contextmanager
+def console(ws: Workspace, static_dir: Path) -> Iterator[tuple[Any, int]]:
+    """The console with a bench-only static folder, served on 127.0.0.1:<free port>."""
+    files = Blueprint("bench", __name__, static_folder=str(static_dir), static_url_path="/bench")
+    app = create_app(ws, signing_key=b"a bench signing key of 32 bytes!!", blueprints=[files])
+    server = ConsoleServer(app, "127.0.0.1", 0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield app, server.port
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
+    parser.add_argument("--db", help="a database URL (default: a fresh SQLite file)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="vignettes-bench-web-") as tmp:
+        root = Path(tmp)
+        config = parse_config(
+            {
+                "database": {"url": args.db or f"sqlite:///{root / 'bench.db'}"},
+                "daemon": {"var_dir": str(root / "var")},
+                "platforms": {"bluesky": {"enabled": True}},
+            },
+            root / "config.toml",
+        )
+        ws = Workspace(config=config, clock=FakeClock(NOW))
+        operator = Actor("bench", "cli")
+        write_rows(root / "rows.csv", args.rows)
+        started = time.perf_counter()
+        import_case_studies(ws, operator, root / "rows.csv")
+        slots, posts, snapshots = seed_history(ws)
+        add_user(ws, operator, "ada", "admin", PASSWORD)
+        with ws.store.read() as session:
+            studies = session.scalar(select(func.count()).select_from(CaseStudy))
+        print(
+            f"console over {studies:,} case studies, {slots} slots, {posts} posts, "
+            f"{snapshots:,} engagement snapshots (seeded in {time.perf_counter() - started:.1f} s)"
+        )
+        run(ws, root, args.requests)
+        ws.close()
+
+
+def run(ws: Workspace, root: Path, requests: int) -> None:
+    static_dir = root / "static"
+    static_dir.mkdir()
+    with console(ws, static_dir) as (app, port):
+        browser = Browser(port)
+        browser.sign_in("ada")
+        pages = [Timing("home", "/"), Timing("plan", "/plan")]
+        skipped = []
+        if "case_studies.index" in app.view_functions:
+            pages.append(Timing("case studies (50)", "/case-studies"))
+            _s, home, _t = browser.request("GET", "/")
+            ref = re.search(rb"BENCH-\d{5}", home)
+            pages.append(Timing("one case study", f"/case-studies/{ref.group(0).decode()}"))
+        else:
+            skipped = ["case studies (50)", "one case study"]
+        for timing in pages:  # warm: cards rendered and cached, statement caches filled
+            for _ in range(3):
+                status, body, _t = browser.request("GET", timing.path)
+                assert status == 200, f"{timing.path} answered {status}"
+            timing.size = len(body)
+            (static_dir / f"{timing.name.split()[0]}.html").write_bytes(b"x" * timing.size)
+            timing.page, timing.static = [], []
+        static = Browser(port)  # a browser fetching a file: no session to look up
+        for _ in range(requests):
+            for timing in pages:
+                assert timing.page is not None and timing.static is not None
+                timing.page.append(browser.request("GET", timing.path)[2])
+                name = f"/bench/{timing.name.split()[0]}.html"
+                timing.static.append(static.request("GET", name, cookie=False)[2])
+    print(f"  {requests} requests a page, interleaved with its static file; milliseconds")
+    print(f"  {'':<27}{'page':^16}{'static file':^16}{'page / static':^16}")
+    print(f"  {'page':<19}{'bytes':>8}{'p50':>8}{'p95':>8}{'p50':>8}{'p95':>8}{'p50':>8}{'p95':>8}")
+    verdicts = []
+    for timing in pages:
+        assert timing.page is not None and timing.static is not None
+        page50, page95 = p(timing.page, 50), p(timing.page, 95)
+        static50, static95 = p(timing.static, 50), p(timing.static, 95)
+        ratio = page95 / static95
+        print(
+            f"  {timing.name:<19}{timing.size:>8,}{page50:>8.1f}{page95:>8.1f}"
+            f"{static50:>8.1f}{static95:>8.1f}{page50 / static50:>7.1f}×{ratio:>7.1f}×"
+        )
+        fast, close = page95 <= TARGET_MS, ratio <= TARGET_RATIO
+        verdicts.append(
+            f"  {timing.name:<19}p95 {page95:5.1f} ms, target ≤ {TARGET_MS:.0f} ms: "
+            f"{'ok' if fast else 'OVER'};  {ratio:4.1f}× the static file's p95, "
+            f"target ≤ {TARGET_RATIO:.0f}×: {'ok' if close else 'OVER'}"
+        )
+    print("  targets")
+    print("\n".join(verdicts))
+    for name in skipped:
+        print(f"  {name:<19} skipped (the case-study screens are not in this console yet)")
+
+
+if __name__ == "__main__":
+    main()

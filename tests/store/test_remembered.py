@@ -1,0 +1,73 @@
+"""Read models remembered while the database is unchanged: the generation moves with every
+commit by anyone (another process included), so nothing remembered is ever shown stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tests.conftest import case_study_row, schedule_rule, write_import
+from vignettes.importing import import_file
+from vignettes.remembered import PREFIX, candidates, generation, remember
+from vignettes.store import CandidatePool, Store
+
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+
+
+def load(store: Store, tmp_path: Path, *refs: str, approved_on: str = "2026-06-01") -> None:
+    rows = [case_study_row(ref, organisation=f"Org {ref}", approved_on=approved_on) for ref in refs]
+    path = write_import(tmp_path / f"{refs[0]}.json", rows)
+    import_file(store, path, now=NOW, actor="test", schedule=schedule_rule())
+
+
+def test_the_generation_moves_with_a_commit_from_another_process(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    before = generation(store)
+    assert before is not None and generation(store) == before  # reading changes nothing
+    other = Store.open(db_url)  # as another process would
+    load(other, tmp_path, "G-1")
+    other.close()
+    assert generation(store) != before
+
+
+def test_remembered_values_are_read_again_after_any_change(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    reads: list[int] = []
+
+    def count() -> int:
+        reads.append(1)
+        with store.read() as session:
+            return len(list(CandidatePool(session)))
+
+    assert remember(store, "count", count) == 0
+    assert remember(store, "count", count) == 0 and len(reads) == 1
+    other = Store.open(db_url)
+    load(other, tmp_path, "R-1", "R-2")
+    other.close()
+    assert remember(store, "count", count) == 2 and len(reads) == 2
+
+
+def test_remembered_candidates_are_the_pool_s_and_never_stale(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    load(store, tmp_path, "C-2", "C-3")
+    with store.read() as session:
+        assert [c.ref for c in candidates(store, session, True)] == ["C-2", "C-3"]
+    other = Store.open(db_url)
+    load(other, tmp_path, "C-1", approved_on="2026-01-01")  # approved earlier: first in line
+    other.close()
+    with store.read() as session:
+        assert [c.ref for c in candidates(store, session, True)] == ["C-1", "C-2", "C-3"]
+
+
+def test_candidates_beyond_the_remembered_ones_are_read_from_the_database(
+    store: Store, tmp_path: Path
+) -> None:
+    load(store, tmp_path, *(f"M-{i:04d}" for i in range(PREFIX + 20)))
+    with store.read() as session:
+        expected = [c.ref for c in CandidatePool(session, True)]
+        remembered = candidates(store, session, True)
+        assert [c.ref for c in remembered] == expected == [c.ref for c in remembered]
+    assert len(expected) == PREFIX + 20
