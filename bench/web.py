@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -189,6 +189,9 @@ class Browser:
                 self.cookie = value.split(";", 1)[0]
         return response.status, payload, elapsed
 
+    def close(self) -> None:
+        self.connection.close()
+
     def sign_in(self, name: str) -> None:
         _status, page, _t = self.request("GET", "/login")
         token = re.search(rb'name="csrf_token" value="([^"]+)"', page)
@@ -200,11 +203,21 @@ class Browser:
 
 @dataclass
 class Timing:
+    """One page's samples, and its static file's. `signed_in`: requested with the session;
+    `target`: held to the targets (the sign-in page is shown as the floor: the layout and
+    a form, no data)."""
+
     name: str
     path: str
+    signed_in: bool = True
+    target: bool = True
     size: int = 0
-    page: list[float] | None = None
-    static: list[float] | None = None
+    page: list[float] = field(default_factory=list)
+    static: list[float] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return f"{self.name.split()[0]}.html"
 
 
 def p(samples: list[float], q: int) -> float:
@@ -270,32 +283,33 @@ def run(ws: Workspace, root: Path, requests: int) -> None:
         pages = [Timing("home", "/"), Timing("plan", "/plan")]
         skipped = []
         if "case_studies.index" in app.view_functions:
-            pages.append(Timing("case studies (50)", "/case-studies"))
             _s, home, _t = browser.request("GET", "/")
             ref = re.search(rb"BENCH-\d{5}", home)
+            assert ref, "no case study on the home page"
+            pages.append(Timing("case studies (50)", "/case-studies"))
             pages.append(Timing("one case study", f"/case-studies/{ref.group(0).decode()}"))
         else:
             skipped = ["case studies (50)", "one case study"]
+        pages.append(Timing("sign-in (no data)", "/login", signed_in=False, target=False))
+        static = Browser(port)  # a browser fetching a file: no session to look up
         for timing in pages:  # warm: cards rendered and cached, statement caches filled
             for _ in range(3):
-                status, body, _t = browser.request("GET", timing.path)
+                status, body, _t = browser.request("GET", timing.path, cookie=timing.signed_in)
                 assert status == 200, f"{timing.path} answered {status}"
             timing.size = len(body)
-            (static_dir / f"{timing.name.split()[0]}.html").write_bytes(b"x" * timing.size)
-            timing.page, timing.static = [], []
-        static = Browser(port)  # a browser fetching a file: no session to look up
+            (static_dir / timing.file).write_bytes(b"x" * timing.size)
         for _ in range(requests):
             for timing in pages:
-                assert timing.page is not None and timing.static is not None
-                timing.page.append(browser.request("GET", timing.path)[2])
-                name = f"/bench/{timing.name.split()[0]}.html"
-                timing.static.append(static.request("GET", name, cookie=False)[2])
+                client = browser if timing.signed_in else static
+                timing.page.append(client.request("GET", timing.path, cookie=timing.signed_in)[2])
+                timing.static.append(
+                    static.request("GET", f"/bench/{timing.file}", cookie=False)[2]
+                )
     print(f"  {requests} requests a page, interleaved with its static file; milliseconds")
     print(f"  {'':<27}{'page':^16}{'static file':^16}{'page / static':^16}")
     print(f"  {'page':<19}{'bytes':>8}{'p50':>8}{'p95':>8}{'p50':>8}{'p95':>8}{'p50':>8}{'p95':>8}")
     verdicts = []
     for timing in pages:
-        assert timing.page is not None and timing.static is not None
         page50, page95 = p(timing.page, 50), p(timing.page, 95)
         static50, static95 = p(timing.static, 50), p(timing.static, 95)
         ratio = page95 / static95
@@ -304,11 +318,12 @@ def run(ws: Workspace, root: Path, requests: int) -> None:
             f"{static50:>8.1f}{static95:>8.1f}{page50 / static50:>7.1f}×{ratio:>7.1f}×"
         )
         fast, close = page95 <= TARGET_MS, ratio <= TARGET_RATIO
-        verdicts.append(
-            f"  {timing.name:<19}p95 {page95:5.1f} ms, target ≤ {TARGET_MS:.0f} ms: "
-            f"{'ok' if fast else 'OVER'};  {ratio:4.1f}× the static file's p95, "
-            f"target ≤ {TARGET_RATIO:.0f}×: {'ok' if close else 'OVER'}"
-        )
+        if timing.target:
+            verdicts.append(
+                f"  {timing.name:<19}p95 {page95:5.1f} ms, target ≤ {TARGET_MS:.0f} ms: "
+                f"{'ok' if fast else 'OVER'};  {ratio:4.1f}× the static file's p95, "
+                f"target ≤ {TARGET_RATIO:.0f}×: {'ok' if close else 'OVER'}"
+            )
     print("  targets")
     print("\n".join(verdicts))
     for name in skipped:

@@ -53,8 +53,12 @@ class ConsoleServer:
             while not self._stopping.is_set():
                 wasyncore.loop(timeout=1.0, map=self._server._map, count=1)
         finally:
-            self._server.close()
+            # The worker threads finish first: one that ends a request wakes the loop
+            # through the server's trigger, which must still be open (closing the server
+            # first made such a thread fail with "Bad file descriptor").
             self._server.task_dispatcher.shutdown()
+            wasyncore.loop(timeout=0.05, map=self._server._map, count=3)  # send what they wrote
+            self._server.close()
             log.info("console stopped")
 
     def stop(self) -> None:
