@@ -80,3 +80,9 @@ def test_ctrl_c_at_a_prompt_says_interrupted_in_one_line(tmp_path: Path) -> None
 
     assert b"vignettes: interrupted" in rest and b"Traceback" not in rest
     assert os.waitstatus_to_exitcode(status) == 130
+
+
+def test_the_console_refuses_a_port_that_cannot_exist(tmp_path: Path) -> None:
+    result = run_subprocess("web", "--port", "99999", cwd=sample_install(tmp_path))
+    assert result.code == 2
+    assert "99999 is not a port number (1-65535)" in result.err
