@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from scheduler.operations.passwords import MAX_LENGTH
 
@@ -111,11 +111,16 @@ class ApproveForm(FlaskForm):  # type: ignore[misc]
     """Approve as it stands: nothing to fill in but the CSRF token."""
 
 
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 class RejectForm(FlaskForm):  # type: ignore[misc]
     reason = TextAreaField(
         "Why is it rejected?",
+        filters=[_stripped],
         validators=[
-            InputRequired("Enter why the case study is rejected"),
+            DataRequired("Enter why the case study is rejected"),
             Length(max=1000, message="The reason must be 1000 characters or fewer"),
         ],
     )
