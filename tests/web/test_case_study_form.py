@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scheduler.operations.case_studies import case_study
+from scheduler.web.frontend import Frontend
 from tests.conftest import case_study_row
-from tests.web.conftest import Console, error_summary
+from tests.web.conftest import Console, error_summary, make_console
 from tests.web.content import ESCAPED, load, payload_case_study
 
 IMPORT_FIELDS = {
@@ -47,8 +49,8 @@ def form_fields(page: str) -> dict[str, Any]:
 def test_the_add_form_has_every_import_field(console: Console) -> None:
     console.add_user("ed", "editor")
     console.sign_in("ed")
-    page = console.get("/case-studies/new").text
-    named = set(re.findall(r'name="(\w+)"', page.split('action="/case-studies/new"', 1)[1]))
+    page = console.get("/new-case-study").text
+    named = set(re.findall(r'name="(\w+)"', page.split('action="/new-case-study"', 1)[1]))
     assert named >= IMPORT_FIELDS
     assert "status" not in named  # four eyes: nobody here may add it as approved
 
@@ -58,7 +60,7 @@ def test_problems_go_to_the_error_summary_linked_to_their_fields(console: Consol
     console.sign_in("ed")
     sent = {"ref": "N-1", "title": "A title", "organisation": "Trust", "headline": "x" * 91}
     sent |= {"summary": "", "link": "http://example.org", "contains_patient_data": "yes"}
-    page = console.post("/case-studies/new", sent)
+    page = console.post("/new-case-study", sent)
     assert page.status_code == 400
     assert error_summary(page.text) == [
         "Card headline is 91 characters, the limit is 90",
@@ -78,7 +80,7 @@ def test_a_new_case_study_is_added_and_awaits_approval(console: Console) -> None
     sent = {"ref": "N-2", "title": "Falls review", "organisation": "Northmoor Trust"}
     sent |= {"headline": "Falls down a quarter", "summary": "The library's review helped."}
     sent |= {"impact_categories": "patient-safety", "quote_consent": ""}
-    done = console.post("/case-studies/new", sent)
+    done = console.post("/new-case-study", sent)
     assert done.location == "/case-studies/N-2"
     assert "N-2 is added. It awaits approval." in console.get(done.location).text
     detail = case_study(console.ws, "N-2")
@@ -122,7 +124,7 @@ def test_the_edit_form_shows_payloads_as_text(console: Console) -> None:
     assert "&lt;/textarea&gt;&lt;script&gt;" in page and ESCAPED in page
 
 
-@pytest.mark.parametrize("path", ["/case-studies/new", "/case-studies/E-3/edit"])
+@pytest.mark.parametrize("path", ["/new-case-study", "/case-studies/E-3/edit"])
 def test_the_form_refuses_a_post_without_the_csrf_token_or_from_a_viewer(
     console: Console, path: str
 ) -> None:
@@ -135,3 +137,19 @@ def test_the_form_refuses_a_post_without_the_csrf_token_or_from_a_viewer(
     console.sign_in("vera")
     assert console.get(path).status_code == 403
     assert console.post(path, {"ref": "E-9", "title": "t"}).status_code == 403
+
+
+def test_without_four_eyes_an_approver_may_record_an_approval_given_elsewhere(
+    tmp_path: Path, frontend: Frontend
+) -> None:
+    console = make_console(tmp_path, frontend, four_eyes=False)
+    console.add_user("priya", "approver")
+    console.sign_in("priya")
+    assert 'name="status"' in console.get("/new-case-study").text
+    sent = {"ref": "new", "title": "Falls review", "organisation": "Northmoor Trust"}
+    sent |= {"headline": "Falls down a quarter", "summary": "The library's review helped."}
+    sent |= {"status": "approved", "approved_by": "Review panel", "approved_on": "01/06/2026"}
+    done = console.post("/new-case-study", sent)
+    assert done.location == "/case-studies/new"  # a ref may be "new": the form lives apart
+    assert "by Review panel on 1 Jun 2026" in console.get(done.location).text
+    console.ws.close()

@@ -1,4 +1,5 @@
-"""Add a case study (/case-studies/new) or edit one (/case-studies/<ref>/edit) in a form with
+"""Add a case study (/new-case-study: under /case-studies/ it could be taken for a case
+study whose ref is "new") or edit one (/case-studies/<ref>/edit) in a form with
 every import field. The operation validates and writes it exactly as an import; each
 problem it names is shown beside its field and in the error summary. Saving changed
 approved content voids the approval, and the page says so."""
@@ -82,7 +83,7 @@ def _flash(saved: Saved) -> None:
         flash(f"{spec.label if spec else warning.field} {warning.reason}", "information")
 
 
-@bp.route("/case-studies/new", methods=["GET", "POST"])
+@bp.route("/new-case-study", methods=["GET", "POST"])
 @requires(Permission.ADD)
 def new() -> ResponseReturnValue:
     fields = fields_for(adding=True, with_review=_with_review())
