@@ -120,10 +120,8 @@ class Alerter:
                 row.message = text
                 if deliver:
                     row.last_at = now
-        level = logging.ERROR if severity == "critical" else logging.WARNING
         if deliver:
-            log.log(level, "ALERT %s: %s", key, text)
-            self._deliver(AlertMessage(key, severity, text, now))
+            announce(self.channels, AlertMessage(key, severity, text, now))
         else:
             log.debug("alert %s still open (not re-sent)", key)
         return deliver
@@ -140,14 +138,21 @@ class Alerter:
             stmt = select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.first_at)
             return list(session.scalars(stmt))
 
-    def _deliver(self, message: AlertMessage) -> None:
-        for channel in self.channels:
-            try:
-                channel.send(message)
-            except Exception as exc:  # a broken channel must not stop the others
-                log.warning(
-                    "alert %s not delivered by %s: %s",
-                    message.key,
-                    channel.name,
-                    type(exc).__name__,
-                )
+
+def announce(channels: Sequence[Channel], message: AlertMessage, *, to_log: bool = True) -> None:
+    """Log `message` (unless the caller already has) and send it to every channel, without
+    recording it: what `Alerter.raise_alert` does after recording, and all the daemon can do
+    when the database itself is the problem. A failing channel is logged, never raised."""
+    if to_log:
+        level = {"critical": logging.ERROR, "info": logging.INFO}.get(message.severity)
+        log.log(level or logging.WARNING, "ALERT %s: %s", message.key, message.text)
+    for channel in channels:
+        try:
+            channel.send(message)
+        except Exception as exc:  # a broken channel must not stop the others
+            log.warning(
+                "alert %s not delivered by %s: %s",
+                message.key,
+                channel.name,
+                type(exc).__name__,
+            )

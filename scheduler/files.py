@@ -22,3 +22,25 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why this process could not write files in `folder`, or None if it can: the folder
+    exists and a file can be made in it, or it does not exist yet and its nearest existing
+    parent is a folder in which one can (so it can be created). Tried for real, with an
+    unnamed temporary file that is gone at once, because permission bits do not tell the
+    whole story (read-only mounts, ACLs, a full disk). Creates nothing that stays."""
+    probe = folder
+    while not probe.exists():
+        if probe.parent == probe:
+            return f"{folder}: no part of the path exists"
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{folder}: {probe} is not a folder"
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as exc:
+        verb = "cannot be written" if probe == folder else f"cannot be created in {probe}"
+        return f"{folder} {verb}: {exc.strerror or exc}"
+    return None

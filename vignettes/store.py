@@ -3,22 +3,29 @@
 `Store.write()` is the only way to change data: one transaction, taken with the write lock
 up front on SQLite, committed on success and rolled back on any exception, so a failed
 import or approval leaves the database exactly as it was.
+
+`Store.open`, `read()` and `write()` are also where driver faults (a damaged file, a
+read-only folder, a lock held too long, a full disk, a schema from a newer version) become
+the typed one-line errors of `vignettes.faults`; nothing above sees a driver exception
+except constraint violations, which callers handle.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from vignettes.db import WRITE_OPTION, create_db_engine, migrate
-from vignettes.errors import NotFound, StoreError
+from vignettes.db import DEFAULT_BUSY_TIMEOUT, WRITE_OPTION, create_db_engine, migrate
+from vignettes.errors import NotFound
+from vignettes.faults import database_fault, is_fault
 from vignettes.models import AuditEvent, CaseStudy, MonthlySlot, RenderCheck
 from vignettes.readiness import NOT_READY, Readiness, quantified_sql, quote_sql, score_sql
 from vignettes.slots import Month
@@ -27,37 +34,68 @@ from vignettes.slots import Month
 SHOWCASED_STATES = ("publishing", "published", "partial")
 
 
+# What a driver raises for a fault of the database itself (sqlite3 raises some of them
+# unwrapped from the connect hook); `is_fault` leaves constraint violations alone.
+_DRIVER_ERRORS = (DBAPIError, sqlite3.Error)
+
+
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.engine = engine
+        self.busy_timeout = busy_timeout
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Connect, and migrate the schema on first use; raises StoreError."""
+    def open(cls, url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Store:
+        """Connect, and migrate the schema on first use. `busy_timeout` (seconds) is how
+        long to wait for another process's lock. Raises a StoreError from
+        `vignettes.faults` (DatabaseURLInvalid, exit 78, for a URL that cannot be used)."""
+        engine = create_db_engine(url, busy_timeout=busy_timeout)
         try:
-            engine = create_db_engine(url)
             migrate(engine)
-        except OperationalError as exc:
-            raise StoreError(f"cannot open the database: {exc.orig}") from exc
-        return cls(engine)
+        except _DRIVER_ERRORS as exc:
+            engine.dispose()
+            raise database_fault(exc, url, busy_timeout=busy_timeout) from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, busy_timeout=busy_timeout)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def _fault(self, exc: BaseException) -> Exception:
+        # The full URL only goes to `database_fault`, which names the database without
+        # its password and masks the password in the driver's words.
+        url = self.engine.url.render_as_string(hide_password=False)
+        return database_fault(exc, url, busy_timeout=self.busy_timeout)
+
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session:
-            yield session
+        """A session for reading; raises a `vignettes.faults` StoreError for a fault."""
+        try:
+            with self._reader() as session:
+                yield session
+        except _DRIVER_ERRORS as exc:
+            if not is_fault(exc):
+                raise
+            raise self._fault(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._writer() as session, session.begin():
-            yield session
+        """One transaction, committed on success, rolled back on any exception; raises a
+        `vignettes.faults` StoreError for a fault (constraint violations pass through)."""
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except _DRIVER_ERRORS as exc:
+            if not is_fault(exc):
+                raise
+            raise self._fault(exc) from exc
 
     def close(self) -> None:
         self.engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import webbrowser
 
-from scheduler.cli.common import Subparsers, add_command
+from scheduler.cli.common import Subparsers, add_command, port_arg
 from scheduler.cli.output import emit_json
 from scheduler.config import PLATFORM_NAMES
 from scheduler.errors import EXIT_FAILED, EXIT_OK
@@ -77,7 +77,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("platform", choices=list(PLATFORM_NAMES))
     p.add_argument(
         "--port",
-        type=int,
+        type=port_arg,
         default=8765,
         help="LinkedIn: localhost port of the redirect URL registered for the app",
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from scheduler.cli.common import Subparsers, actor, add_command, month_arg
-from scheduler.cli.output import emit_json
+from scheduler.cli.common import Subparsers, UsageError, actor, add_command, month_arg
+from scheduler.cli.output import emit_json, err
 from scheduler.config import PLATFORM_NAMES
 from scheduler.errors import EXIT_FAILED, EXIT_OK
 from scheduler.operations.context import Workspace
@@ -13,8 +14,16 @@ from scheduler.operations.context import Workspace
 
 def cmd_publish(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.daemon import start_logging
-    from scheduler.operations.publishing import month_succeeded, publish_month, settle
+    from scheduler.operations.publishing import (
+        PublishRefused,
+        month_succeeded,
+        publish_month,
+        settle,
+    )
 
+    _check_publish_options(args)
+    if args.force_month and not _month_typed_again(args.month):
+        return EXIT_FAILED
     start_logging(ws)
     who = actor(args)
     if args.resolve:
@@ -29,20 +38,75 @@ def cmd_publish(ws: Workspace, args: argparse.Namespace) -> int:
         )
         if args.json:
             emit_json(settled.to_json())
-        else:
-            print(f"{args.month}: {', '.join(settled.platforms)} resolved as {args.resolve}")
-        if args.resolve == "posted":
+            return EXIT_OK if settled.succeeded else EXIT_FAILED
+        print(f"{args.month}: {', '.join(settled.platforms)} resolved as {args.resolve}")
+        if settled.publish is None:
             return EXIT_OK
-    report = publish_month(ws, who, args.month)
-    if args.json:
-        emit_json(report.to_json())
+        report = settled.publish
     else:
-        print(f"{report.month}: {report.slot_state} {report.ref or ''}".rstrip())
-        for platform, state in report.posts.items():
-            print(f"  {platform:<8} {state}")
-        for note in report.notes:
-            print(f"  {note}")
-    return EXIT_OK if month_succeeded(report) else EXIT_FAILED
+        try:
+            report = publish_month(ws, who, args.month, force=args.force_month)
+        except PublishRefused as exc:
+            err(f"vignettes: {exc} (to publish it anyway: --force-month)")
+            return EXIT_FAILED
+        if args.json:
+            emit_json(report.to_json())
+            return EXIT_OK if month_succeeded(report) else EXIT_FAILED
+    print(f"{report.month}: {report.slot_state} {report.ref or ''}".rstrip())
+    for platform, state in report.posts.items():
+        print(f"  {platform:<8} {state}")
+    for note in report.notes:
+        print(f"  {note}")
+    if month_succeeded(report):
+        return EXIT_OK
+    states = ", ".join(f"{p} {s}" for p, s in report.posts.items()) or "no platform enabled"
+    err(f"vignettes: {report.month} is not posted everywhere ({states})")
+    return EXIT_FAILED
+
+
+def _check_publish_options(args: argparse.Namespace) -> None:
+    """Options that only mean something when settling: without --resolve they would be
+    silently ignored, and the month published in full instead."""
+    if not args.resolve:
+        given = [
+            flag
+            for flag, value in (
+                ("--platform", args.platform),
+                ("--remote-id", args.remote_id),
+                ("--url", args.url),
+            )
+            if value is not None
+        ]
+        if given:
+            raise UsageError(f"{' and '.join(given)} only go with --resolve")
+    elif args.resolve == "retry" and (args.remote_id is not None or args.url is not None):
+        raise UsageError("--remote-id and --url only go with --resolve posted")
+    if args.force_month and args.resolve:
+        raise UsageError("--force-month does not go with --resolve")
+
+
+def _month_typed_again(month: object) -> bool:
+    """--force-month: the person types the month again at a terminal. Refused when stdin
+    is not a terminal (a script cannot confirm). False if what was typed differs."""
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "--force-month asks for the month to be typed again, so it needs a terminal "
+            "(stdin is not one); nothing was published"
+        )
+    sys.stderr.write(
+        f"--force-month: {month} will be published now even if it is not the current "
+        "month, in its grace window, or missed or skipped.\n"
+        "Type the month again to go ahead: "
+    )
+    sys.stderr.flush()
+    try:
+        typed = sys.stdin.readline().strip()
+    except KeyboardInterrupt:
+        typed = ""
+    if typed != str(month):
+        err(f"vignettes: {typed or 'nothing'} typed, not {month}; nothing was published")
+        return False
+    return True
 
 
 def cmd_run(ws: Workspace, args: argparse.Namespace) -> int:
@@ -113,7 +177,13 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--platform", choices=list(PLATFORM_NAMES), help="with --resolve: only this one")
     p.add_argument("--remote-id", help="with --resolve posted: the post's id, URN or at:// URI")
     p.add_argument("--url", help="with --resolve posted: the post's URL")
-    p.add_argument("--by", help="who resolves (default: $USER)")
+    p.add_argument("--by", help="who publishes or resolves (default: $USER)")
+    p.add_argument(
+        "--force-month",
+        action="store_true",
+        help="publish a month outside the usual bounds (a future month, or a past one that "
+        "is not missed or skipped); asks for the month to be typed again",
+    )
 
     p = add_command(sub, "run", cmd_run, "run the daemon (or one tick with --once)")
     p.add_argument("--once", action="store_true", help="do one tick and exit (for cron, tests)")

@@ -25,8 +25,10 @@ def cmd_engagement(ws: Workspace, args: argparse.Namespace) -> int:
         rows = write_csv(report, args.csv)
         notes.append(f"{rows} snapshot row(s) written to {args.csv}")
     if args.chart is not None:
-        write_chart(report, args.chart)
-        notes.append(f"chart written to {args.chart}")
+        if write_chart(report, args.chart):
+            notes.append(f"chart written to {args.chart}")
+        else:
+            notes.append(f"no engagement yet: no chart written to {args.chart}")
     if args.json:
         emit_json(report.to_json())
     else:

@@ -23,6 +23,8 @@ Mode = Literal["outbox", "live"]
 @dataclass(frozen=True)
 class DatabaseConfig:
     url: str
+    # How long to wait for another process's lock before saying the database is locked.
+    busy_timeout: dt.timedelta = dt.timedelta(seconds=15)
 
 
 @dataclass(frozen=True)

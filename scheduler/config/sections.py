@@ -38,9 +38,12 @@ def read_database(root: Reader, base: Path) -> DatabaseConfig:
     url = db.get("url", str, "sqlite:///var/vignettes.db")
     if not re.match(r"^(sqlite(\+pysqlite)?:///|postgresql(\+psycopg)?://)", url):
         db.problem("url", f"{url!r} is not a sqlite:///PATH or postgresql+psycopg:// URL")
+    busy = db.convert("busy_timeout", "15s", parse_duration, dt.timedelta(seconds=15))
+    if not dt.timedelta(seconds=1) <= busy <= dt.timedelta(minutes=10):
+        db.problem("busy_timeout", "must be between 1s and 10m")
     db.finish()
 
-    return DatabaseConfig(url=resolve_db_url(base, url))
+    return DatabaseConfig(url=resolve_db_url(base, url), busy_timeout=busy)
 
 
 def read_schedule(root: Reader) -> ScheduleConfig:

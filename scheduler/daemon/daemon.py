@@ -9,6 +9,8 @@ logic: every wake-up calls the same idempotent `Worker.tick`.
   as a standby and takes over when the first dies. Cards render in a child process
   (`scheduler.daemon.child`).
 - SIGTERM/SIGINT: finish the call in flight, commit, exit 0; a second signal exits at once.
+- A faulty database (at start or in a tick) is logged in one line and retried with a
+  growing delay, never a crash loop (`scheduler.daemon.health`).
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
+from scheduler.alerts import Channel
+from scheduler.clock import Clock
 from scheduler.daemon.child import render_in_child
+from scheduler.daemon.health import LONGEST_RETRY, DatabaseHealth
 from scheduler.daemon.lock import (
     EXIT_ANOTHER_INSTANCE,
     AnotherInstance,
@@ -33,10 +38,14 @@ from scheduler.daemon.lock import (
     lock_for,
 )
 from scheduler.daemon.tick import Worker
+from vignettes.errors import StoreError
+from vignettes.faults import DatabaseURLInvalid
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STANDBY_POLL = dt.timedelta(seconds=5)
+STANDBY_STATUS = "STATUS=standby: another daemon holds the lock"
 
 
 class Notifier:
@@ -59,11 +68,16 @@ class Notifier:
                 log.warning("sd_notify failed: %s", exc)
 
 
+Connect = Callable[[], tuple[Worker, InstanceLock]]
+
+
 class Daemon:
+    """`connect` opens the database and builds the worker and the instance lock; it is
+    retried (see `scheduler.daemon.health`) while the database is faulty."""
+
     def __init__(
         self,
-        worker: Worker,
-        lock: InstanceLock,
+        connect: Connect,
         *,
         tick_every: dt.timedelta,
         timezone: str,
@@ -71,9 +85,10 @@ class Daemon:
         slot_time: dt.time,
         standby_poll: dt.timedelta | None = None,
         notifier: Notifier | None = None,
+        channels: Sequence[Channel] = (),
+        clock: Clock | None = None,
     ) -> None:
-        self.worker = worker
-        self.lock = lock
+        self.connect = connect
         self.tick_every = tick_every
         self.timezone = timezone
         self.slot_day = slot_day
@@ -83,12 +98,21 @@ class Daemon:
         self.standby_poll = standby_poll or min(tick_every, STANDBY_POLL)
         self.notifier = notifier or Notifier()
         self.stopping = threading.Event()
-        # Render cards in a child process: see `render_in_child`.
-        worker.publisher.renderer = render_in_child
+        # Retries of a faulty database back off up to one tick interval.
+        self.health = DatabaseHealth(
+            self.notifier.send,
+            channels,
+            clock=clock,
+            longest_retry=min(tick_every.total_seconds(), LONGEST_RETRY),
+        )
+        self.worker: Worker
+        self.lock: InstanceLock
         self._signals = 0
         self._scheduler: Any = None
         self._tick_started: float | None = None
         self._exit_code = 0
+        self._watchdog_started = False
+        self._ready_sent = False
 
     # ---- signals ----------------------------------------------------------------------
 
@@ -116,8 +140,9 @@ class Daemon:
         """Block until stopped; returns the exit code.
 
         READY=1 goes to systemd once the checks are done and the lock is held (or this
-        daemon is waiting as a standby), *before* the first tick: a first tick that sends
-        through slow networks must not be killed by systemd's start timeout mid-send."""
+        daemon is waiting as a standby, or for a faulty database), *before* the first tick:
+        a first tick that sends through slow networks must not be killed by systemd's start
+        timeout mid-send."""
         log.info(
             "daemon starting (pid %d): tick every %s, slots on %r at %s %s",
             os.getpid(),
@@ -132,7 +157,12 @@ class Daemon:
             log.info("daemon stopped")
 
     def _run(self) -> int:
-        if not self.lock.acquire():
+        if not self._retrying(self._connect):
+            return 0
+        acquired = self._retrying(self.lock.acquire)
+        if acquired is None:
+            return 0
+        if not acquired:
             if isinstance(self.lock, FileLock):
                 raise AnotherInstance(
                     f"another daemon ({self.lock.holder()}) holds {self.lock.path}; "
@@ -140,16 +170,14 @@ class Daemon:
                 )
             log.info("another daemon holds the PostgreSQL lock: waiting as standby")
             self.worker.role = "standby"
-            self.notifier.send("READY=1\nSTATUS=standby: another daemon holds the lock")
-            self._start_watchdog()
+            self._ready(STANDBY_STATUS)
             if not self._wait_as_standby():
                 return 0
             self.worker.role = "active"
             log.info("lock acquired: this daemon is now active")
             self.notifier.send("STATUS=active")
         else:
-            self.notifier.send("READY=1\nSTATUS=active")
-            self._start_watchdog()
+            self._ready("STATUS=active")
         try:
             self._tick_safely()
             if not self.stopping.is_set():
@@ -158,6 +186,40 @@ class Daemon:
             self.lock.release()
         return self._exit_code
 
+    def _connect(self) -> bool:
+        self.worker, self.lock = self.connect()
+        # Render cards in a child process: see `render_in_child`.
+        self.worker.publisher.renderer = render_in_child
+        self.worker.publisher.should_stop = self.stopping.is_set
+        return True
+
+    def _retrying(self, step: Callable[[], T]) -> T | None:
+        """`step()`, retried while the database is faulty (StoreError), with a growing delay;
+        None if asked to stop meanwhile. systemd is told READY=1 at the first fault, with
+        the fault as STATUS=, so that it neither kills a daemon that is only waiting (start
+        timeout, watchdog) nor restarts it into the same fault."""
+        while not self.stopping.is_set():
+            try:
+                result = step()
+            except DatabaseURLInvalid:
+                raise  # configuration (exit 78): waiting cannot fix it, a person must
+            except StoreError as exc:
+                delay = self.health.failed(exc)
+                self._ready()
+                self.stopping.wait(delay)
+                continue
+            self.health.recovered()
+            return result
+        return None
+
+    def _ready(self, status: str = "") -> None:
+        if not self._ready_sent:
+            self.notifier.send("READY=1" + (f"\n{status}" if status else ""))
+            self._ready_sent = True
+            self._start_watchdog()
+        elif status:
+            self.notifier.send(status)
+
     def _wait_as_standby(self) -> bool:
         """Poll for the lock every `standby_poll`; heartbeat once per tick interval."""
         last_beat = float("-inf")
@@ -165,12 +227,19 @@ class Daemon:
             if time.monotonic() - last_beat >= self.tick_every.total_seconds():
                 try:
                     self.worker.heartbeat(self.worker.clock.now())
-                except Exception:  # the database may be restarting: keep waiting
+                    if not self.health.healthy:
+                        self.health.recovered()
+                        self.notifier.send(STANDBY_STATUS)
+                except StoreError as exc:  # the database may be restarting: keep waiting
+                    self.health.failed(exc)
+                except Exception:
                     log.exception("standby heartbeat failed")
                 last_beat = time.monotonic()
             try:
                 if self.lock.acquire():
                     return True
+            except StoreError as exc:
+                self.health.failed(exc)
             except Exception:
                 log.exception("could not ask PostgreSQL for the lock; trying again")
                 self.lock.release()
@@ -248,6 +317,7 @@ class Daemon:
         self._tick_started = time.monotonic()
         try:
             report = self.worker.tick()
+            self.health.recovered()
             if report.next_wake != getattr(self, "_next_wake", None):
                 # Logged when it changes, not every tick: what an operator wants to know.
                 when = report.next_wake.isoformat() if report.next_wake else "none planned"
@@ -265,6 +335,11 @@ class Daemon:
                     month.ref or "-",
                     " ".join(f"{k}={v}" for k, v in month.posts.items()),
                 )
+        except StoreError as exc:
+            # The database itself: one line, not a traceback; try again sooner than the
+            # next tick while the delay is short.
+            delay = self.health.failed(exc)
+            self._next_wake = self.worker.clock.now() + dt.timedelta(seconds=delay)
         except Exception:  # the daemon never dies because of one tick
             log.exception("tick failed; the next tick will try again")
         finally:
@@ -272,8 +347,9 @@ class Daemon:
         self._plan_wake()
 
     def _start_watchdog(self) -> None:
-        if self.notifier.watchdog is None:
+        if self.notifier.watchdog is None or self._watchdog_started:
             return
+        self._watchdog_started = True
         interval = self.notifier.watchdog.total_seconds() / 2
         stuck_after = max(self.notifier.watchdog.total_seconds() * 4, 600)
 

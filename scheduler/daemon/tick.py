@@ -20,6 +20,7 @@ from sqlalchemy import select
 from scheduler.publishing.outcomes import GRACE_ENDED
 from scheduler.publishing.publish import MonthReport, Publisher
 from scheduler.publishing.reconcile import reconcile
+from vignettes.errors import StoreError
 from vignettes.models import Heartbeat, MonthlySlot, Post
 from vignettes.slots import Month, current_month
 from vignettes.store import get_slot, lock_month
@@ -69,8 +70,11 @@ class Worker:
         report = TickReport(at=now)
         last_seen = self.last_seen()
         self.heartbeat(now)
+        report.reconciled = self.publisher.record_unrecorded()
         try:
-            report.reconciled = reconcile(self.publisher)
+            report.reconciled += reconcile(self.publisher)
+        except StoreError:
+            raise  # the database itself: nothing else in this tick could work either
         except Exception:  # a platform answering oddly must not stop this tick's publishing
             log.exception("reconciliation failed; the next tick will try again")
         report.missed = self.mark_missed(now, since=last_seen)
@@ -83,6 +87,8 @@ class Worker:
                 return report
             try:
                 report.chores += chore(self.clock.now())
+            except StoreError:
+                raise
             except Exception:  # one failing chore must not stop publishing next time
                 log.exception("chore %s failed", getattr(chore, "__name__", chore))
         report.next_wake = self.next_wake(self.clock.now())
@@ -110,8 +116,10 @@ class Worker:
     def mark_missed(self, now: dt.datetime, since: dt.datetime | None = None) -> list[str]:
         """Slots whose grace ended with work undone: `missed` (or `partial`), alerted once.
         Months are checked back to when a daemon was last seen (`since`), so a long outage
-        loses none silently; slots that passed before this database's first daemon ever
-        ran are `skipped`."""
+        loses none silently. A slot that passed before this database's first daemon tick
+        is `skipped` (no alert) only if nobody tried to publish it: one that was attempted
+        (by hand, or by this first tick inside its grace window) and did not go out is
+        `missed`, with a critical alert."""
         publisher = self.publisher
         schedule = publisher.config.schedule
         first_run = self.first_run()
@@ -157,7 +165,17 @@ class Worker:
             if any(p.state == "posted" for p in posts):
                 slot.state = "partial"
                 return f"{month}: grace ended with some platforms not posted (partial)"
-            if first_run is None or publisher.slot(month).utc < first_run:
+            # Publishing was attempted (a post row claimed or failed, a case study fixed on
+            # the slot, or a reason it could not start: nothing to pick, cannot render): a
+            # failure someone must hear of, however early in this database's life.
+            attempted = (
+                bool(posts)
+                or slot.fixed_at is not None
+                or slot.state == "publishing"
+                or bool(slot.reason)
+            )
+            passed_unwatched = first_run is None or publisher.slot(month).utc < first_run
+            if passed_unwatched and not attempted:
                 slot.state = "skipped"
                 slot.reason = "the slot passed before the daemon first ran on this database"
                 return ""

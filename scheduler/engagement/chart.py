@@ -9,7 +9,7 @@ from typing import Any
 
 from scheduler.engagement.figures import PLATFORM_NAMES
 from scheduler.engagement.report import PostEngagement
-from scheduler.engagement.report_files import output_path, replace_file
+from scheduler.engagement.report_files import check_replaceable, replace_file
 from scheduler.platforms.registry import INFO, not_offered
 
 # NHS identity colours, each at least 3:1 against white (WCAG 1.4.11 graphical objects);
@@ -31,11 +31,21 @@ def engagements(entry: PostEngagement) -> int:
     return sum(v or 0 for k, v in entry.latest_known().items() if k != "impressions")
 
 
-def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str]) -> None:
+def has_engagement(entries: Sequence[PostEngagement]) -> bool:
+    """Whether any post has a snapshot to draw."""
+    return any(e.latest or e.taken for e in entries)
+
+
+def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str]) -> bool:
     """A 1200 x 1000 PNG: engagement per month per platform (bars), and impressions over
     the days since posting for the last 6 vignettes (lines), written as `replace_file`
-    does. Raises ReportWriteError."""
-    output_path(path)  # an empty name fails before matplotlib is imported and drawn
+    does. Returns False, writing nothing, when no engagement is recorded yet: a chart of
+    empty axes would only look like a broken one. Raises ReportWriteError."""
+    # A path that could never be written fails first, before matplotlib is imported, and
+    # whether or not there is anything to draw.
+    check_replaceable(path)
+    if not has_engagement(entries):
+        return False
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
@@ -121,6 +131,7 @@ def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str])
     else:
         _empty(bottom)
     replace_file(path, lambda fh: fig.savefig(fh, dpi=CHART_DPI, format="png", facecolor="white"))
+    return True
 
 
 def _empty(ax: Any) -> None:

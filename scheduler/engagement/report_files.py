@@ -112,6 +112,19 @@ def output_path(path: str | os.PathLike[str]) -> Path:
     return Path(name)
 
 
+def check_replaceable(path: str | os.PathLike[str]) -> Path:
+    """What `replace_file` refuses about `path` itself, checked without writing anything:
+    an empty name, a file where one of its folders should be, a folder, a symbolic link or
+    a non-regular file (ReportWriteError)."""
+    target = output_path(path)
+    shown = os.fspath(path)
+    for folder in (*reversed(target.parent.parents), target.parent):
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise ReportWriteError(shown, f"{folder} is not a folder")
+    _replaceable_mode(target, shown)
+    return target
+
+
 def replace_file(
     path: str | os.PathLike[str], write: Callable[[IO[Any]], None], *, text: bool = False
 ) -> None:

@@ -55,20 +55,26 @@ class Workspace:
         if self._store is None:
             from vignettes.store import Store
 
-            self._store = Store.open(self.config.database.url)
+            database = self.config.database
+            self._store = Store.open(
+                database.url, busy_timeout=database.busy_timeout.total_seconds()
+            )
         return self._store
 
     @property
     def clock(self) -> Clock:
+        """The wall clock, or a fixed one from VIGNETTES_FAKE_NOW; raises ConfigError
+        (exit 78) for a value that is not an ISO-8601 time with a UTC offset."""
         if self._clock is None:
             from scheduler.clock import FakeClock, SystemClock
 
             fake = os.environ.get(FAKE_NOW_ENV)
             if fake:
                 # For rehearsals and end-to-end tests: the whole command runs "as of" then.
+                when = parse_fake_now(fake)
                 if self._on_fake_clock is not None:
                     self._on_fake_clock(fake)
-                self._clock = FakeClock(dt.datetime.fromisoformat(fake))
+                self._clock = FakeClock(when)
             else:
                 self._clock = SystemClock()
         return self._clock
@@ -80,3 +86,19 @@ class Workspace:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def parse_fake_now(text: str) -> dt.datetime:
+    """VIGNETTES_FAKE_NOW as a time-zone-aware datetime; raises ConfigError."""
+    from scheduler.errors import ConfigError
+
+    example = "2026-12-01T10:05:00+00:00"
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(
+            FAKE_NOW_ENV, [f"{text!r} is not an ISO-8601 date and time like {example}"]
+        ) from None
+    if when.tzinfo is None:
+        raise ConfigError(FAKE_NOW_ENV, [f"{text!r} has no UTC offset; add one, as in {example}"])
+    return when

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 
+from scheduler.alerts import channels_from_config
 from scheduler.daemon.child import font_problems_in_child
 from scheduler.daemon.daemon import Daemon, lock_for, run_once
-from scheduler.daemon.runtime import build_worker, configure_logging
-from scheduler.daemon.tick import TickReport
+from scheduler.daemon.lock import InstanceLock
+from scheduler.daemon.runtime import build_platforms, build_worker, configure_logging
+from scheduler.daemon.tick import TickReport, Worker
 from scheduler.operations.context import Workspace
 
 __all__ = ["TickReport", "run_daemon", "run_one_tick", "start_logging"]
@@ -39,19 +41,28 @@ def run_one_tick(ws: Workspace, log_format: str | None = None) -> TickReport:
 
 
 def run_daemon(ws: Workspace, log_format: str | None = None) -> int:
-    """Run until SIGTERM/SIGINT (finishing the call in flight); returns the exit code."""
+    """Run until SIGTERM/SIGINT (finishing the call in flight); returns the exit code.
+    Configuration and credential errors are raised (exit 78) before anything starts; a
+    faulty database is waited for, not raised (see `scheduler.daemon.health`)."""
     start_logging(ws, log_format)
     _warn_about_fonts()
     config = ws.config
-    worker = build_worker(config, ws.store, ws.clock)
+    clock = ws.clock
+    platforms = build_platforms(config, clock)  # missing credentials: exit 78, not a retry
+
+    def connect() -> tuple[Worker, InstanceLock]:
+        store = ws.store  # opened (and migrated) here, so a fault is retried
+        worker = build_worker(config, store, clock, platforms=platforms)
+        return worker, lock_for(config.database.url, store.engine)
+
     daemon = Daemon(
-        worker,
-        lock_for(config.database.url, ws.store.engine),
+        connect,
         tick_every=config.daemon.tick,
         timezone=config.schedule.timezone,
         slot_day=config.schedule.day,
         slot_time=config.schedule.time,
+        channels=channels_from_config(config.alerts),
+        clock=clock,
     )
-    worker.publisher.should_stop = daemon.stopping.is_set
     daemon.install_signal_handlers()
     return daemon.run()

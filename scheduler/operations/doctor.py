@@ -3,11 +3,17 @@ line that says what is wrong and how to fix it. Read-only: no post is ever made.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from scheduler.config import Config
 from scheduler.errors import ConfigError
+from scheduler.files import folder_problem
 from scheduler.operations.context import Workspace
 from scheduler.platforms.checks import Check
+from vignettes.errors import StoreError
+from vignettes.faults import sqlite_path
 
-__all__ = ["Check", "run_checks"]
+__all__ = ["Check", "folder_checks", "run_checks"]
 
 
 def run_checks(ctx: Workspace) -> list[Check]:
@@ -31,8 +37,11 @@ def run_checks(ctx: Workspace) -> list[Check]:
                 f"{ctx.store.dialect} schema up to date, {total} case studies",
             )
         )
+    except StoreError as exc:  # the store's own one-line message names it and what to do
+        checks.append(Check("database", False, "error", str(exc)))
     except Exception as exc:  # doctor reports every failure as a line, never a traceback
         checks.append(Check("database", False, "error", f"{type(exc).__name__}: {exc}"))
+    checks += folder_checks(config)
     from cards.fonts import font_status
 
     for status in font_status():
@@ -52,3 +61,29 @@ def run_checks(ctx: Workspace) -> list[Check]:
     except ConfigError as exc:
         return [*checks, *(Check("secrets", False, "error", p) for p in exc.problems)]
     return [*checks, *platform_checks(config, secrets, ctx.clock)]
+
+
+def configured_folders(config: Config) -> dict[str, Path]:
+    """Every folder the program writes to, by the setting that names it."""
+    folders = {
+        "cards.output_dir": config.cards.output_dir,
+        "daemon.var_dir": config.daemon.var_dir,
+        "outbox (daemon.var_dir/outbox)": config.outbox_dir,
+    }
+    database = sqlite_path(config.database.url)
+    if database is not None:
+        folders["database.url (its folder)"] = database.parent
+    return folders
+
+
+def folder_checks(config: Config) -> list[Check]:
+    """Each configured folder exists and can be written, or can be created."""
+    checks = []
+    for setting, folder in configured_folders(config).items():
+        problem = folder_problem(folder)
+        if problem is None:
+            state = "writable" if folder.is_dir() else "can be created"
+            checks.append(Check(f"folder: {setting}", True, "info", f"{folder} {state}"))
+        else:
+            checks.append(Check(f"folder: {setting}", False, "error", problem))
+    return checks

@@ -56,8 +56,9 @@ def write_csv(report: EngagementReport, path: str | os.PathLike[str]) -> int:
     return write(report.entries, path)
 
 
-def write_chart(report: EngagementReport, path: str | os.PathLike[str]) -> None:
-    """The 1200 x 1000 PNG chart. Raises ReportWriteError."""
+def write_chart(report: EngagementReport, path: str | os.PathLike[str]) -> bool:
+    """The 1200 x 1000 PNG chart; False (nothing written) when no engagement is recorded
+    yet. Raises ReportWriteError."""
     from scheduler.engagement.chart import write_chart as write
 
-    write(report.entries, path)
+    return write(report.entries, path)

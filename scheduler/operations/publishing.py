@@ -1,23 +1,82 @@
 """Publishing a month by hand and settling a post whose outcome is unknown. The same
-pipeline as the daemon's, so a person can never post twice what the daemon posted once."""
+pipeline as the daemon's, so a person can never post twice what the daemon posted once.
+
+A person may publish only the current month, a month still inside its grace window, or a
+`missed`/`skipped` month (late, on purpose): `publish_refusal` is that rule, a pure function
+both interfaces share. Anything else (next year's month from a typo, a long-gone month) is
+refused unless forced, and a forced publish is recorded in the audit trail. The daemon
+never goes through this rule: it publishes only what is due (`scheduler.daemon.tick`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from scheduler.config import ScheduleConfig
 from scheduler.daemon.runtime import build_worker
 from scheduler.daemon.tick import Worker
+from scheduler.errors import OperationFailed
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
-from scheduler.publishing.publish import MonthReport
+from scheduler.publishing.publish import MonthReport, post_rows
 from scheduler.publishing.reconcile import reconcile
-from vignettes.slots import Month
+from vignettes.slots import Month, current_month, slot_time
+from vignettes.store import audit, get_slot
 
-__all__ = ["MonthReport", "Settled", "month_succeeded", "publish_month", "settle"]
+__all__ = [
+    "MonthReport",
+    "PublishRefused",
+    "Settled",
+    "month_succeeded",
+    "publish_month",
+    "publish_refusal",
+    "settle",
+]
 
-# Post states a person has to look at: the month did not go out as asked.
-FAILED_STATES = ("failed", "unknown", "needs_reauth")
+# Slot states a person may publish late, on purpose: the daemon gave up on them (or they
+# passed before it ever ran).
+LATE_STATES = ("missed", "skipped")
+NOT_STARTED = "not started"
+
+
+class PublishRefused(OperationFailed):
+    """A hand publish outside the bounds (exit 1); `reason` says why."""
+
+    def __init__(self, month: Month, reason: str) -> None:
+        self.month = month
+        self.reason = reason
+        super().__init__(f"not publishing {month}: {reason}")
+
+
+def publish_refusal(
+    month: Month, now: dt.datetime, schedule: ScheduleConfig, slot_state: str | None
+) -> str | None:
+    """Why `month` may not be published by hand at `now`, or None if it may: it is the
+    current month (in the schedule's time zone), its slot has passed and its grace window
+    has not ended, or it is past and `missed` or `skipped`. `slot_state` is the month's
+    slot row state (None: no row yet)."""
+    here = current_month(now, schedule)
+    if month == here:
+        return None
+    slot = slot_time(month, schedule)
+    deadline = slot.utc + schedule.grace
+    if slot.utc <= now < deadline:
+        return None
+    if month > here:
+        return (
+            f"it is a future month (its slot is {slot.local:%a %d %b %Y %H:%M %Z}, when the "
+            "daemon publishes it)"
+        )
+    if slot_state in LATE_STATES:
+        return None
+    ended = deadline.astimezone(schedule.tz)
+    return (
+        f"its grace window ended {ended:%a %d %b %Y %H:%M %Z} and it is "
+        f"{slot_state or 'planned'}; only the current month, a month in its grace window, "
+        "or a missed or skipped month may be published by hand"
+    )
 
 
 def _worker(ws: Workspace, actor: Actor) -> Worker:
@@ -26,21 +85,57 @@ def _worker(ws: Workspace, actor: Actor) -> Worker:
     return worker
 
 
-def publish_month(ws: Workspace, actor: Actor, month: Month) -> MonthReport:
+def publish_month(ws: Workspace, actor: Actor, month: Month, *, force: bool = False) -> MonthReport:
     """Settle what can be settled, then publish `month` to every enabled platform that has
     not got it yet (a `missed` or `skipped` month is reopened: a person asked for it).
-    Platform failures are recorded on their rows and alerted, not raised; raises
-    ConfigError for missing credentials before anything is sent."""
+    The report's `posts` holds every enabled platform's state afterwards.
+
+    Raises PublishRefused when `publish_refusal` refuses the month, unless `force`: then the
+    override is recorded in the audit trail (who, through which interface, what was
+    overridden) before anything is sent. Platform failures are recorded on their rows and
+    alerted, not raised; raises ConfigError for missing credentials before anything is
+    sent."""
+    now = ws.now()
+    with ws.store.read() as session:
+        slot = get_slot(session, month)
+        state = slot.state if slot is not None else None
+    refusal = publish_refusal(month, now, ws.config.schedule, state)
+    if refusal is not None and not force:
+        raise PublishRefused(month, refusal)
     publisher = _worker(ws, actor).publisher
+    if refusal is not None:
+        with ws.store.write() as session:
+            audit(
+                session,
+                at=now,
+                actor=actor.name,
+                via=actor.via,
+                action="publish_forced",
+                month=str(month),
+                overrode=refusal,
+            )
     reconcile(publisher)
-    return publisher.publish_month(month, manual=True)
+    return _with_final_states(ws, publisher.publish_month(month, manual=True))
+
+
+def _with_final_states(ws: Workspace, report: MonthReport) -> MonthReport:
+    # What each enabled platform ended as, read back: a month already published, or a
+    # platform another process holds, is reported as it is, not as what this run did.
+    month = Month.parse(report.month)
+    with ws.store.read() as session:
+        rows = {p.platform: p.state for p in post_rows(session, month)}
+    report.posts = {
+        name: rows.get(name) or report.posts.get(name) or NOT_STARTED
+        for name in ws.config.platforms.enabled()
+    }
+    return report
 
 
 def month_succeeded(report: MonthReport) -> bool:
-    """Whether a hand publish did what was asked (the CLI's exit code)."""
-    if any(state in FAILED_STATES for state in report.posts.values()):
-        return False
-    return bool(report.posts) or not report.notes or report.slot_state == "published"
+    """Whether a hand publish did what was asked (the CLI's exit code): every enabled
+    platform ended `posted`. Pending, sending, retrying, unknown, failed or not started
+    is not success."""
+    return bool(report.posts) and all(state == "posted" for state in report.posts.values())
 
 
 @dataclass(frozen=True)
@@ -48,9 +143,22 @@ class Settled:
     month: Month
     resolution: str
     platforms: tuple[str, ...]
+    # For `retry`: the publish that followed, with every enabled platform's state.
+    publish: MonthReport | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"month": str(self.month), "resolved": self.resolution, "platforms": self.platforms}
+        data: dict[str, Any] = {
+            "month": str(self.month),
+            "resolved": self.resolution,
+            "platforms": self.platforms,
+        }
+        if self.publish is not None:
+            data["publish"] = self.publish.to_json()
+        return data
+
+    @property
+    def succeeded(self) -> bool:
+        return self.publish is None or month_succeeded(self.publish)
 
 
 def settle(
@@ -64,10 +172,15 @@ def settle(
     url: str = "",
 ) -> Settled:
     """A person settles an unknown or failed post: `posted` (they saw it on the account) or
-    `retry` (it is not there; it may be sent again). Raises PublishError when no post is
-    waiting to be settled."""
+    `retry` (it is not there; it is sent again at once, whatever the month: only posts a
+    person has just settled can go out). Raises PublishError when no post is waiting to be
+    settled."""
     publisher = _worker(ws, actor).publisher
     changed = publisher.resolve(
         month, resolution, by=actor.name, platform=platform, remote_id=remote_id, url=url
     )
-    return Settled(month, resolution, tuple(changed))
+    report = None
+    if resolution == "retry":
+        reconcile(publisher)
+        report = _with_final_states(ws, publisher.publish_month(month, manual=True))
+    return Settled(month, resolution, tuple(changed), report)

@@ -13,6 +13,7 @@ or open the URL and tests can drive the redirect themselves.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import http.server
 import logging
 import secrets as pysecrets
@@ -107,7 +108,12 @@ class _RedirectCatcher:
             def log_message(self, format: str, *args: Any) -> None:  # the query holds the code
                 return
 
-        self.server = http.server.HTTPServer((host, port), Handler)
+        try:
+            self.server = http.server.HTTPServer((host, port), Handler)
+        except OSError as exc:
+            raise AuthError(_cannot_listen(host, port, exc)) from exc
+        except OverflowError as exc:  # a port beyond 65535 (the CLI refuses it first)
+            raise AuthError(f"linkedin: {port} is not a port number (1-65535)") from exc
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -120,6 +126,19 @@ class _RedirectCatcher:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        why = "another program is already listening there"
+        fix = "stop it, or register a redirect URL with another port and pass --port"
+    elif exc.errno == errno.EACCES:
+        why = "this user may not listen on it (ports below 1024 need privileges)"
+        fix = "register a redirect URL with a port above 1024 and pass --port"
+    else:
+        why = exc.strerror or str(exc)
+        fix = "pass another --port (it must match the app's registered redirect URL)"
+    return f"linkedin: cannot wait for the redirect on {host}:{port}: {why}; {fix}"
 
 
 def authorize_linkedin(

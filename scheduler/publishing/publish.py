@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -23,11 +24,12 @@ from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
 from scheduler.platforms.base import Platform, PlatformError, PreparedPost, Published
-from scheduler.publishing.archive import archive_sent
+from scheduler.publishing.archive import ARCHIVE_ALERT, archive_sent
 from scheduler.publishing.claim import claim
 from scheduler.publishing.fixing import SlotFixer
 from scheduler.publishing.outcomes import Outcomes
 from scheduler.publishing.snapshot import MonthReport, Snapshot, instance_name
+from vignettes.errors import StoreError
 from vignettes.models import MonthlySlot, Post
 from vignettes.slots import Month, SlotTime, slot_time
 from vignettes.store import Store, get_slot
@@ -66,6 +68,7 @@ class Publisher:
             store, config, platforms, clock, alerts, self.instance, self.rng, self.deadline
         )
         self.via = "daemon"
+        self._unrecorded: list[Callable[[], str]] = []
 
     @property
     def via(self) -> str:
@@ -176,23 +179,57 @@ class Publisher:
             self._block_late_edit(snapshot)
         if isinstance(post_id, str):
             return post_id  # the row's state: someone else has it, or it is done
-        archive_sent(self.config.cards.output_dir, snapshot, platform, prepared)
+        archive_problem = archive_sent(self.config.cards.output_dir, snapshot, platform, prepared)
+        state = self._send(snapshot, platform, prepared, post_id)
+        # After the send and its record are committed: nothing may stand between the
+        # committed `sending` row and the HTTP call, and an alert is a write of its own.
+        self._archive_alert(archive_problem)
+        return state
+
+    def _send(self, snapshot: Snapshot, platform: str, prepared: PreparedPost, post_id: int) -> str:
         adapter = self.platforms[platform]
         try:
             published = adapter.publish(prepared)
         except PlatformError as exc:
-            return self.outcomes.failed(post_id, snapshot.month, exc)
+            return self._record(partial(self.outcomes.failed, post_id, snapshot.month, exc))
         except Exception as exc:  # a bug after the request may hide a real post
             log.exception("%s publish raised unexpectedly", platform)
-            return self.outcomes.failed(
-                post_id,
-                snapshot.month,
-                PlatformError(
-                    f"{platform}: unexpected {type(exc).__name__} during publish",
-                    outcome_unknown=True,
-                ),
+            unexpected = PlatformError(
+                f"{platform}: unexpected {type(exc).__name__} during publish",
+                outcome_unknown=True,
             )
-        return self.outcomes.posted(post_id, published, reason="", own_send=True)
+            return self._record(partial(self.outcomes.failed, post_id, snapshot.month, unexpected))
+        return self._record(
+            partial(self.outcomes.posted, post_id, published, reason="", own_send=True)
+        )
+
+    def _record(self, outcome: Callable[[], str]) -> str:
+        """Record the outcome of our own send. If the database refuses (StoreError), keep
+        it to record later: the row stays `sending` under this live process, which
+        reconciliation never judges gone, so only we can settle it without a restart."""
+        try:
+            return outcome()
+        except StoreError:
+            self._unrecorded.append(outcome)
+            raise
+
+    def record_unrecorded(self) -> list[str]:
+        """Record the outcomes of sends the database refused to take, oldest first (the
+        daemon calls it at the start of each tick). Raises StoreError if it still refuses:
+        what is left stays queued."""
+        lines = []
+        while self._unrecorded:
+            state = self._unrecorded[0]()
+            self._unrecorded.pop(0)
+            lines.append(f"recorded a send the database had refused: it is {state}")
+        return lines
+
+    def _archive_alert(self, problem: str | None) -> None:
+        now = self.clock.now()
+        if problem is None:
+            self.alerts.resolve(ARCHIVE_ALERT, now=now)
+        else:
+            self.alerts.raise_alert(ARCHIVE_ALERT, "warning", problem, now=now)
 
     def _block_late_edit(self, snapshot: Snapshot) -> None:
         now = self.clock.now()

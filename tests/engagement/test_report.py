@@ -71,11 +71,15 @@ def test_the_chart_is_a_png_of_1200_by_1000_pixels(world: World, tmp_path: Path)
         assert image.format == "PNG" and image.size == (1200, 1000)
 
 
-def test_an_empty_chart_still_opens(tmp_path: Path) -> None:
-    write_chart([], tmp_path / "empty.png")
+def test_with_no_engagement_yet_no_chart_of_empty_axes_is_drawn(
+    world: World, tmp_path: Path
+) -> None:
+    world.publish("2026-11")  # posted, never polled yet
 
-    with Image.open(tmp_path / "empty.png") as image:
-        assert image.size == (1200, 1000)
+    assert write_chart([], tmp_path / "empty.png") is False
+    assert write_chart(load(world.store), tmp_path / "none-yet.png") is False
+
+    assert list(tmp_path.glob("*.png")) == []
 
 
 def test_chart_colours_stand_out_from_the_white_background() -> None:
