@@ -26,10 +26,16 @@ from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
 from scheduler.web.security import ForwardedByTrustedProxy, add_security_headers, csp_nonce
 from scheduler.web.views import health, home, signin
+from scheduler.web.views.case_studies import bp as case_studies_bp
+from scheduler.web.views.editing import bp as editing_bp
+from scheduler.web.views.importing import bp as importing_bp
+from scheduler.web.views.review import bp as review_bp
 from vignettes.errors import StoreError
 
 SERVICE_NAME = "Impact vignettes"
-SCREENS: tuple[Blueprint, ...] = (signin.bp, home.bp, health.bp)
+# Phase B1: case studies, one case study (and its decisions), add/edit, import.
+CONTENT_SCREENS: tuple[Blueprint, ...] = (case_studies_bp, review_bp, editing_bp, importing_bp)
+SCREENS: tuple[Blueprint, ...] = (signin.bp, home.bp, health.bp, *CONTENT_SCREENS)
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
