@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vignettes.content import LIMITS, CaseStudyContent
 from vignettes.errors import ApprovalError, QueueError
-from vignettes.models import Approval, CaseStudy
+from vignettes.models import Approval, AuditEvent, CaseStudy
 from vignettes.slots import Month, ScheduleRule
 from vignettes.store import SHOWCASED_STATES, Store, audit, get_case_study, slot_of_case_study
 from vignettes.validation import name_problems, normalise_text
@@ -79,6 +80,37 @@ def void_approval(
     )
 
 
+# Audit actions that put content in place: creating a case study, and changing it.
+CREATED = ("imported", "added")
+CHANGED = ("updated",)
+
+
+def content_authors(session: Session, ref: str) -> list[tuple[str, str]]:
+    """`(action, actor)` of who created `ref` (imported or added it) and of who last put
+    its content in place (the latest import, addition or update): at most two lines of the
+    audit trail, read in one query."""
+    of_ref = AuditEvent.ref == ref
+    created = select(func.min(AuditEvent.id)).where(of_ref, AuditEvent.action.in_(CREATED))
+    latest = select(func.max(AuditEvent.id)).where(of_ref, AuditEvent.action.in_(CREATED + CHANGED))
+    stmt = (
+        select(AuditEvent.action, AuditEvent.actor)
+        .where(AuditEvent.id.in_([created.scalar_subquery(), latest.scalar_subquery()]))
+        .order_by(AuditEvent.id)
+    )
+    return [(action, actor) for action, actor in session.execute(stmt)]
+
+
+def _four_eyes(session: Session, ref: str, by: str) -> None:
+    """Raise ApprovalError when `by` created `ref` or last changed its content."""
+    for action, actor in content_authors(session, ref):
+        if actor.casefold() == by.casefold():
+            did = "last changed" if action in CHANGED else action
+            raise ApprovalError(
+                f"{ref} cannot be approved by {by}, who {did} it: with four eyes, someone "
+                "other than who imported or last changed a case study must approve it"
+            )
+
+
 def approve(
     store: Store,
     ref: str,
@@ -87,9 +119,11 @@ def approve(
     now: dt.datetime,
     schedule: ScheduleRule,
     via: str = "",
+    four_eyes: bool = False,
 ) -> ApprovalOutcome:
     """Approve `ref` as it stands now; pins its requested showcase month when still free.
-    Raises ApprovalError or NotFound."""
+    With `four_eyes`, refuses a reviewer who imported, added or last changed it (checked in
+    the same transaction as the approval). Raises ApprovalError or NotFound."""
     from vignettes.planning import pin
 
     if not by.strip():
@@ -102,6 +136,8 @@ def approve(
         missing = missing_vignette_fields(cs.content())
         if missing:
             raise ApprovalError(f"{ref} cannot be approved: missing {', '.join(missing)}")
+        if four_eyes:
+            _four_eyes(session, ref, by)
         record_approval(session, cs, by=by, at=now)
         audit(
             session,

@@ -15,29 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vignettes.content import CONTENT_FIELDS
 from vignettes.issues import Issue, display
 from vignettes.text import word_key
 
 REQUIRED = ("ref", "title", "organisation", "headline", "summary")
+# Every field a file may carry: the ref, the content, then the workflow.
 FIELDS = (
     "ref",
-    "title",
-    "organisation",
-    "library_service",
-    "region",
-    "headline",
-    "summary",
-    "background",
-    "library_contribution",
-    "outcome",
-    "impact_categories",
-    "time_saved_hours",
-    "cost_saving_gbp",
-    "quote_text",
-    "quote_attribution",
-    "quote_consent",
-    "link",
-    "hashtags",
+    *CONTENT_FIELDS,
     "status",
     "approved_by",
     "approved_on",

@@ -12,6 +12,7 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from vignettes.models import CaseStudy, MonthlySlot
+from vignettes.readiness import NOT_READY, Readiness, quantified_sql, quote_sql, score_sql
 from vignettes.store import SHOWCASED_STATES
 
 SORTS = {
@@ -21,6 +22,7 @@ SORTS = {
     "status": (CaseStudy.status, CaseStudy.ref),
     "updated": (CaseStudy.updated_at.desc(), CaseStudy.ref),
     "approved": (CaseStudy.approved_at.desc(), CaseStudy.ref),
+    "readiness": (score_sql().desc(), CaseStudy.ref),
 }
 MAX_PER_PAGE = 200
 MAX_QUERY = 200
@@ -53,6 +55,7 @@ class Listing:
     month: str | None
     slot_state: str | None
     updated_at: dt.datetime
+    readiness: Readiness = NOT_READY
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +69,7 @@ class Listing:
             "month": self.month,
             "slot_state": self.slot_state,
             "updated_at": self.updated_at.isoformat(),
+            "readiness": self.readiness.to_json(),
         }
 
 
@@ -132,6 +136,8 @@ def find_case_studies(session: Session, query: CaseStudyQuery) -> ListingPage:
             MonthlySlot.month,
             MonthlySlot.state,
             CaseStudy.updated_at,
+            quote_sql().label("has_quote"),
+            quantified_sql().label("quantified"),
         )
         .outerjoin(MonthlySlot, MonthlySlot.case_study_id == CaseStudy.id)
         .where(*conditions)
@@ -152,6 +158,7 @@ def find_case_studies(session: Session, query: CaseStudyQuery) -> ListingPage:
             month=r.month,
             slot_state=r.state,
             updated_at=r.updated_at,
+            readiness=Readiness(bool(r.has_quote), bool(r.quantified)),
         )
         for r in session.execute(stmt)
     )

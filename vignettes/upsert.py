@@ -1,5 +1,7 @@
 """The write half of an import, inside one transaction: new refs inserted in bulk, changed
-ones updated (voiding any approval), withdrawn ones rejected, queue requests pinned.
+ones updated (voiding any approval, and recording the old and new value of each changed
+field), withdrawn ones rejected, queue requests pinned. A case study added or edited in a
+form is written here too (`edit=True`), so a form and a file can never differ in effect.
 
 New rows are most of a first import (thousands at once), so they go in with one executemany
 per table (SQLAlchemy Core) instead of one ORM object each; the rows, approvals and audit
@@ -19,6 +21,7 @@ from sqlalchemy import Table, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from vignettes.approval import record_rejection, void_approval
+from vignettes.changes import content_changes
 from vignettes.content import CaseStudyContent
 from vignettes.errors import ApprovalError, ImportRejected, QueueError
 from vignettes.import_report import ImportReport
@@ -120,9 +123,12 @@ def upsert(
     actor: str,
     schedule: ScheduleRule,
     via: str,
+    edit: bool = False,
 ) -> None:
     """Write `rows` in `session`, filling `report`; raises ImportRejected (the caller's
-    transaction is then rolled back) for anything the database state does not allow."""
+    transaction is then rolled back) for anything the database state does not allow.
+    `edit`: the one row comes from a form, not a file (the audit trail says "added" rather
+    than "imported", and names no file row)."""
     stored = _stored(session, [r.content.ref for r in rows])
     new_rows = [r for r in rows if r.content.ref not in stored]
     clashes = _clashes(session, new_rows, report.source) if new_rows else {}
@@ -141,9 +147,9 @@ def upsert(
                 )
             )
     fresh = [r for r in new_rows if r.content.ref not in clashes]
-    _insert_new(session, fresh, hashes, report, now=now, actor=actor, via=via)
+    _insert_new(session, fresh, hashes, report, now=now, actor=actor, via=via, edit=edit)
     existing = [r for r in rows if r.content.ref in stored]
-    _update_existing(session, existing, stored, hashes, report, problems, now, actor, via)
+    _update_existing(session, existing, stored, hashes, report, problems, now, actor, via, edit)
     kept = [r for r in rows if r.content.ref not in clashes]
     _pin_requests(session, kept, report, problems, now=now, actor=actor, schedule=schedule, via=via)
     if problems:
@@ -159,6 +165,7 @@ def _insert_new(
     now: dt.datetime,
     actor: str,
     via: str,
+    edit: bool = False,
 ) -> None:
     if not rows:
         return
@@ -188,10 +195,9 @@ def _insert_new(
     for row in rows:
         ref, content_hash = row.content.ref, hashes[row.content.ref]
         report.created.append(ref)
-        events.append(
-            _event(now, actor, "imported", ref, via, source=report.source, row=row.row,
-                   content_hash=content_hash)
-        )  # fmt: skip
+        action = "added" if edit else "imported"
+        events.append(_event(now, actor, action, ref, via, **_origin(report, row, edit),
+                             content_hash=content_hash))  # fmt: skip
         if row.status == "approved":
             events.append(
                 _event(now, actor, "approved", ref, via, approved_by=row.approved_by,
@@ -235,6 +241,15 @@ def _event(
     }
 
 
+def _origin(report: ImportReport, row: ImportRow, edit: bool) -> dict[str, Any]:
+    """Where a change came from, for its audit line: the file and row, or the form."""
+    return {"source": report.source} if edit else {"source": report.source, "row": row.row}
+
+
+def _how(report: ImportReport, row: ImportRow, edit: bool) -> str:
+    return "an edit" if edit else f"import of {report.source} row {row.row}"
+
+
 def _content_columns(content: CaseStudyContent) -> dict[str, Any]:
     return {
         "ref": content.ref,
@@ -268,9 +283,11 @@ def _update_existing(
     now: dt.datetime,
     actor: str,
     via: str,
+    edit: bool = False,
 ) -> None:
     """Rows whose ref is stored: unchanged ones cost nothing; only those that change (or
-    are withdrawn) are loaded as ORM objects."""
+    are withdrawn) are loaded as ORM objects. An update records, per changed field, the
+    old and new value (`vignettes.changes`)."""
     touched = [
         r
         for r in rows
@@ -290,12 +307,14 @@ def _update_existing(
             report.unchanged.append(ref)
         else:
             was_approved = cs.status == "approved"
+            changes = content_changes(cs.content(), row.content)
             _apply(cs, row.content, hashes[ref], now)
             report.updated.append(ref)
             audit(session, at=now, actor=actor, action="updated", ref=ref, via=via,
-                  source=report.source, row=row.row, content_hash=hashes[ref])  # fmt: skip
+                  **_origin(report, row, edit), content_hash=hashes[ref],
+                  changes=changes)  # fmt: skip
             if was_approved:
-                reason = f"content changed by import of {report.source} row {row.row}"
+                reason = f"content changed by {_how(report, row, edit)}"
                 void_approval(session, cs, actor=actor, at=now, reason=reason, via=via)
                 report.approvals_voided.append(ref)
             elif cs.status == "rejected" and row.status != "rejected":
@@ -308,7 +327,7 @@ def _update_existing(
                     session,
                     cs,
                     by=actor,
-                    reason=f"{how} by import of {report.source} row {row.row}",
+                    reason=f"{how} by {_how(report, row, edit)}",
                     now=now,
                     via=via,
                 )

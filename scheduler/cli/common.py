@@ -54,10 +54,18 @@ def month_arg(text: str) -> Any:
 
 def port_arg(text: str) -> int:
     """argparse type for a TCP port, 1-65535."""
+    port = any_port_arg(text)
+    if port == 0:
+        raise argparse.ArgumentTypeError("0 is not a port number (1-65535)")
+    return port
+
+
+def any_port_arg(text: str) -> int:
+    """argparse type for a port to listen on: 1-65535, or 0 for any free one."""
     try:
         port = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)") from None
-    if not 1 <= port <= 65535:
+    if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
     return port

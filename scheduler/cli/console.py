@@ -16,7 +16,7 @@ import signal
 import sys
 from typing import Any
 
-from scheduler.cli.common import Subparsers, actor
+from scheduler.cli.common import Subparsers, actor, any_port_arg
 from scheduler.cli.output import emit_json, table
 from scheduler.errors import EXIT_OK
 from scheduler.operations.context import Workspace
@@ -63,7 +63,11 @@ def register(sub: Subparsers) -> None:
     )
     web.set_defaults(handler=cmd_web)
     web.add_argument("--host", help="address to listen on (default: [web] host, 127.0.0.1)")
-    web.add_argument("--port", type=int, help="port to listen on (default: [web] port, 8000)")
+    web.add_argument(
+        "--port",
+        type=any_port_arg,
+        help="port to listen on (default: [web] port, 8000; 0: any free port)",
+    )
 
 
 def _password_flag(p: argparse.ArgumentParser) -> None:

@@ -22,6 +22,9 @@ from scheduler.operations.context import FAKE_NOW_ENV, Workspace
 
 __all__ = ["FAKE_NOW_ENV", "build_parser", "main"]
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -59,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print(f"vignettes: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # `vignettes list | head`: the reader has gone, which is not our failure. Point
+        # stdout at /dev/null so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("vignettes: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:
         return _report(exc)
     finally:
@@ -75,8 +86,6 @@ def _report(exc: Exception) -> int:
     if isinstance(exc, SchedulerError | VignettesError):
         print(f"vignettes: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", EXIT_FAILED)
-    if isinstance(exc, KeyboardInterrupt):
-        return 130
     raise exc
 
 

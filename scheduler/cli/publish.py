@@ -78,9 +78,9 @@ def _check_publish_options(args: argparse.Namespace) -> None:
             if value is not None
         ]
         if given:
-            raise UsageError(f"{' and '.join(given)} only go with --resolve")
+            raise UsageError(f"{' and '.join(given)} can only be used with --resolve")
     elif args.resolve == "retry" and (args.remote_id is not None or args.url is not None):
-        raise UsageError("--remote-id and --url only go with --resolve posted")
+        raise UsageError("--remote-id and --url can only be used with --resolve posted")
     if args.force_month and args.resolve:
         raise UsageError("--force-month does not go with --resolve")
 

@@ -17,6 +17,7 @@ from typing import Any
 from scheduler.errors import SchedulerError
 from scheduler.files import write_atomic
 from scheduler.operations.context import Workspace
+from scheduler.platforms.registry import INFO
 from scheduler.publishing.postability import settings_fingerprint
 from scheduler.publishing.preview_page import display_text
 from scheduler.publishing.rendering import PLATFORMS, render_vignette
@@ -44,6 +45,17 @@ class CardPost:
     height: int
     png_bytes: int
     warnings: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The platform as people write it (`LinkedIn`)."""
+        return INFO[self.platform].label
+
+    @property
+    def length_unit(self) -> str:
+        """What `length` and `limit` count: X weighted characters, LinkedIn characters,
+        Bluesky graphemes."""
+        return INFO[self.platform].length_unit
 
 
 @dataclass(frozen=True)

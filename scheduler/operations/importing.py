@@ -6,6 +6,7 @@ from pathlib import Path
 
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
+from scheduler.operations.permissions import Permission, require
 from vignettes.importing import SAMPLE_FILE, ImportReport, import_file
 
 __all__ = ["SAMPLE_SOURCE", "ImportReport", "import_case_studies"]
@@ -14,12 +15,22 @@ SAMPLE_SOURCE = "samples/case_studies.json"
 
 
 def import_case_studies(
-    ws: Workspace, actor: Actor, path: Path | None, *, dry_run: bool = False
+    ws: Workspace,
+    actor: Actor,
+    path: Path | None,
+    *,
+    dry_run: bool = False,
+    source_name: str | None = None,
 ) -> ImportReport:
     """Import `path` (None: the bundled sample case studies). With `dry_run`, report what
     would change and write nothing. The configuration's `[import]` says how columns are
-    named and which impact categories exist. Raises ImportRejected listing every problem
-    (nothing is written then either), or ImportInterrupted on Ctrl-C."""
+    named and which impact categories exist. `source_name` is what problems and the audit
+    trail call the file (an upload's own name rather than its temporary path). Raises
+    PermissionDenied, ImportRejected listing every problem (nothing is written then
+    either), or ImportInterrupted on Ctrl-C."""
+    require(actor, Permission.IMPORT)
+    if path is None:
+        source_name = SAMPLE_SOURCE
     return import_file(
         ws.store,
         SAMPLE_FILE if path is None else path,
@@ -28,6 +39,6 @@ def import_case_studies(
         schedule=ws.config.schedule,
         rules=ws.config.importing,
         dry_run=dry_run,
-        source_name=SAMPLE_SOURCE if path is None else None,
+        source_name=source_name,
         via=actor.via,
     )

@@ -27,24 +27,28 @@ from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
 from scheduler.web.security import ForwardedByTrustedProxy, add_security_headers, csp_nonce
 from scheduler.web.views import audit as audit_view
 from scheduler.web.views import calendar as calendar_view
-from scheduler.web.views import cards as cards_view
 from scheduler.web.views import engagement as engagement_view
 from scheduler.web.views import health, home, signin
 from scheduler.web.views import plan as plan_view
 from scheduler.web.views import users as users_view
+from scheduler.web.views.case_studies import bp as case_studies_bp
+from scheduler.web.views.editing import bp as editing_bp
+from scheduler.web.views.importing import bp as importing_bp
+from scheduler.web.views.review import bp as review_bp
 from vignettes.errors import StoreError
 
 SERVICE_NAME = "Impact vignettes"
-# Phase B2: the card images, plan (+ its calendar feed), engagement, users, audit log.
+# Phase B1: case studies, one case study (and its decisions), add/edit, import.
+CONTENT_SCREENS: tuple[Blueprint, ...] = (case_studies_bp, review_bp, editing_bp, importing_bp)
+# Phase B2: plan (+ its calendar feed), engagement, users, audit log (home is above).
 PLAN_SCREENS: tuple[Blueprint, ...] = (
-    cards_view.bp,
     plan_view.bp,
     calendar_view.bp,
     engagement_view.bp,
     users_view.bp,
     audit_view.bp,
 )
-SCREENS: tuple[Blueprint, ...] = (signin.bp, home.bp, health.bp, *PLAN_SCREENS)
+SCREENS: tuple[Blueprint, ...] = (signin.bp, home.bp, health.bp, *CONTENT_SCREENS, *PLAN_SCREENS)
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024
 TEMPLATES = Path(__file__).parent / "templates"

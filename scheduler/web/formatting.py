@@ -148,7 +148,7 @@ def problem_text(exc: BaseException, *, keep: str = "") -> str:
 
 
 FILTERS = {
-    "local_time": local_time,
+    "local_datetime": local_time,
     "month_name": month_name,
     "platform_name": platform_name,
     "detail_text": detail_text,

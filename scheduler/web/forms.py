@@ -8,9 +8,26 @@ including those without a form class here.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from scheduler.operations.passwords import MAX_LENGTH
 from scheduler.operations.permissions import ROLES
@@ -64,6 +81,74 @@ def field_error(field: object) -> dict[str, str] | None:
     """The design system's `errorMessage` parameter for a field with an error."""
     errors = getattr(field, "errors", None)
     return {"text": errors[0]} if errors else None
+
+
+# --- Case studies: add and edit, review decisions, import (phase B1) ----------------------
+# The case-study form holds every field an import file may hold, as text: the rules (limits,
+# characters, categories, consent) are the import's own, applied by the operation, whose
+# problems come back per field (`scheduler.web.case_form`). Only the CSRF token is checked
+# here, so a form and a file can never be judged differently.
+
+
+class CaseStudyForm(FlaskForm):  # type: ignore[misc]
+    ref = StringField("Reference")
+    title = StringField("Title")
+    organisation = StringField("Organisation")
+    library_service = StringField("Library service")
+    region = StringField("Region")
+    headline = StringField("Card headline")
+    summary = TextAreaField("Summary")
+    background = TextAreaField("Background")
+    library_contribution = TextAreaField("How the library helped")
+    outcome = TextAreaField("Outcome")
+    impact_categories = SelectMultipleField("Impact categories", validate_choice=False)
+    time_saved_hours = StringField("Time saved (hours)")
+    cost_saving_gbp = StringField("Cost saving (£)")
+    quote_text = TextAreaField("Quote")
+    quote_attribution = StringField("Quoted person")
+    quote_consent = RadioField("Consent to use the quote", validate_choice=False)
+    link = StringField("Link")
+    hashtags = StringField("Hashtags")
+    status = RadioField("Status", validate_choice=False)
+    approved_by = StringField("Approved by")
+    approved_on = StringField("Approved on")
+    showcase_month = StringField("Month to showcase")
+    contains_patient_data = RadioField("Patient data", validate_choice=False)
+    # The content hash the edit started from (an edit made meanwhile is not overwritten).
+    loaded_hash = HiddenField()
+
+
+class ApproveForm(FlaskForm):  # type: ignore[misc]
+    """Approve as it stands: nothing to fill in but the CSRF token."""
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class RejectForm(FlaskForm):  # type: ignore[misc]
+    reason = TextAreaField(
+        "Why is it rejected?",
+        filters=[_stripped],
+        validators=[
+            DataRequired("Enter why the case study is rejected"),
+            Length(max=1000, message="The reason must be 1000 characters or fewer"),
+        ],
+    )
+
+
+class QueueForm(FlaskForm):  # type: ignore[misc]
+    month = SelectField(
+        "Month", validate_choice=False, validators=[InputRequired("Select a month")]
+    )
+
+
+class ImportForm(FlaskForm):  # type: ignore[misc]
+    file = FileField("Upload a file", validators=[FileRequired("Select a file to import")])
+
+
+class ConfirmImportForm(FlaskForm):  # type: ignore[misc]
+    """Confirm (or cancel) the import that was checked: the CSRF token alone."""
 
 
 # ---- Phase B2: home (settle, publish now), plan, calendar, users --------------------------

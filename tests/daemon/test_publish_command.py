@@ -125,7 +125,7 @@ def test_settling_options_without_resolve_are_a_usage_error(site: Site) -> None:
         ["--platform", "x"],
     ):
         result = site.cli("publish", MONTH, *option)
-        assert result.code == 2 and "only go with --resolve" in result.err, option
+        assert result.code == 2 and "can only be used with --resolve" in result.err, option
     assert outbox(site) == []
 
 

@@ -88,3 +88,24 @@ def test_sort_and_pages(store: Store, tmp_path: Path) -> None:
         page = find_case_studies(session, CaseStudyQuery(per_page=2, page=2))
     assert [r.ref for r in page.rows] == ["R-3"] and (page.total, page.pages) == (3, 2)
     assert page.regions == ("North West", "South West")
+
+
+def test_each_row_says_how_ready_it_is_and_the_readiest_sort_first(
+    store: Store, tmp_path: Path
+) -> None:
+    load(
+        store,
+        tmp_path,
+        case_study_row("Q-1", quote_consent=None),  # quote withheld, no figure
+        case_study_row("Q-2", time_saved_hours=6),  # quote and figure
+        case_study_row(
+            "Q-3", cost_saving_gbp=1200, quote_text=None, quote_attribution=None, quote_consent=None
+        ),
+    )
+    with store.read() as session:
+        rows = find_case_studies(session, CaseStudyQuery(sort="readiness")).rows
+    assert [(r.ref, r.readiness.label) for r in rows] == [
+        ("Q-2", "quote+figure"),
+        ("Q-3", "figure"),
+        ("Q-1", "-"),
+    ]

@@ -1,0 +1,238 @@
+"""Case studies: the list (search, filters, sort, pages) and one case study (every field,
+status, readiness, the cards and posts for every enabled platform, the approvals and the
+full history), with the card images served from the cards cache.
+
+The decisions on the page (approve, reject, queue) are posted to `views.review`, which
+renders this page again when a form has a problem (`render_case_study`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from scheduler.operations.cards import VignetteCards, card_png, vignette_cards
+from scheduler.operations.case_studies import CaseStudyDetail, CaseStudyQuery, case_study, find
+from scheduler.operations.categories import categories
+from scheduler.operations.free_months import free_months
+from scheduler.operations.months import parse_month
+from scheduler.operations.permissions import Permission, allows
+from scheduler.web.auth import signed_in
+from scheduler.web.case_form import BY_NAME
+from scheduler.web.forms import ApproveForm, QueueForm, RejectForm
+from scheduler.web.guards import requires
+from scheduler.web.state import config, workspace
+from vignettes.errors import NotFound
+
+bp = Blueprint("case_studies", __name__)
+
+PER_PAGE = 50
+STATUSES = ("submitted", "approved", "rejected")
+SORTS = {
+    "ref": "Reference",
+    "title": "Title",
+    "organisation": "Organisation",
+    "status": "Status",
+    "updated": "Recently changed",
+    "approved": "Recently approved",
+    "readiness": "Most ready first",
+}
+INTERFACES = {"web": "console", "cli": "command line", "daemon": "daemon"}
+ACTIONS = {
+    "imported": "Imported",
+    "added": "Added",
+    "updated": "Changed",
+    "approved": "Approved",
+    "approval_voided": "Approval voided",
+    "rejected": "Rejected",
+    "resubmitted": "Submitted again",
+    "queued": "Queued",
+    "unqueued": "Unqueued",
+    "swapped": "Swapped into",
+}
+
+
+@bp.app_template_filter("local_time")
+def local_time(moment: dt.datetime | None) -> str:
+    """`26 Nov 2026 at 12:00` in the schedule's time zone (what people plan in)."""
+    if moment is None:
+        return ""
+    return f"{moment.astimezone(config().schedule.tz):%-d %b %Y at %H:%M}"
+
+
+@bp.app_template_filter("local_date")
+def local_date(moment: dt.datetime | None) -> str:
+    """`26 Nov 2026`: for approvals, which files record by the day."""
+    return f"{moment.astimezone(config().schedule.tz):%-d %b %Y}" if moment else ""
+
+
+@bp.app_template_filter("plain_number")
+def plain_number(value: float | None) -> str:
+    """`30` for 30.0, `12.5` as it is, `–` for none."""
+    if value is None:
+        return "–"
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+def _query() -> CaseStudyQuery:
+    args = request.args
+    page = args.get("page", "1")
+    showcased = {"yes": True, "no": False}.get(args.get("showcased", ""))
+    return CaseStudyQuery(
+        text=args.get("q", "")[:200],
+        status=args.get("status") if args.get("status") in STATUSES else None,
+        region=args.get("region") or None,
+        category=args.get("category") or None,
+        showcased=showcased,
+        sort=args.get("sort", "ref") if args.get("sort") in SORTS else "ref",
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        per_page=PER_PAGE,
+    )
+
+
+def _pages(page: int, pages: int, link: Any) -> list[dict[str, Any]]:
+    """Numbered pagination: the first, the last, and two either side of this one."""
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    items: list[dict[str, Any]] = []
+    for number in shown:
+        if items and number - items[-1]["number"] > 1:
+            items.append({"ellipsis": True, "number": number - 1})
+        items.append({"number": number, "href": link(number), "current": number == page})
+    return items
+
+
+@bp.get("/case-studies")
+@requires(Permission.READ)
+def index() -> str:
+    query = _query()
+    listing = find(workspace(), query)
+    kept: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page" and v}
+
+    def link(number: int) -> str:
+        return url_for("case_studies.index", **kept, page=number)
+
+    return render_template(
+        "case_studies/index.jinja",
+        listing=listing,
+        args=request.args,
+        statuses=STATUSES,
+        sorts=SORTS,
+        vocabulary=categories(workspace()).categories,
+        pages=_pages(listing.query.page, listing.pages, link) if listing.pages > 1 else [],
+        previous=link(listing.query.page - 1) if listing.query.page > 1 else None,
+        next=link(listing.query.page + 1) if listing.query.page < listing.pages else None,
+        may_add=_may(Permission.ADD),
+    )
+
+
+def _may(permission: Permission) -> bool:
+    account = signed_in()
+    return account is not None and allows(account.role, permission)
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(value)
+
+
+def _label(name: str) -> str:
+    return BY_NAME[name].label if name in BY_NAME else name
+
+
+def history_rows(detail: CaseStudyDetail) -> list[dict[str, Any]]:
+    """The history as a table shows it, newest first: when, who, through which interface,
+    what, and for a change each field's old and new value."""
+    rows = []
+    for event in reversed(detail.history):
+        info = event.detail or {}
+        notes = []
+        if info.get("source") and info.get("row"):
+            notes.append(f"From {info['source']}, row {info['row']}")
+        if info.get("reason"):
+            notes.append(f"Reason: {info['reason']}")
+        changes = [
+            (_label(name), _value(change.get("old")), _value(change.get("new")))
+            for name, change in (info.get("changes") or {}).items()
+            if isinstance(change, dict)
+        ]
+        what = ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
+        rows.append(
+            {
+                "when": event.at,
+                "who": event.actor,
+                "via": INTERFACES.get(event.via, event.via or "not recorded"),
+                "what": f"{what} {event.month}" if event.month else what,
+                "notes": notes,
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def render_case_study(
+    ref: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    reject_form: RejectForm | None = None,
+    queue_form: QueueForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The page of case study `ref` (404 when there is none), with any form's problems."""
+    ws = workspace()
+    try:
+        detail = case_study(ws, ref)
+    except NotFound:
+        abort(404)
+    cards: VignetteCards | None = None
+    if _may(Permission.PREVIEW):
+        month = parse_month(detail.month) if detail.month else None
+        cards = vignette_cards(ws, detail.ref, month)
+    may_queue = _may(Permission.QUEUE) and detail.approval_current and not detail.month
+    months = free_months(ws) if may_queue else ()
+    queue_form = queue_form or QueueForm(formdata=None)
+    queue_form.month.choices = [("", "Select a month")] + [
+        (str(m.month), f"{m.slot.local:%B %Y} ({m.slot.local:%a %-d %b, %H:%M})") for m in months
+    ]
+    page = render_template(
+        "case_studies/show.jinja",
+        detail=detail,
+        cards=cards,
+        history=history_rows(detail),
+        labels={name: spec.label for name, spec in BY_NAME.items()},
+        errors=errors or [],
+        approve_form=ApproveForm(formdata=None),
+        reject_form=reject_form or RejectForm(formdata=None),
+        queue_form=queue_form,
+        may_edit=_may(Permission.EDIT),
+        may_approve=_may(Permission.APPROVE),
+        may_queue=may_queue,
+        four_eyes=config().web.four_eyes,
+    )
+    return page, status
+
+
+@bp.get("/case-studies/<ref>")
+@requires(Permission.READ)
+def show(ref: str) -> tuple[str, int]:
+    return render_case_study(ref)
+
+
+@bp.get("/cards/<key>/<platform>.png")
+@requires(Permission.PREVIEW)
+def card(key: str, platform: str) -> Response:
+    png = card_png(workspace(), key, platform)
+    if png is None:
+        abort(404)
+    response = Response(png, mimetype="image/png")
+    # The key is a hash of the content and settings: the image under it never changes.
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response

@@ -1,0 +1,89 @@
+"""One case study: every field, its state, the cards and posts of every enabled platform
+(lengths against each limit, in its unit), warnings, the history with its interface, and
+only the decisions the role may take."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import case_study_row
+from tests.web.conftest import Console
+from tests.web.content import ESCAPED, load, payload_case_study, submitted
+
+
+def card_links(page: str) -> list[str]:
+    return re.findall(r'src="(/cards/[0-9a-f]{32}/[a-z]+\.png)"', page)
+
+
+def test_the_page_shows_the_cards_posts_and_lengths_of_every_enabled_platform(
+    console: Console,
+) -> None:
+    load(console, case_study_row("C-1", time_saved_hours=30))
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    page = console.get("/case-studies/C-1").text
+    links = card_links(page)
+    assert [link.rsplit("/", 1)[1] for link in links] == ["x.png", "linkedin.png"]
+    for link in links:
+        card = console.get(link)
+        assert card.status_code == 200 and card.data.startswith(b"\x89PNG")
+        assert "immutable" in card.headers["Cache-Control"]
+    assert re.search(r"\d+ of 280 weighted characters", page)
+    assert re.search(r"\d+ of 3000 characters", page)
+    assert "Evidence helped the ward get patients moving a day sooner" in page
+
+
+def test_a_quote_without_consent_is_said_to_be_withheld(console: Console) -> None:
+    load(console, submitted("C-2", quote_consent=None))
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    page = console.get("/case-studies/C-2").text
+    assert "Quote withheld: no consent recorded" in page
+    assert "No: quote withheld: no consent recorded" in page
+
+
+def test_the_history_says_who_did_what_when_and_through_which_interface(
+    console: Console,
+) -> None:
+    load(console, submitted("C-3"))
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    page = console.get("/case-studies/C-3").text
+    history = page.split('id="history"', 1)[1]
+    assert "26 Nov 2026 at 12:00" in history
+    assert "operator" in history and "command line" in history and "Imported" in history
+
+
+def test_each_role_sees_only_the_decisions_it_may_take(console: Console) -> None:
+    load(console, submitted("C-4"), case_study_row("C-5"))
+    forms = {}
+    for role in ("viewer", "editor", "approver"):
+        console.add_user(role, role)
+        console.sign_in(role)
+        page = console.get("/case-studies/C-4").text + console.get("/case-studies/C-5").text
+        forms[role] = set(re.findall(r'action="/case-studies/C-\d/(\w+)"', page))
+        forms[role] |= {"edit"} if "/case-studies/C-4/edit" in page else set()
+        console.sign_out()
+    assert forms == {
+        "viewer": set(),
+        "editor": {"edit", "queue"},
+        "approver": {"edit", "queue", "approve", "reject"},
+    }
+
+
+def test_an_unknown_case_study_or_card_is_not_found(console: Console) -> None:
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    assert console.get("/case-studies/NOPE-1").status_code == 404
+    assert console.get("/cards/" + "0" * 32 + "/x.png").status_code == 404
+    assert console.get("/cards/../../etc/x.png").status_code == 404
+
+
+def test_case_study_text_is_shown_as_text(console: Console) -> None:
+    load(console, payload_case_study())
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    page = console.get("/case-studies/XSS-1").text
+    assert "<script>window.__xss" not in page and "<svg onload" not in page
+    assert "<b onmouseover" not in page and 'href="javascript:' not in page
+    assert ESCAPED in page
