@@ -41,6 +41,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     # A JWT (Bluesky session tokens) wherever it appears: header.payload.signature, base64url.
     (re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*"), MASK),
+    # The console's calendar feed address (`/plan.ics?token=…`): its token opens the plan.
+    (re.compile(r"(?i)([?&]token=)(?!\[REDACTED\])[^&\s#\"']+"), rf"\1{MASK}"),
     # Cookie headers: the console's session cookie is a bearer credential.
     (re.compile(r"(?im)^((?:set-)?cookie:\s*)\S[^\r\n]*"), rf"\1{MASK}"),
     # oauthlib's DEBUG line with the request signature (replayable within its time window).

@@ -98,6 +98,7 @@ def test_no_secret_is_logged_during_the_linkedin_code_exchange(
         '{"accessJwt": "AQX1", "refreshJwt": "AQW2", "did": "did:plc:abc"}',
         '{"identifier": "nhs.bsky.social", "password": "shh1-shh2-shh3-shh4"}',
         "token eyJ0eXAiOiJhdCtqd3QifQ.eyJzdWIiOiJkaWQ6cGxjOngifQ.c2lnbmF0dXJlAQW2 in a message",
+        '"GET /plan.ics?token=AQX1-shh_AQW2 HTTP/1.1" 200',
     ],
 )
 def test_credential_shapes_are_masked_without_being_configured(line: str) -> None:

@@ -31,8 +31,9 @@ def console(tmp_path: Path, frontend: Frontend) -> Iterator[Console]:
 
 def new_address(console: Console) -> str:
     """Make a calendar address on the page, as a person does; its path and query."""
-    page = console.post("/plan/calendar").text
-    found = ADDRESS.search(page)
+    answer = console.post("/plan/calendar")
+    assert answer.headers["Cache-Control"] == "no-store"  # shown once: never kept by a cache
+    found = ADDRESS.search(answer.text)
     assert found, "the new address is not on the page"
     address = urlsplit(found.group(1).replace("&amp;", "&"))
     assert (address.scheme, address.netloc) == ("http", "localhost")

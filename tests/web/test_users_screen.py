@@ -39,6 +39,7 @@ def test_an_admin_adds_a_user_whose_one_time_password_is_shown_once(console: Con
     )
 
     assert page.status_code == 200 and "This is the only time it is shown" in page.text
+    assert page.headers["Cache-Control"] == "no-store"
     found = ONE_TIME.search(page.text)
     assert found
     assert accounts(console)["priya"] == ("editor", False, True)
