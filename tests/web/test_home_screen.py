@@ -183,6 +183,16 @@ def test_only_an_admin_may_publish_now(console: Console) -> None:
     assert posts(console) == {}
 
 
+def test_a_figure_a_platform_does_not_offer_is_named(tmp_path: Path, frontend: Frontend) -> None:
+    bluesky = {"platforms": {"bluesky": {"enabled": True}}}
+    console = make_console(tmp_path, frontend, sections=bluesky, now=DECEMBER_MORNING)
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    page = console.get("/").text
+    assert "does not offer at all" in page and "Bluesky (impressions, link clicks)" in page
+    console.ws.close()
+
+
 def test_a_daemon_not_seen_alerts_and_credentials_are_shown(
     tmp_path: Path, frontend: Frontend
 ) -> None:
