@@ -43,16 +43,18 @@ T = TypeVar("T")
 
 
 class _Generations:
-    """Tells one store's generation; thread-safe."""
+    """Tells one store's generation and keeps what was remembered under it; thread-safe.
+    Holds the store's engine, never the store itself: it is kept per store in a weak
+    mapping, and the watching connection closes when the store is gone."""
 
     def __init__(self, store: Store) -> None:
-        self._store = store
+        self._engine = store.engine
         self._lock = threading.Lock()
         self._watch: sqlite3.Connection | None = None
         self._memo: dict[Any, tuple[object, Any]] = {}
 
     def generation(self) -> object | None:
-        engine = self._store.engine
+        engine = self._engine
         try:
             if engine.dialect.name == "sqlite":
                 with self._lock:
@@ -69,6 +71,10 @@ class _Generations:
                 return connection.execute(text("SELECT pg_current_snapshot()::text")).scalar()
         except (sqlite3.Error, SQLAlchemyError):
             return None
+
+    def __del__(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
 
     def remembered(self, key: Any, generation: object) -> Any:
         with self._lock:
