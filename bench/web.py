@@ -13,6 +13,11 @@ this console. Baseline, measured in the same run and interleaved with the pages:
 file of each page's size served by the same server (no session, as a browser fetches one).
 Targets: p95 ≤ 100 ms per page, and p95 within 3× the static file's p95.
 
+Two floors are shown beside them, not held to the targets, to say where a page's time
+goes: the sign-in page (the design system's page template and a form, no data) and a bare
+signed-in view returning the home page's bytes (the session, the account and the security
+headers; no template, no data).
+
 Usage: .venv/bin/python bench/web.py [--rows N] [--requests K] [--db URL]
 """
 
@@ -46,7 +51,9 @@ from scheduler.operations.accounts import add_user  # noqa: E402
 from scheduler.operations.actor import Actor  # noqa: E402
 from scheduler.operations.context import Workspace  # noqa: E402
 from scheduler.operations.importing import import_case_studies  # noqa: E402
+from scheduler.operations.permissions import Permission  # noqa: E402
 from scheduler.web import create_app  # noqa: E402
+from scheduler.web.guards import requires  # noqa: E402
 from scheduler.web.server import ConsoleServer  # noqa: E402
 from vignettes.models import CaseStudy, EngagementSnapshot, MonthlySlot, Post  # noqa: E402
 from vignettes.slots import Month, slot_time  # noqa: E402
@@ -230,6 +237,14 @@ def p(samples: list[float], q: int) -> float:
 def console(ws: Workspace, static_dir: Path) -> Iterator[tuple[Any, int]]:
     """The console with a bench-only static folder, served on 127.0.0.1:<free port>."""
     files = Blueprint("bench", __name__, static_folder=str(static_dir), static_url_path="/bench")
+
+    @files.get("/bench-view/<name>")
+    @requires(Permission.READ)
+    def bare_view(name: str) -> bytes:
+        """The floor under every page: the session, the account and the security headers,
+        with bytes instead of a template and no data."""
+        return (static_dir / name).read_bytes()
+
     app = create_app(ws, signing_key=b"a bench signing key of 32 bytes!!", blueprints=[files])
     server = ConsoleServer(app, "127.0.0.1", 0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -291,6 +306,7 @@ def run(ws: Workspace, root: Path, requests: int) -> None:
         else:
             skipped = ["case studies (50)", "one case study"]
         pages.append(Timing("sign-in (no data)", "/login", signed_in=False, target=False))
+        floor = Timing("bare signed-in view", "", target=False)
         static = Browser(port)  # a browser fetching a file: no session to look up
         for timing in pages:  # warm: cards rendered and cached, statement caches filled
             for _ in range(3):
@@ -298,6 +314,8 @@ def run(ws: Workspace, root: Path, requests: int) -> None:
                 assert status == 200, f"{timing.path} answered {status}"
             timing.size = len(body)
             (static_dir / timing.file).write_bytes(b"x" * timing.size)
+        floor.path, floor.size = f"/bench-view/{pages[0].file}", pages[0].size
+        pages.append(floor)
         for _ in range(requests):
             for timing in pages:
                 client = browser if timing.signed_in else static
