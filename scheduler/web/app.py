@@ -20,7 +20,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from scheduler.operations.console_key import signing_key as console_signing_key
 from scheduler.operations.context import Workspace
 from scheduler.operations.passwords import MIN_LENGTH
-from scheduler.web import auth, chrome, formatting, navigation, state
+from scheduler.web import auth, chrome, components, formatting, navigation, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
@@ -101,6 +101,7 @@ def create_app(
         footer_text=config.cards.brand.footer_text,
         frontend_css=frontend.css,
     )
+    components.install(app.jinja_env)  # the design system's macros, remembered by parameters
     app.jinja_env.filters.update(formatting.FILTERS)  # phase B2's screens
     app.jinja_env.globals.update(formatting.GLOBALS, header_html=chrome.header_html)
     app.context_processor(_chrome)
