@@ -10,6 +10,7 @@ from typing import Any
 from scheduler.operations.context import Workspace
 from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
 from vignettes.readiness import NOT_READY, Readiness, readiness
+from vignettes.remembered import remember
 from vignettes.search import CaseStudyQuery, ListingPage, find_case_studies
 from vignettes.store import (
     CaseStudyRow,
@@ -122,7 +123,12 @@ class CaseStudyDetail:
 
 
 def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
-    """`ref` with everything a reviewer needs; raises NotFound."""
+    """`ref` with everything a reviewer needs; raises NotFound. Remembered while the
+    database is unchanged (its page is the one reviewers reload)."""
+    return remember(ws.store, ("case study", ref), lambda: _read_case_study(ws, ref))
+
+
+def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
     with ws.store.read() as session:
         cs = get_case_study(session, ref)
         slot = slot_of_case_study(session, cs.id)
@@ -153,6 +159,11 @@ def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
 
 
 def find(ws: Workspace, query: CaseStudyQuery) -> ListingPage:
-    """A page of case studies for a screen: searched, filtered and sorted."""
-    with ws.store.read() as session:
-        return find_case_studies(session, query)
+    """A page of case studies for a screen: searched, filtered and sorted. Remembered
+    while the database is unchanged: the count and the regions read every case study."""
+
+    def read() -> ListingPage:
+        with ws.store.read() as session:
+            return find_case_studies(session, query)
+
+    return remember(ws.store, ("listing", query), read)

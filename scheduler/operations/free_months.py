@@ -3,7 +3,7 @@
 A month is free while its slot is still ahead and nothing is queued for it or being
 published in it; a month auto-pick would fill is free (queueing takes precedence). Read
 from the slots alone, without planning or rendering anything, so a page can offer it
-cheaply.
+cheaply; which months are taken is remembered while the database is unchanged.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from scheduler.operations.context import Workspace
 from vignettes.planning import MAX_MONTHS_AHEAD
+from vignettes.remembered import remember
 from vignettes.slots import Month, SlotTime, current_month, slot_time
 from vignettes.store import slots_by_month
 
@@ -31,12 +32,16 @@ def free_months(ws: Workspace, count: int = 12) -> tuple[FreeMonth, ...]:
     schedule = ws.config.schedule
     start = current_month(now, schedule)
     months = [start.shift(i) for i in range(MAX_MONTHS_AHEAD + 1)]
-    with ws.store.read() as session:
-        taken = {
-            month
-            for month, slot in slots_by_month(session, months).items()
-            if slot.state != "planned" or slot.case_study_id is not None
-        }
+
+    def read_taken() -> frozenset[str]:
+        with ws.store.read() as session:
+            return frozenset(
+                month
+                for month, slot in slots_by_month(session, months).items()
+                if slot.state != "planned" or slot.case_study_id is not None
+            )
+
+    taken = remember(ws.store, ("taken months", str(start)), read_taken)
     free: list[FreeMonth] = []
     for month in months:
         if str(month) in taken:

@@ -5,6 +5,7 @@ planned, rather than failing at its slot."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from scheduler.operations.permissions import Permission, require
 from scheduler.publishing.postability import Postability
 from vignettes import planning, remembered
 from vignettes.planning import MAX_MONTHS_AHEAD, PlanEntry
+from vignettes.remembered import remember
 from vignettes.slots import Month, SlotTime, current_month, slot_time
 from vignettes.store import case_studies_by_ref, get_case_study
 
@@ -38,9 +40,24 @@ CHECKED_MONTHS = 12
 def plan(ws: Workspace, months: int = 12) -> list[PlanEntry]:
     """Each month from the current one: its slot, and the case study it will showcase
     (queued, auto-picked, already fixed by publishing) or why none; a planned case study
-    that could not be posted says so in its note."""
-    config = ws.config
+    that could not be posted says so in its note.
+
+    Remembered while the database is unchanged, under everything else the plan depends on:
+    which month is current and, for each month, whether its slot and its grace have
+    passed (the only ways the clock enters it). A slot passing is a new plan."""
+    schedule = ws.config.schedule
     now = ws.now()
+    start = current_month(now, schedule)
+    passed = tuple(
+        (now >= when.utc, now >= when.utc + schedule.grace)
+        for when in (slot_time(start.shift(i), schedule) for i in range(months))
+    )
+    key = ("plan", str(start), months, passed)
+    return list(remember(ws.store, key, lambda: tuple(_read_plan(ws, now, months))))
+
+
+def _read_plan(ws: Workspace, now: dt.datetime, months: int) -> list[PlanEntry]:
+    config = ws.config
     with ws.store.read() as session:
         entries = planning.build_plan(
             session,

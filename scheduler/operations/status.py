@@ -3,6 +3,7 @@ everything that needs a person. One query per concern, so it stays fast on a big
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +16,12 @@ from scheduler.operations.context import Workspace
 from scheduler.platforms.registry import INFO
 from vignettes.models import Alert, Heartbeat, MonthlySlot, Post
 from vignettes.planning import PlanEntry, build_plan
-from vignettes.remembered import candidates
+from vignettes.remembered import candidates, remember
 from vignettes.slots import current_month, slot_time
 from vignettes.store import Store, get_slot
 
 STALE_HEARTBEAT = 3  # ticks without a heartbeat before status calls the daemon down
+PLAN_MONTHS = 3  # months of plan status reads: enough for the next slot
 OPEN_STATES = ("unknown", "failed", "needs_reauth", "pending", "sending")
 
 
@@ -169,16 +171,63 @@ def collect_status(config: Config, store: Store, now: dt.datetime) -> dict[str, 
     return build_status(config, store, now).to_json()
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What status reads from the database (besides the credentials' files)."""
+
+    beats: tuple[tuple[str, str, dt.datetime], ...]
+    plan: tuple[PlanEntry, ...]
+    this_month: ThisMonth
+    problems: tuple[OpenPost, ...]
+    engagement: dict[str, dict[str, Any]]
+    alerts: tuple[OpenAlert, ...]
+
+
 def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
+    """Status at `now`. What it reads is remembered while the database is unchanged, under
+    the only ways the clock enters it: the current month and whether each of the three
+    months' slot and grace have passed (the heartbeats' ages are worked out afresh)."""
+    schedule = config.schedule
+    here = current_month(now, schedule)
+    passed = tuple(
+        (now >= when.utc, now >= when.utc + schedule.grace)
+        for when in (slot_time(here.shift(i), schedule) for i in range(PLAN_MONTHS))
+    )
+    read = remember(store, ("status", str(here), passed), lambda: _read(config, store, now))
+    limit = config.daemon.tick * STALE_HEARTBEAT
+    return Status(
+        now=now,
+        daemons=tuple(
+            DaemonSeen(instance, role, at, int((now - at).total_seconds()), now - at <= limit)
+            for instance, role, at in read.beats
+        ),
+        next_slot=next((e for e in read.plan if e.slot.utc > now), None),
+        this_month=read.this_month,
+        problems=read.problems,
+        alerts=read.alerts,
+        credentials=tuple(_credential_warnings(config, now)),
+        engagement=copy.deepcopy(read.engagement),  # remembered: each caller gets its own
+        not_offered={
+            name: INFO[name].not_offered
+            for name in config.platforms.enabled()
+            if INFO[name].not_offered
+        },
+    )
+
+
+def _read(config: Config, store: Store, now: dt.datetime) -> _Read:
     here = current_month(now, config.schedule)
     with store.read() as session:
-        beats = list(session.scalars(select(Heartbeat).order_by(Heartbeat.at.desc())))
+        beats = tuple(
+            (b.instance, b.role, b.at)
+            for b in session.scalars(select(Heartbeat).order_by(Heartbeat.at.desc()))
+        )
         plan = build_plan(
             session,
             now=now,
             schedule=config.schedule,
             selection=config.selection,
-            months=3,
+            months=PLAN_MONTHS,
             candidates=candidates(store, session, config.selection.prefer_ready),
         )
         slot = get_slot(session, here)
@@ -212,27 +261,7 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
                 select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.first_at)
             )
         )
-    limit = config.daemon.tick * STALE_HEARTBEAT
-    return Status(
-        now=now,
-        daemons=tuple(
-            DaemonSeen(
-                b.instance, b.role, b.at, int((now - b.at).total_seconds()), now - b.at <= limit
-            )
-            for b in beats
-        ),
-        next_slot=next((e for e in plan if e.slot.utc > now), None),
-        this_month=this_month,
-        problems=problems,
-        alerts=alerts,
-        credentials=tuple(_credential_warnings(config, now)),
-        engagement=engagement,
-        not_offered={
-            name: INFO[name].not_offered
-            for name in config.platforms.enabled()
-            if INFO[name].not_offered
-        },
-    )
+    return _Read(beats, tuple(plan), this_month, problems, engagement, alerts)
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:
