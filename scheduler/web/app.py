@@ -101,7 +101,8 @@ def create_app(
         footer_text=config.cards.brand.footer_text,
         frontend_css=frontend.css,
     )
-    components.install(app.jinja_env)  # the design system's macros, remembered by parameters
+    # The design system's macros, remembered by their parameters.
+    app.extensions["vignettes.components"] = components.install(app.jinja_env)
     app.jinja_env.filters.update(formatting.FILTERS)  # phase B2's screens
     app.jinja_env.globals.update(formatting.GLOBALS, header_html=chrome.header_html)
     app.context_processor(_chrome)

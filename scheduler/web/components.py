@@ -14,12 +14,15 @@ A call with `caller` (a `{% call %}` block), with anything but one parameters ma
 or with a value that is not plain data is rendered as usual and not remembered.
 
 Templates use the components by name (`{{ button({...}) }}`) without importing them; an
-import would still work, unremembered.
+import would still work, unremembered. Inside a block of a template that extends
+`nhsuk/template.jinja`, that template's own imports (`skipLink`, `header`, `footer`)
+shadow the globals: use `components.footer(...)` there.
 """
 
 from __future__ import annotations
 
 import threading
+import types
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -46,6 +49,7 @@ COMPONENTS = {
     "passwordInput": "password-input",
     "radios": "radios",
     "select": "select",
+    "skipLink": "skip-link",
     "summaryList": "summary-list",
     "table": "tables",
     "tag": "tag",
@@ -57,16 +61,31 @@ COMPONENTS = {
 CHARACTER_LIMIT = 32_000_000
 
 
+_JUST_TEXT = {str}
+
+
 class _Unremembered(Exception):
     """A parameter that is not plain data: render the call as usual."""
 
 
 def _freeze(value: Any) -> Any:
-    """`value` as a hashable key that tells apart everything the output depends on."""
-    if isinstance(value, Markup):  # before str: markup is put in as it is, text escaped
+    """`value` as a hashable key that tells apart everything the output depends on. Plain
+    strings stand for themselves; everything else becomes a tagged tuple, so no two kinds
+    of value can meet (a select's 200 items are 200 dicts of strings: those take the
+    fast path)."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is dict:
+        if set(map(type, value.values())) <= _JUST_TEXT:
+            return ("mapping", tuple(value.items()))
+        return ("mapping", tuple((key, _freeze(item)) for key, item in value.items()))
+    if kind is list or kind is tuple:
+        return ("sequence", tuple(_freeze(item) for item in value))
+    if isinstance(value, Markup):  # markup is put in as it is, text escaped
         return ("markup", str(value))
     if isinstance(value, str):
-        return value
+        return ("str", str(value))
     if value is None or isinstance(value, bool | int | float):
         return (type(value).__name__, value)  # True and 1 render differently
     if isinstance(value, Undefined):
@@ -107,6 +126,11 @@ class RememberedMarkup:
     def __len__(self) -> int:
         return len(self._known)
 
+    def names(self) -> set[str]:
+        """The components with markup remembered."""
+        with self._lock:
+            return {name for name, _params in self._known}
+
 
 def remembered(name: str, macro: Callable[..., Any], known: RememberedMarkup) -> Callable[..., Any]:
     """`macro`, answering a call it has seen from `known`."""
@@ -129,9 +153,13 @@ def remembered(name: str, macro: Callable[..., Any], known: RememberedMarkup) ->
 
 
 def install(env: Environment, known: RememberedMarkup | None = None) -> RememberedMarkup:
-    """Put every component in `env`'s globals under its macro's name."""
+    """Put every component in `env`'s globals under its macro's name, and all of them
+    under `components`."""
     known = known if known is not None else RememberedMarkup()
+    every = types.SimpleNamespace()
     for name, folder in COMPONENTS.items():
         module = env.get_template(f"nhsuk/components/{folder}/macro.jinja").module
         env.globals[name] = remembered(name, getattr(module, name), known)
+        setattr(every, name, env.globals[name])
+    env.globals["components"] = every
     return known

@@ -8,6 +8,7 @@ from jinja2 import ChainableUndefined, Environment, PackageLoader
 from markupsafe import Markup
 
 from scheduler.web.components import RememberedMarkup, install
+from tests.web.conftest import Console
 
 
 def environment() -> tuple[Environment, RememberedMarkup]:
@@ -86,3 +87,14 @@ def test_the_oldest_markup_is_forgotten_past_the_limit() -> None:
         render(env, '{{ button({"text": name}) }}', name=f"Button {i:02d}")
     assert len(known) == 5
     assert "Button 19" in render(env, '{{ button({"text": "Button 19"}) }}')
+
+
+def test_every_page_s_skip_link_header_and_footer_come_from_the_remembered_components(
+    console: Console,
+) -> None:
+    known: RememberedMarkup = console.app.extensions["vignettes.components"]
+    first = console.get("/login").text
+
+    assert {"skipLink", "header", "footer"} <= known.names()
+    assert console.get("/login").text.count("nhsuk-footer") == first.count("nhsuk-footer") > 0
+    assert 'href="#maincontent"' in first and "Skip to main content" in first

@@ -5,7 +5,7 @@ posts); editors queue an approved case study to a month, unqueue it, or swap two
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -53,23 +53,31 @@ def _choices(entries: list[PlanEntry]) -> tuple[list[PlanEntry], list[PlanEntry]
     return free, swappable
 
 
-Options = list[tuple[str, str]]
+Options = list[dict[str, str]]  # the design system's select items
+
+
+def _items(pairs: Iterable[tuple[str, str]]) -> Options:
+    return [{"value": value, "text": text} for value, text in pairs]
 
 
 def _options(
     free: list[PlanEntry], swappable: list[PlanEntry], cases: Sequence[QueueableCase]
 ) -> dict[str, Options]:
-    """Each select's (value, text) options, by field name."""
-    pick: Options = [("", "Select a month")]
-    months = pick + [(str(e.month), f"{month_name(e.month)}: {e.ref}") for e in swappable]
+    """Each select's options, by field name."""
+    pick = [("", "Select a month")]
+    months = _items(pick + [(str(e.month), f"{month_name(e.month)}: {e.ref}") for e in swappable])
     return {
-        "month": pick
-        + [
-            (str(e.month), f"{month_name(e.month)} ({local_time(e.slot.local, 'short')})")
-            for e in free
-        ],
-        "ref": [("", "Select a case study")]
-        + [(c.ref, f"{c.ref}: {c.title} ({c.organisation})") for c in cases],
+        "month": _items(
+            pick
+            + [
+                (str(e.month), f"{month_name(e.month)} ({local_time(e.slot.local, 'short')})")
+                for e in free
+            ]
+        ),
+        "ref": _items(
+            [("", "Select a case study")]
+            + [(c.ref, f"{c.ref}: {c.title} ({c.organisation})") for c in cases]
+        ),
         "first": months,
         "second": months,
     }
