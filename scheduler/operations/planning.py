@@ -205,14 +205,19 @@ class Queueable:
 
 def queueable(ws: Workspace, limit: int = 200) -> Queueable:
     """The first `limit` case studies that could be queued, in auto-pick order. Reads only
-    as far as it needs, so it stays fast with thousands approved."""
-    cases: list[QueueableCase] = []
-    more = False
-    with ws.store.read() as session:
-        prefer = ws.config.selection.prefer_ready
-        for candidate in remembered.candidates(ws.store, session, prefer):
-            if len(cases) == limit:
-                more = True
-                break
-            cases.append(QueueableCase(candidate.ref, candidate.title, candidate.organisation))
-    return Queueable(tuple(cases), more)
+    as far as it needs, so it stays fast with thousands approved; remembered while the
+    database is unchanged."""
+
+    def read() -> Queueable:
+        cases: list[QueueableCase] = []
+        more = False
+        with ws.store.read() as session:
+            prefer = ws.config.selection.prefer_ready
+            for candidate in remembered.candidates(ws.store, session, prefer):
+                if len(cases) == limit:
+                    more = True
+                    break
+                cases.append(QueueableCase(candidate.ref, candidate.title, candidate.organisation))
+        return Queueable(tuple(cases), more)
+
+    return remember(ws.store, ("queueable", limit), read)

@@ -1,6 +1,7 @@
-"""The read models a screen reloads (the list, a case study, the plan, status, the free
-months) are remembered while the database is unchanged: a change by anyone (another
-process included) is shown at once, and so is the clock passing a slot or its grace."""
+"""The read models a screen reloads (the list, a case study, the plan, status, what can be
+queued, the free months) are remembered while the database is unchanged: a change by
+anyone (another process included) is shown at once, and so is the clock passing a slot or
+its grace."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from scheduler.clock import FakeClock
 from scheduler.operations.case_studies import case_study, find
 from scheduler.operations.context import Workspace
 from scheduler.operations.free_months import free_months
-from scheduler.operations.planning import plan, queue
+from scheduler.operations.planning import plan, queue, queueable
 from scheduler.operations.status import status
 from tests.operations.conftest import CLI, approved, load
 from vignettes.models import Heartbeat
@@ -107,3 +108,14 @@ def test_free_months_lose_a_month_queued_elsewhere_and_a_slot_that_passes(
     assert isinstance(ws.clock, FakeClock)
     ws.clock.set(slot_time(Month(2027, 1), ws.config.schedule).utc + dt.timedelta(minutes=1))
     assert str(free_months(ws)[0].month) == "2027-02"
+
+
+def test_the_case_studies_offered_to_queue_include_one_imported_elsewhere(
+    ws: Workspace, elsewhere: Workspace, tmp_path: Path
+) -> None:
+    load(ws, tmp_path, approved("Q-1"))
+    assert [c.ref for c in queueable(ws).cases] == ["Q-1"]
+
+    load(elsewhere, tmp_path, approved("Q-1"), approved("Q-2"))
+
+    assert [c.ref for c in queueable(ws).cases] == ["Q-1", "Q-2"]
