@@ -37,6 +37,7 @@ from scheduler.daemon.lock import (
     InstanceLock,
     lock_for,
 )
+from scheduler.daemon.stopping import shut_down_once_started
 from scheduler.daemon.tick import Worker
 from vignettes.errors import StoreError
 from vignettes.faults import DatabaseURLInvalid
@@ -109,6 +110,7 @@ class Daemon:
         self.lock: InstanceLock
         self._signals = 0
         self._scheduler: Any = None
+        self._scheduler_finished = threading.Event()
         self._tick_started: float | None = None
         self._exit_code = 0
         self._watchdog_started = False
@@ -129,9 +131,12 @@ class Daemon:
         self.notifier.send("STOPPING=1")
         self.stopping.set()
         if self._scheduler is not None:
-            # From a signal handler: ask, do not wait (the tick thread is finishing its call).
+            # From a signal handler: ask, do not wait (the tick thread is finishing its
+            # call). The scheduler may still be starting: see `stopping`.
             threading.Thread(
-                target=self._scheduler.shutdown, kwargs={"wait": True}, daemon=True
+                target=shut_down_once_started,
+                args=(self._scheduler, self._scheduler_finished),
+                daemon=True,
             ).start()
 
     # ---- running ----------------------------------------------------------------------
@@ -277,10 +282,13 @@ class Daemon:
             name="tick",
         )
         self._scheduler = scheduler
-        self._plan_wake()
-        if self.stopping.is_set():
-            return
-        scheduler.start()  # blocks until shutdown
+        try:
+            self._plan_wake()
+            if self.stopping.is_set():
+                return
+            scheduler.start()  # blocks until shutdown
+        finally:
+            self._scheduler_finished.set()
 
     def _plan_wake(self) -> None:
         wake = getattr(self, "_next_wake", None)
