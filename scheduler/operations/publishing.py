@@ -24,6 +24,7 @@ from scheduler.operations.context import Workspace
 from scheduler.operations.permissions import Permission, require
 from scheduler.publishing.publish import MonthReport, post_rows
 from scheduler.publishing.reconcile import reconcile
+from vignettes.remembered import remember
 from vignettes.slots import Month, current_month, slot_time
 from vignettes.store import audit, get_slot
 
@@ -85,10 +86,15 @@ def publish_refusal(
 
 def hand_publish_refusal(ws: Workspace, month: Month) -> str | None:
     """`publish_refusal` for `month` as things stand now (its slot's state read from the
-    store): why a person may not publish it now, or None if they may."""
-    with ws.store.read() as session:
-        slot = get_slot(session, month)
-        state = slot.state if slot is not None else None
+    store, remembered until anyone commits: home asks on every load): why a person may
+    not publish it now, or None if they may."""
+
+    def read_state() -> str | None:
+        with ws.store.read() as session:
+            slot = get_slot(session, month)
+            return slot.state if slot is not None else None
+
+    state = remember(ws.store, ("slot state", str(month)), read_state)
     return publish_refusal(month, ws.now(), ws.config.schedule, state)
 
 
