@@ -17,6 +17,9 @@ Templates use the components by name (`{{ button({...}) }}`) without importing t
 import would still work, unremembered. Inside a block of a template that extends
 `nhsuk/template.jinja`, that template's own imports (`skipLink`, `header`, `footer`)
 shadow the globals: use `components.footer(...)` there.
+
+`fragment` does the same for a block of a template (the rows of a long table) under the
+values it names: frozen read models, which are equal exactly when what they show is.
 """
 
 from __future__ import annotations
@@ -127,9 +130,9 @@ class RememberedMarkup:
         return len(self._known)
 
     def names(self) -> set[str]:
-        """The components with markup remembered."""
+        """The components (and fragments, as "fragment") with markup remembered."""
         with self._lock:
-            return {name for name, _params in self._known}
+            return {key[0] for key in self._known}
 
 
 def remembered(name: str, macro: Callable[..., Any], known: RememberedMarkup) -> Callable[..., Any]:
@@ -152,9 +155,34 @@ def remembered(name: str, macro: Callable[..., Any], known: RememberedMarkup) ->
     return component
 
 
+class FragmentHoldsAForm(RuntimeError):
+    """A remembered fragment rendered a CSRF token: it would hand one request's token to
+    the next, so the template must keep its forms outside the fragment."""
+
+
+def fragment_of(known: RememberedMarkup) -> Callable[..., Markup]:
+    """`{% call fragment("name", value, ...) %}…{% endcall %}`: the block's markup,
+    remembered under its name and the values given, which must be hashable and hold
+    everything the block shows (the rows of a long table: frozen read models, and
+    `request.script_root` when it builds links). Nothing else from the request may be in
+    it: a block that renders a form's CSRF token is an error, never remembered."""
+
+    def fragment(name: str, *values: Any, caller: Callable[[], str]) -> Markup:
+        key = ("fragment", name, tuple(tuple(v) if type(v) is list else v for v in values))
+        markup = known.get(key)
+        if markup is None:
+            markup = Markup(caller())
+            if 'name="csrf_token"' in markup:
+                raise FragmentHoldsAForm(f"the remembered fragment {name!r} holds a form")
+            known.put(key, markup)
+        return markup
+
+    return fragment
+
+
 def install(env: Environment, known: RememberedMarkup | None = None) -> RememberedMarkup:
-    """Put every component in `env`'s globals under its macro's name, and all of them
-    under `components`."""
+    """Put every component in `env`'s globals under its macro's name, all of them under
+    `components`, and `fragment` for a remembered block."""
     known = known if known is not None else RememberedMarkup()
     every = types.SimpleNamespace()
     for name, folder in COMPONENTS.items():
@@ -162,4 +190,5 @@ def install(env: Environment, known: RememberedMarkup | None = None) -> Remember
         env.globals[name] = remembered(name, getattr(module, name), known)
         setattr(every, name, env.globals[name])
     env.globals["components"] = every
+    env.globals["fragment"] = fragment_of(known)
     return known

@@ -1,14 +1,22 @@
-"""The design system's components are remembered by their parameters: a call seen before
-gives the markup it gave then, and nothing that changes the output (text against markup,
-true against 1, another value anywhere) can ever be mistaken for it."""
+"""The design system's components are remembered by their parameters, and fragments (a long
+table's rows) by the values they show: a call seen before gives the markup it gave then,
+and nothing that changes the output (text against markup, true against 1, another value
+anywhere, another role, a change by another process) can ever be mistaken for it."""
 
 from __future__ import annotations
 
+import pytest
 from jinja2 import ChainableUndefined, Environment, PackageLoader
 from markupsafe import Markup
 
-from scheduler.web.components import RememberedMarkup, install
-from tests.web.conftest import Console
+from scheduler.clock import FakeClock
+from scheduler.operations.context import Workspace
+from scheduler.operations.importing import import_case_studies
+from scheduler.web.components import FragmentHoldsAForm, RememberedMarkup, install
+from tests.conftest import case_study_row, write_import
+from tests.web.conftest import OPERATOR, Console
+from tests.web.content import load
+from vignettes.models import MonthlySlot
 
 
 def environment() -> tuple[Environment, RememberedMarkup]:
@@ -98,3 +106,60 @@ def test_every_page_s_skip_link_header_and_footer_come_from_the_remembered_compo
     assert {"skipLink", "header", "footer"} <= known.names()
     assert console.get("/login").text.count("nhsuk-footer") == first.count("nhsuk-footer") > 0
     assert 'href="#maincontent"' in first and "Skip to main content" in first
+
+
+def test_a_fragment_is_rendered_once_for_its_values_and_afresh_for_new_ones() -> None:
+    env, known = environment()
+    page = (
+        '{% call fragment("rows", rows) %}'
+        "{% for r in rows %}<td>{{ r }}</td>{% endfor %}"
+        "{% endcall %}"
+    )
+
+    assert render(env, page, rows=("a", "<b>")) == "<td>a</td><td>&lt;b&gt;</td>"
+    assert render(env, page, rows=("a", "<b>")) == "<td>a</td><td>&lt;b&gt;</td>"
+    assert len(known) == 1
+    assert render(env, page, rows=["a", "c"]) == "<td>a</td><td>c</td>"  # a list is a key too
+    assert len(known) == 2
+
+
+def test_a_fragment_holding_a_form_s_csrf_token_is_an_error_never_remembered() -> None:
+    env, known = environment()
+    page = (
+        '{% call fragment("form") %}<input type="hidden" name="csrf_token" value="t">{% endcall %}'
+    )
+
+    with pytest.raises(FragmentHoldsAForm):
+        render(env, page)
+    assert len(known) == 0
+
+
+def test_the_list_shows_an_edit_made_by_another_process_at_once(console: Console) -> None:
+    load(console, case_study_row("F-1", title="The first title"))
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    assert "The first title" in console.get("/case-studies").text
+    assert "fragment" in console.app.extensions["vignettes.components"].names()
+
+    other = Workspace(config=console.ws.config, clock=FakeClock(console.ws.now()))
+    rows = [case_study_row("F-1", title="A better title")]
+    import_case_studies(
+        other, OPERATOR, write_import(console.ws.config.path.parent / "b.json", rows)
+    )
+    other.close()
+
+    page = console.get("/case-studies").text
+    assert "A better title" in page and "The first title" not in page
+
+
+def test_past_months_show_publish_late_only_to_whoever_may_publish(console: Console) -> None:
+    console.add_user("ada", "admin")
+    console.add_user("vera", "viewer")
+    with console.ws.store.write() as session:
+        session.add(MonthlySlot(month="2026-10", state="missed", source="auto", reason="down"))
+
+    console.sign_in("ada")
+    assert "Publish late" in console.get("/plan").text
+    console.sign_out()
+    console.sign_in("vera")
+    assert "Publish late" not in console.get("/plan").text

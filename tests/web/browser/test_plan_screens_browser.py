@@ -167,6 +167,11 @@ def test_an_editor_queues_a_month_from_the_plan_with_the_keyboard_alone(
     expect(march).to_contain_text("Queued")
     expect(march.get_by_role("button", name="Unqueue ICS-3 from March 2027")).to_be_visible()
 
+    # Every Unqueue button submits the one form above the table, to its own month.
+    march.get_by_role("button", name="Unqueue ICS-3 from March 2027").click()
+    expect(page.get_by_text("ICS-3 is no longer queued for March 2027")).to_be_visible()
+    expect(page.locator("#month-2027-03")).not_to_contain_text("Queued")
+
 
 @pytest.fixture
 def payloads(tmp_path: Path, frontend: Frontend) -> Iterator[Served]:
