@@ -20,7 +20,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from scheduler.operations.console_key import signing_key as console_signing_key
 from scheduler.operations.context import Workspace
 from scheduler.operations.passwords import MIN_LENGTH
-from scheduler.web import auth, chrome, components, formatting, navigation, state
+from scheduler.web import auth, components, formatting, navigation, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
@@ -104,7 +104,7 @@ def create_app(
     # The design system's macros, remembered by their parameters.
     app.extensions["vignettes.components"] = components.install(app.jinja_env)
     app.jinja_env.filters.update(formatting.FILTERS)  # phase B2's screens
-    app.jinja_env.globals.update(formatting.GLOBALS, header_html=chrome.header_html)
+    app.jinja_env.globals.update(formatting.GLOBALS)
     app.context_processor(_chrome)
     app.after_request(lambda response: add_security_headers(response, web))
     app.wsgi_app = ForwardedByTrustedProxy(app.wsgi_app, web)  # type: ignore[method-assign]
