@@ -26,6 +26,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from _history import published_months  # noqa: E402
 from sqlalchemy import delete, func, insert, select, update  # noqa: E402
 
 from scheduler.config import parse_config  # noqa: E402
@@ -36,7 +37,7 @@ from scheduler.publishing.postability import why_not_postable  # noqa: E402
 from vignettes.models import CaseStudy, MonthlySlot, Post, RenderCheck  # noqa: E402
 from vignettes.planning import build_plan  # noqa: E402
 from vignettes.selection import auto_pick  # noqa: E402
-from vignettes.slots import Month, slot_time  # noqa: E402
+from vignettes.slots import Month  # noqa: E402
 from vignettes.store import (  # noqa: E402
     Store,
     auto_pick_candidates,
@@ -57,40 +58,7 @@ def seed_history(store: Store, schedule: Any) -> int:
         if session.scalar(select(func.count()).select_from(MonthlySlot)):
             return int(session.scalar(select(func.count()).select_from(MonthlySlot)) or 0)
         ids = list(session.scalars(select(CaseStudy.id).order_by(CaseStudy.id).limit(12 * YEARS)))
-        slots, posts = [], []
-        for i, case_id in enumerate(ids):
-            month = first.shift(i)
-            when = slot_time(month, schedule).utc
-            slots.append(
-                {
-                    "id": i + 1,
-                    "month": str(month),
-                    "case_study_id": case_id,
-                    "source": "auto",
-                    "state": "published",
-                    "scheduled_at": when,
-                    "fixed_at": when,
-                    "reason": "",
-                }
-            )
-            for platform in ("x", "linkedin"):
-                posts.append(
-                    {
-                        "slot_id": i + 1,
-                        "case_study_id": case_id,
-                        "platform": platform,
-                        "state": "posted",
-                        "content_hash": "sha256:bench",
-                        "text": "bench",
-                        "remote_id": f"{platform}-{i}",
-                        "url": f"https://example.invalid/{platform}/{i}",
-                        "attempts": 1,
-                        "reason": "",
-                        "sending_by": "bench",
-                        "posted_at": when,
-                        "updated_at": when,
-                    }
-                )
+        slots, posts = published_months(ids, first, schedule, ("x", "linkedin"))
         session.execute(insert(MonthlySlot), slots)
         session.execute(insert(Post), posts)
     return len(slots)

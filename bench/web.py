@@ -42,6 +42,7 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # this folder's cards.py must not shadow the `cards` package
 
+from _history import published_months  # noqa: E402
 from flask import Blueprint  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
@@ -56,7 +57,7 @@ from scheduler.web import create_app  # noqa: E402
 from scheduler.web.guards import requires  # noqa: E402
 from scheduler.web.server import ConsoleServer  # noqa: E402
 from vignettes.models import CaseStudy, EngagementSnapshot, MonthlySlot, Post  # noqa: E402
-from vignettes.slots import Month, slot_time  # noqa: E402
+from vignettes.slots import Month  # noqa: E402
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # December's slot (10:00) still ahead
 SLOTS = 120
@@ -109,61 +110,30 @@ def seed_history(ws: Workspace) -> tuple[int, int, int]:
     first = Month.of(NOW.date()).shift(-SLOTS)
     with ws.store.write() as session:
         ids = list(session.scalars(select(CaseStudy.id).order_by(CaseStudy.id).limit(SLOTS)))
-        slots, posts, snapshots = [], [], []
-        for i, case_id in enumerate(ids):
-            when = slot_time(first.shift(i), schedule).utc
-            slots.append(
-                {
-                    "id": i + 1,
-                    "month": str(first.shift(i)),
-                    "case_study_id": case_id,
-                    "source": "auto",
-                    "state": "published",
-                    "scheduled_at": when,
-                    "fixed_at": when,
-                    "reason": "",
-                }
-            )
-            for platform in PLATFORMS:
-                post_id = len(posts) + 1
-                posts.append(
+        slots, posts = published_months(ids, first, schedule, PLATFORMS)
+        snapshots = []
+        for post in posts:
+            i = post["slot_id"] - 1
+            for n, (label, seconds) in enumerate(OFFSETS, start=1):
+                at = post["posted_at"] + dt.timedelta(seconds=seconds)
+                snapshots.append(
                     {
-                        "id": post_id,
-                        "slot_id": i + 1,
-                        "case_study_id": case_id,
-                        "platform": platform,
-                        "state": "posted",
-                        "content_hash": "sha256:bench",
-                        "text": "bench",
-                        "remote_id": f"{platform}-{i}",
-                        "url": f"https://example.invalid/{platform}/{i}",
-                        "attempts": 1,
-                        "reason": "",
-                        "sending_by": "bench",
-                        "posted_at": when,
-                        "updated_at": when,
+                        "post_id": post["id"],
+                        "platform": post["platform"],
+                        "offset_label": label,
+                        "offset_seconds": seconds,
+                        "due_at": at,
+                        "taken_at": at,
+                        "state": "taken",
+                        "impressions": None if post["platform"] == "bluesky" else 400 * n + i,
+                        "likes": 5 * n,
+                        "reposts": n,
+                        "replies": n // 2,
+                        "unavailable": [],
+                        "raw": {},
+                        "updated_at": at,
                     }
                 )
-                for n, (label, seconds) in enumerate(OFFSETS, start=1):
-                    at = when + dt.timedelta(seconds=seconds)
-                    snapshots.append(
-                        {
-                            "post_id": post_id,
-                            "platform": platform,
-                            "offset_label": label,
-                            "offset_seconds": seconds,
-                            "due_at": at,
-                            "taken_at": at,
-                            "state": "taken",
-                            "impressions": None if platform == "bluesky" else 400 * n + i,
-                            "likes": 5 * n,
-                            "reposts": n,
-                            "replies": n // 2,
-                            "unavailable": [],
-                            "raw": {},
-                            "updated_at": at,
-                        }
-                    )
         session.execute(insert(MonthlySlot), slots)
         session.execute(insert(Post), posts)
         session.execute(insert(EngagementSnapshot), snapshots)
