@@ -69,6 +69,21 @@ class PlanEntry:
         }
 
 
+def clock_phase(now: dt.datetime, schedule: ScheduleRule, months: int) -> tuple[Any, ...]:
+    """Everything the clock changes in `build_plan` for `months` months from the current
+    one: which month is current and, for each month, whether its slot and its grace have
+    passed. Two instants with the same phase give the same plan of an unchanged database
+    (the key under which screens remember a plan)."""
+    start = current_month(now, schedule)
+    return (
+        str(start),
+        tuple(
+            (now >= when.utc, now >= when.utc + schedule.grace)
+            for when in (slot_time(start.shift(i), schedule) for i in range(months))
+        ),
+    )
+
+
 def build_plan(
     session: Session,
     *,

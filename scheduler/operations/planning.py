@@ -45,14 +45,8 @@ def plan(ws: Workspace, months: int = 12) -> list[PlanEntry]:
     Remembered while the database is unchanged, under everything else the plan depends on:
     which month is current and, for each month, whether its slot and its grace have
     passed (the only ways the clock enters it). A slot passing is a new plan."""
-    schedule = ws.config.schedule
     now = ws.now()
-    start = current_month(now, schedule)
-    passed = tuple(
-        (now >= when.utc, now >= when.utc + schedule.grace)
-        for when in (slot_time(start.shift(i), schedule) for i in range(months))
-    )
-    key = ("plan", str(start), months, passed)
+    key = ("plan", months, planning.clock_phase(now, ws.config.schedule, months))
     return list(remember(ws.store, key, lambda: tuple(_read_plan(ws, now, months))))
 
 

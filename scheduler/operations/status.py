@@ -15,7 +15,7 @@ from scheduler.engagement.report import platform_states
 from scheduler.operations.context import Workspace
 from scheduler.platforms.registry import INFO
 from vignettes.models import Alert, Heartbeat, MonthlySlot, Post
-from vignettes.planning import PlanEntry, build_plan
+from vignettes.planning import PlanEntry, build_plan, clock_phase
 from vignettes.remembered import candidates, remember
 from vignettes.slots import current_month, slot_time
 from vignettes.store import Store, get_slot
@@ -187,13 +187,8 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
     """Status at `now`. What it reads is remembered while the database is unchanged, under
     the only ways the clock enters it: the current month and whether each of the three
     months' slot and grace have passed (the heartbeats' ages are worked out afresh)."""
-    schedule = config.schedule
-    here = current_month(now, schedule)
-    passed = tuple(
-        (now >= when.utc, now >= when.utc + schedule.grace)
-        for when in (slot_time(here.shift(i), schedule) for i in range(PLAN_MONTHS))
-    )
-    read = remember(store, ("status", str(here), passed), lambda: _read(config, store, now))
+    phase = clock_phase(now, config.schedule, PLAN_MONTHS)
+    read = remember(store, ("status", phase), lambda: _read(config, store, now))
     limit = config.daemon.tick * STALE_HEARTBEAT
     return Status(
         now=now,
