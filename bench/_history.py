@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vignettes.slots import Month, slot_time
+from vignettes.planning.slots import Month, slot_time
 
 
 def published_months(

@@ -31,14 +31,14 @@ from sqlalchemy import delete, func, insert, select, update  # noqa: E402
 
 from scheduler.config import parse_config  # noqa: E402
 from scheduler.operations.context import Workspace  # noqa: E402
-from scheduler.operations.planning import plan  # noqa: E402
-from scheduler.operations.status import build_status  # noqa: E402
+from scheduler.operations.showcase.planning import plan  # noqa: E402
+from scheduler.operations.showcase.status import build_status  # noqa: E402
 from scheduler.publishing.postability import why_not_postable  # noqa: E402
-from vignettes.models import CaseStudy, MonthlySlot, Post, RenderCheck  # noqa: E402
-from vignettes.planning import build_plan  # noqa: E402
-from vignettes.selection import auto_pick  # noqa: E402
-from vignettes.slots import Month  # noqa: E402
-from vignettes.store import (  # noqa: E402
+from vignettes.planning.plan import build_plan  # noqa: E402
+from vignettes.planning.selection import auto_pick  # noqa: E402
+from vignettes.planning.slots import Month  # noqa: E402
+from vignettes.store.models import CaseStudy, MonthlySlot, Post, RenderCheck  # noqa: E402
+from vignettes.store.queries import (  # noqa: E402
     Store,
     auto_pick_candidates,
     case_studies_by_ref,

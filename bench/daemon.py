@@ -80,7 +80,7 @@ def wait_for_status(sock: socket.socket, prefix: str, timeout: float) -> None:
 
 def next_slot(config_path: Path) -> dt.datetime:
     from scheduler.config import load_config
-    from vignettes.slots import current_month, slot_time
+    from vignettes.planning.slots import current_month, slot_time
 
     schedule = load_config(config_path).schedule
     now = dt.datetime.now(dt.UTC)
@@ -130,10 +130,10 @@ def idle_daemon(folder: Path, config: Path, idle: float) -> None:
 def add_past_posts(config_path: Path, count: int, now: dt.datetime) -> None:
     """`count` posted rows (two platforms per month) on case studies made for them."""
     from scheduler.config import load_config
-    from vignettes.importing import import_file
-    from vignettes.models import CaseStudy, MonthlySlot, Post
-    from vignettes.slots import Month
-    from vignettes.store import Store
+    from vignettes.importing.files import import_file
+    from vignettes.planning.slots import Month
+    from vignettes.store.models import CaseStudy, MonthlySlot, Post
+    from vignettes.store.queries import Store
 
     config = load_config(config_path)
     months = (count + 1) // 2

@@ -35,8 +35,8 @@ from scheduler.engagement.report_files import write_csv  # noqa: E402
 from tests.conftest import SECRET_VALUES, START  # noqa: E402
 from tests.emulator import Emulator  # noqa: E402
 from tests.emulator.linkedin import ORGANIZATION  # noqa: E402
-from vignettes.models import CaseStudy, MonthlySlot, Post  # noqa: E402
-from vignettes.store import Store  # noqa: E402
+from vignettes.store.models import CaseStudy, MonthlySlot, Post  # noqa: E402
+from vignettes.store.queries import Store  # noqa: E402
 
 
 def seed(store: Store, emulator: Emulator, posts: int, platforms: list[str]) -> None:

@@ -96,8 +96,8 @@ def bare_executemany_seconds(data: Path, db: Path) -> float:
 
     from sqlalchemy import insert
 
-    from vignettes.models import CaseStudy
-    from vignettes.store import Store
+    from vignettes.store.models import CaseStudy
+    from vignettes.store.queries import Store
 
     store = Store.open(f"sqlite:///{db}")
     now = dt.datetime.now(dt.UTC)
@@ -136,13 +136,13 @@ def bare_executemany_seconds(data: Path, db: Path) -> float:
 
 
 def inprocess_import_seconds(data: Path, db: Path) -> float:
-    """The same rows through `vignettes.importing.import_file` in this process (no start-up
+    """The same rows through `vignettes.importing.files.import_file` in this process (no start-up
     cost), into a fresh database."""
     import datetime as dt
 
     from scheduler.config import ScheduleConfig
-    from vignettes.importing import import_file
-    from vignettes.store import Store
+    from vignettes.importing.files import import_file
+    from vignettes.store.queries import Store
 
     store = Store.open(f"sqlite:///{db}")
     schedule = ScheduleConfig("1st tue", dt.time(10), "Europe/London", "", dt.timedelta(days=3))

@@ -48,16 +48,16 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from scheduler.clock import FakeClock  # noqa: E402
 from scheduler.config import parse_config  # noqa: E402
-from scheduler.operations.accounts import add_user  # noqa: E402
+from scheduler.operations.accounts.permissions import Permission  # noqa: E402
+from scheduler.operations.accounts.users import add_user  # noqa: E402
 from scheduler.operations.actor import Actor  # noqa: E402
+from scheduler.operations.content.importing import import_case_studies  # noqa: E402
 from scheduler.operations.context import Workspace  # noqa: E402
-from scheduler.operations.importing import import_case_studies  # noqa: E402
-from scheduler.operations.permissions import Permission  # noqa: E402
 from scheduler.web import create_app  # noqa: E402
 from scheduler.web.guards import requires  # noqa: E402
 from scheduler.web.server import ConsoleServer  # noqa: E402
-from vignettes.models import CaseStudy, EngagementSnapshot, MonthlySlot, Post  # noqa: E402
-from vignettes.slots import Month  # noqa: E402
+from vignettes.planning.slots import Month  # noqa: E402
+from vignettes.store.models import CaseStudy, EngagementSnapshot, MonthlySlot, Post  # noqa: E402
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # December's slot (10:00) still ahead
 SLOTS = 120

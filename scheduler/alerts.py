@@ -20,8 +20,8 @@ from typing import Protocol
 from sqlalchemy import select
 
 from scheduler.config import AlertsConfig
-from vignettes.models import Alert
-from vignettes.store import Store
+from vignettes.store.models import Alert
+from vignettes.store.queries import Store
 
 log = logging.getLogger(__name__)
 REMIND_AFTER = dt.timedelta(hours=24)

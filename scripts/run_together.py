@@ -25,7 +25,7 @@ from pathlib import Path
 
 from scheduler.config import load_config
 from scheduler.errors import SchedulerError
-from scheduler.operations.accounts import first_admin
+from scheduler.operations.accounts.users import first_admin
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.errors import VignettesError

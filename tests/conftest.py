@@ -22,7 +22,7 @@ from scheduler.config import ScheduleConfig, SelectionConfig
 from scheduler.credentials.secrets import Secrets
 from tests.emulator import Emulator
 from tests.pgcluster import Cluster, running_cluster
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # the emulator suites' clock start

@@ -14,10 +14,16 @@ from sqlalchemy.orm import Session
 
 from vignettes.content import LIMITS, CaseStudyContent
 from vignettes.errors import ApprovalError, QueueError
-from vignettes.models import Approval, AuditEvent, CaseStudy
-from vignettes.slots import Month, ScheduleRule
-from vignettes.store import SHOWCASED_STATES, Store, audit, get_case_study, slot_of_case_study
-from vignettes.validation import name_problems, normalise_text
+from vignettes.importing.validation import name_problems, normalise_text
+from vignettes.planning.slots import Month, ScheduleRule
+from vignettes.store.models import Approval, AuditEvent, CaseStudy
+from vignettes.store.queries import (
+    SHOWCASED_STATES,
+    Store,
+    audit,
+    get_case_study,
+    slot_of_case_study,
+)
 
 
 def missing_vignette_fields(content: CaseStudyContent) -> list[str]:
@@ -124,7 +130,7 @@ def approve(
     """Approve `ref` as it stands now; pins its requested showcase month when still free.
     With `four_eyes`, refuses a reviewer who imported, added or last changed it (checked in
     the same transaction as the approval). Raises ApprovalError or NotFound."""
-    from vignettes.planning import pin
+    from vignettes.planning.plan import pin
 
     if not by.strip():
         raise ApprovalError("--by needs the reviewer's name")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vignettes.issues import Issue
+from vignettes.importing.issues import Issue
 
 
 class VignettesError(Exception):

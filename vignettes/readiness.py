@@ -67,7 +67,7 @@ def readiness(content: CaseStudyContent) -> Readiness:
 
 def quote_sql() -> ColumnElement[bool]:
     """`has_named_quote` as SQL over `case_studies` (text is stored trimmed)."""
-    from vignettes.models import CaseStudy
+    from vignettes.store.models import CaseStudy
 
     return and_(
         CaseStudy.quote_consent.is_(True),
@@ -78,7 +78,7 @@ def quote_sql() -> ColumnElement[bool]:
 
 def quantified_sql() -> ColumnElement[bool]:
     """`is_quantified` as SQL over `case_studies`."""
-    from vignettes.models import CaseStudy
+    from vignettes.store.models import CaseStudy
 
     return or_(CaseStudy.cost_saving_gbp >= MIN_POUNDS, CaseStudy.time_saved_hours >= MIN_HOURS)
 

@@ -14,7 +14,7 @@ import functools
 import re
 import unicodedata
 
-from vignettes.issues import char_name
+from vignettes.importing.issues import char_name
 
 REF_PUNCTUATION = "._-"
 # \w is exactly str.isalnum() plus "_" (Python's re documentation), so this is "letters,

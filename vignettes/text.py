@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from vignettes.issues import char_name
+from vignettes.importing.issues import char_name
 
 # Invisible characters that reorder or hide text in posts and alt text (the card drops them,
 # so what a reviewer sees on the card would not be what is posted). Joiners (U+200C ZWNJ,

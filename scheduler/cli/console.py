@@ -19,8 +19,8 @@ from typing import Any
 from scheduler.cli.common import Subparsers, actor, any_port_arg
 from scheduler.cli.output import emit_json, table
 from scheduler.errors import EXIT_OK
+from scheduler.operations.accounts.permissions import ROLES
 from scheduler.operations.context import Workspace
-from scheduler.operations.permissions import ROLES
 
 log = logging.getLogger("scheduler.web")
 
@@ -82,7 +82,7 @@ def _password_flag(p: argparse.ArgumentParser) -> None:
 def read_password(stream: Any = None) -> str:
     """One password: asked twice without echo at a terminal, else the first line of
     standard input. Raises PasswordRejected when there is none or the two differ."""
-    from scheduler.operations.passwords import PasswordRejected
+    from scheduler.operations.accounts.passwords import PasswordRejected
 
     stream = sys.stdin if stream is None else stream
     if stream.isatty():
@@ -104,7 +104,7 @@ def _describe(row: Any) -> str:
 
 
 def cmd_user_add(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.accounts import add_user
+    from scheduler.operations.accounts.users import add_user
 
     password = read_password()
     row = add_user(ws, actor(args), args.name, args.role, password)
@@ -113,7 +113,7 @@ def cmd_user_add(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.accounts import list_users
+    from scheduler.operations.accounts.users import list_users
 
     rows = list_users(ws, actor(args))
     if args.json:
@@ -138,7 +138,7 @@ def cmd_user_list(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_user_set_role(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.accounts import set_role
+    from scheduler.operations.accounts.users import set_role
 
     row = set_role(ws, actor(args), args.name, args.role)
     print(f"{row.name} is now {row.role}")
@@ -146,7 +146,7 @@ def cmd_user_set_role(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_user_disable(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.accounts import disable_user
+    from scheduler.operations.accounts.users import disable_user
 
     row = disable_user(ws, actor(args), args.name)
     print(f"{row.name} is disabled: it cannot sign in, and its sessions have ended")
@@ -154,7 +154,7 @@ def cmd_user_disable(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_user_enable(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.accounts import enable_user
+    from scheduler.operations.accounts.users import enable_user
 
     row = enable_user(ws, actor(args), args.name)
     print(f"{row.name} is enabled: it can sign in again")
@@ -162,7 +162,7 @@ def cmd_user_enable(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_user_reset_password(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.accounts import reset_password
+    from scheduler.operations.accounts.users import reset_password
 
     password = read_password()
     row = reset_password(ws, actor(args), args.name, password)
@@ -171,8 +171,8 @@ def cmd_user_reset_password(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_web(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.accounts import any_users
-    from scheduler.operations.console_key import start_console_logging
+    from scheduler.operations.accounts.console_key import start_console_logging
+    from scheduler.operations.accounts.users import any_users
     from scheduler.web import create_app
     from scheduler.web.server import ConsoleServer
 

@@ -14,7 +14,7 @@ from scheduler.operations.context import Workspace
 
 def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.cli.import_text import print_rejection, print_report, rejection_json
-    from scheduler.operations.importing import import_case_studies
+    from scheduler.operations.content.importing import import_case_studies
     from vignettes.errors import ImportInterrupted, ImportRejected
 
     if args.sample == bool(args.file):
@@ -47,7 +47,7 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.case_studies import case_studies
+    from scheduler.operations.content.case_studies import case_studies
 
     rows = case_studies(ws, args.status)
     if args.json:
@@ -86,7 +86,7 @@ def _field(label: str, value: str, *, indent: str = "  ") -> None:
 
 
 def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.case_studies import case_study
+    from scheduler.operations.content.case_studies import case_study
 
     detail = case_study(ws, args.ref)
     if args.json:
@@ -125,7 +125,7 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_approve(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.approval import approve
+    from scheduler.operations.content.approval import approve
 
     outcome = approve(ws, actor(args), args.ref)
     if args.json:
@@ -140,7 +140,7 @@ def cmd_approve(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_reject(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.approval import reject
+    from scheduler.operations.content.approval import reject
 
     outcome = reject(ws, actor(args), args.ref, args.reason)
     if args.json:

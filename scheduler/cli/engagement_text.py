@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scheduler.cli.output import table
-from scheduler.operations.engagement import PLATFORM_NAMES, PostEngagement, format_count
+from scheduler.operations.showcase.engagement import PLATFORM_NAMES, PostEngagement, format_count
 
 TABLE_FIGURES = ("impressions", "likes", "reposts", "replies", "link_clicks")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from scheduler.operations.importing import ImportReport
+from scheduler.operations.content.importing import ImportReport
 from vignettes.errors import ImportRejected
 
 

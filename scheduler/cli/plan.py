@@ -13,7 +13,7 @@ from scheduler.operations.context import Workspace
 
 
 def cmd_queue(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.planning import queue
+    from scheduler.operations.showcase.planning import queue
 
     queued = queue(ws, actor(args), args.month, args.ref)
     if args.json:
@@ -24,7 +24,7 @@ def cmd_queue(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_unqueue(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.planning import unqueue
+    from scheduler.operations.showcase.planning import unqueue
 
     done = unqueue(ws, actor(args), args.month)
     if args.json:
@@ -35,7 +35,7 @@ def cmd_unqueue(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_swap(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.planning import swap
+    from scheduler.operations.showcase.planning import swap
 
     done = swap(ws, actor(args), args.first, args.second)
     if args.json:
@@ -47,7 +47,7 @@ def cmd_swap(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_plan(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.planning import MAX_MONTHS_AHEAD, plan
+    from scheduler.operations.showcase.planning import MAX_MONTHS_AHEAD, plan
 
     if not 1 <= args.months <= MAX_MONTHS_AHEAD:
         raise UsageError(f"--months must be between 1 and {MAX_MONTHS_AHEAD}")
@@ -90,7 +90,7 @@ def cmd_plan(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_preview(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.preview import PLATFORMS, open_in_browser, preview
+    from scheduler.operations.content.preview import PLATFORMS, open_in_browser, preview
 
     if (args.ref is None) == (args.month is None):
         raise UsageError("give a REF, or --month YYYY-MM for that month's planned case study")

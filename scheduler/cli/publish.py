@@ -14,7 +14,7 @@ from scheduler.operations.context import Workspace
 
 def cmd_publish(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.daemon import start_logging
-    from scheduler.operations.publishing import (
+    from scheduler.operations.showcase.publishing import (
         PublishRefused,
         month_succeeded,
         publish_month,
@@ -121,7 +121,7 @@ def cmd_run(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_status(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.status import status
+    from scheduler.operations.showcase.status import status
 
     now = status(ws)
     if args.json:

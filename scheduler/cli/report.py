@@ -14,7 +14,7 @@ from scheduler.operations.context import Workspace
 
 def cmd_engagement(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.cli.engagement_text import format_report
-    from scheduler.operations.engagement import engagement_report, write_chart, write_csv
+    from scheduler.operations.showcase.engagement import engagement_report, write_chart, write_csv
 
     report = engagement_report(
         ws, since=str(args.since) if args.since else None, platform=args.platform

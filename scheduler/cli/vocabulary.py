@@ -11,7 +11,7 @@ from scheduler.operations.context import Workspace
 
 
 def cmd_categories(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.categories import categories
+    from scheduler.operations.content.categories import categories
 
     listed = categories(ws)
     if args.json:

@@ -8,7 +8,7 @@ from typing import Any
 from scheduler.config.model import ImportConfig
 from scheduler.config.reader import Reader
 from vignettes.categories import DEFAULT_CATEGORIES, Category, vocabulary
-from vignettes.columns import FIELDS, ColumnRules
+from vignettes.importing.columns import FIELDS, ColumnRules
 
 
 def _string_table(reader: Reader, key: str) -> dict[str, str]:

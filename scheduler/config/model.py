@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.config.web import WebConfig
 from vignettes.categories import DEFAULT_VOCABULARY, Vocabulary
-from vignettes.columns import ColumnRules
+from vignettes.importing.columns import ColumnRules
 
 Mode = Literal["outbox", "live"]
 
@@ -51,7 +51,7 @@ class SelectionConfig:
 @dataclass(frozen=True)
 class ImportConfig:
     """`[import]`: local column names, and the impact-category vocabulary (what
-    `vignettes.validation.ImportRules` asks for)."""
+    `vignettes.importing.validation.ImportRules` asks for)."""
 
     columns: ColumnRules = field(default_factory=ColumnRules)
     vocabulary: Vocabulary = DEFAULT_VOCABULARY

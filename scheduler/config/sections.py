@@ -30,7 +30,7 @@ from scheduler.config.values import (
     resolve,
     resolve_db_url,
 )
-from vignettes.slots import HOLIDAY_REGIONS
+from vignettes.planning.slots import HOLIDAY_REGIONS
 
 
 def read_database(root: Reader, base: Path) -> DatabaseConfig:

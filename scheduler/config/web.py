@@ -1,7 +1,7 @@
 """`[web]`: the web console's settings (`vignettes web`), validated like every other table.
 
 The session-signing key is a secret and never read here (`VIGNETTES_WEB_SECRET_KEY`, see
-`scheduler.operations.console_key`).
+`scheduler.operations.accounts.console_key`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from scheduler.config.reader import Reader
 from scheduler.config.values import parse_duration
-from vignettes.sources import MAX_FILE_BYTES
+from vignettes.importing.sources import MAX_FILE_BYTES
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _SIZE = re.compile(r"^(\d{1,9})\s*(B|KB|MB)$", re.IGNORECASE)

@@ -40,7 +40,7 @@ from scheduler.daemon.lock import (
 from scheduler.daemon.stopping import shut_down_once_started
 from scheduler.daemon.tick import Worker
 from vignettes.errors import StoreError
-from vignettes.faults import DatabaseURLInvalid
+from vignettes.store.faults import DatabaseURLInvalid
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -97,7 +97,7 @@ class AdvisoryLock:
         from sqlalchemy import text
         from sqlalchemy.exc import DBAPIError
 
-        from vignettes.faults import database_fault, is_fault
+        from vignettes.store.faults import database_fault, is_fault
 
         try:
             if self._conn is None:

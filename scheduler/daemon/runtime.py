@@ -18,7 +18,7 @@ from scheduler.config import Config
 from scheduler.daemon.tick import Chore, Worker
 from scheduler.platforms.base import Platform
 from scheduler.publishing.publish import Publisher
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def build_platforms(
 def token_chore(config: Config, alerts: Alerter) -> Chore:
     """Alert 14 days before a token expires, and when the LinkedIn version ages."""
     from scheduler.credentials.tokens import TokenStore, expiry_warnings
-    from scheduler.platforms.linkedin_version import linkedin_version_age_warning
+    from scheduler.platforms.linkedin.version import linkedin_version_age_warning
 
     def check_tokens(now: dt.datetime) -> list[str]:
         lines = []

@@ -21,9 +21,9 @@ from scheduler.publishing.outcomes import GRACE_ENDED
 from scheduler.publishing.publish import MonthReport, Publisher
 from scheduler.publishing.reconcile import reconcile
 from vignettes.errors import StoreError
-from vignettes.models import Heartbeat, MonthlySlot, Post
-from vignettes.slots import Month, current_month
-from vignettes.store import get_slot, lock_month
+from vignettes.planning.slots import Month, current_month
+from vignettes.store.models import Heartbeat, MonthlySlot, Post
+from vignettes.store.queries import get_slot, lock_month
 
 log = logging.getLogger(__name__)
 

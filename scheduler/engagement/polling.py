@@ -34,12 +34,12 @@ from scheduler.config import Config, format_duration
 from scheduler.engagement.figures import FIGURES
 from scheduler.engagement.summary import send_summaries
 from scheduler.platforms.base import Metrics, Platform, PlatformError, RateLimited, RemoteRef
-from vignettes.models import (
+from vignettes.store.models import (
     EngagementPlatform,
     EngagementSnapshot,
     Post,
 )
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,14 @@ from sqlalchemy.orm import Session
 
 from scheduler.engagement.figures import FIGURES
 from scheduler.platforms.registry import NOT_OFFERED, not_offered
-from vignettes.models import CaseStudy, EngagementPlatform, EngagementSnapshot, MonthlySlot, Post
-from vignettes.store import Store
+from vignettes.store.models import (
+    CaseStudy,
+    EngagementPlatform,
+    EngagementSnapshot,
+    MonthlySlot,
+    Post,
+)
+from vignettes.store.queries import Store
 
 REPORTED_STATES = ("taken", "unavailable")
 

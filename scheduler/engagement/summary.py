@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from scheduler.alerts import Alerter
 from scheduler.config import Config
 from scheduler.engagement.figures import FIGURES, PLATFORM_NAMES
-from vignettes.models import Alert, CaseStudy, EngagementSnapshot, MonthlySlot, Post
-from vignettes.store import Store
+from vignettes.store.models import Alert, CaseStudy, EngagementSnapshot, MonthlySlot, Post
+from vignettes.store.queries import Store
 
 SUMMARY_AFTER = dt.timedelta(days=28)
 # A summary whose 28-day mark passed longer ago than this is not sent late.

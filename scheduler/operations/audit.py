@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from scheduler.operations.context import Workspace
-from vignettes.models import AuditEvent
+from vignettes.store.models import AuditEvent
 
 MAX_PER_PAGE = 200
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from scheduler.clock import Clock
     from scheduler.config import Config
-    from vignettes.store import Store
+    from vignettes.store.queries import Store
 
 FAKE_NOW_ENV = "VIGNETTES_FAKE_NOW"
 
@@ -53,7 +53,7 @@ class Workspace:
     def store(self) -> Store:
         """The database, migrated on first use; raises StoreError."""
         if self._store is None:
-            from vignettes.store import Store
+            from vignettes.store.queries import Store
 
             database = self.config.database
             self._store = Store.open(

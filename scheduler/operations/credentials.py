@@ -28,7 +28,7 @@ class Authorised:
 def authorise_x(ws: Workspace, ask_pin: Callable[[str], str]) -> Authorised:
     """Run the X PIN flow: `ask_pin(url)` shows the address and returns the PIN the person
     typed. Raises AuthError or ConfigError."""
-    from scheduler.platforms.x_pin import authorize_x_pin
+    from scheduler.platforms.x.pin import authorize_x_pin
 
     store = TokenStore.in_var_dir(ws.config.daemon.var_dir)
     authorize_x_pin(ws.config.platforms.x, load_secrets(), store, ws.clock, ask_pin=ask_pin)
@@ -39,7 +39,7 @@ def authorise_bluesky(ws: Workspace) -> Authorised:
     """Sign in to Bluesky with the app password and store the session, proving the handle
     and password work. Raises PlatformError (a refused password is NeedsReauth) or
     ConfigError."""
-    from scheduler.platforms.bluesky_session import sign_in_bluesky
+    from scheduler.platforms.bluesky.session import sign_in_bluesky
 
     store = TokenStore.in_var_dir(ws.config.daemon.var_dir)
     handle = sign_in_bluesky(ws.config, load_secrets(), store, ws.clock)
@@ -51,7 +51,7 @@ def authorise_linkedin(
 ) -> Authorised:
     """Run LinkedIn's OAuth with a redirect to localhost:`port`. Raises AuthError or
     ConfigError."""
-    from scheduler.platforms.linkedin_oauth import authorize_linkedin
+    from scheduler.platforms.linkedin.oauth import authorize_linkedin
 
     store = TokenStore.in_var_dir(ws.config.daemon.var_dir)
     tokens = authorize_linkedin(

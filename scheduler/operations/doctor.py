@@ -11,7 +11,7 @@ from scheduler.files import folder_problem
 from scheduler.operations.context import Workspace
 from scheduler.platforms.checks import Check
 from vignettes.errors import StoreError
-from vignettes.faults import sqlite_path
+from vignettes.store.faults import sqlite_path
 
 __all__ = ["Check", "folder_checks", "run_checks"]
 
@@ -25,7 +25,7 @@ def run_checks(ctx: Workspace) -> list[Check]:
         return [Check("config", False, "error", p) for p in exc.problems]
     checks.append(Check("config", True, "info", f"{config.path} is valid"))
     try:
-        from vignettes.store import count_case_studies
+        from vignettes.store.queries import count_case_studies
 
         with ctx.store.read() as session:
             total = count_case_studies(session)

@@ -4,7 +4,7 @@ here, before any slot, bank holiday or plan is computed for it)."""
 
 from __future__ import annotations
 
-from vignettes.slots import Month
+from vignettes.planning.slots import Month
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "Month", "parse_month"]
 

@@ -15,7 +15,7 @@ from scheduler.credentials.tokens import TokenStore, expiry_warnings
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import PlatformError
 from scheduler.platforms.factory import make_platform
-from scheduler.platforms.linkedin_version import linkedin_version_age_warning
+from scheduler.platforms.linkedin.version import linkedin_version_age_warning
 
 Severity = Literal["info", "warning", "error"]
 

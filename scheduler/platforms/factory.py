@@ -10,7 +10,7 @@ from scheduler.credentials.secrets import Secrets
 from scheduler.credentials.tokens import TokenStore
 from scheduler.errors import ConfigError
 from scheduler.platforms.base import Platform, no_retry_session
-from scheduler.platforms.linkedin_oauth import LinkedInTokenSource
+from scheduler.platforms.linkedin.oauth import LinkedInTokenSource
 from scheduler.platforms.outbox import OutboxPlatform
 
 PLATFORMS = PLATFORM_NAMES
@@ -55,7 +55,7 @@ def make_platform(
                 "secrets", [f"platforms.x is live but {m} is not set" for m in missing]
             )
         # Imported here: tweepy costs memory a daemon in outbox mode never needs.
-        from scheduler.platforms.x import XPlatform
+        from scheduler.platforms.x.adapter import XPlatform
 
         return XPlatform(
             api_base=x.api_base,
@@ -79,7 +79,7 @@ def make_platform(
                 "linkedin` or set VIGNETTES_LINKEDIN_ACCESS_TOKEN"
             ],
         )
-    from scheduler.platforms.linkedin import LinkedInPlatform
+    from scheduler.platforms.linkedin.adapter import LinkedInPlatform
 
     return LinkedInPlatform(
         api_base=li.api_base,
@@ -111,8 +111,8 @@ def _bluesky(
                 "App passwords)"
             ],
         )
-    from scheduler.platforms.bluesky import BlueskyPlatform
-    from scheduler.platforms.bluesky_session import BlueskySession
+    from scheduler.platforms.bluesky.adapter import BlueskyPlatform
+    from scheduler.platforms.bluesky.session import BlueskySession
 
     http = no_retry_session(session)
     timeout = bsky.timeout.total_seconds()

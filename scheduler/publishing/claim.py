@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from scheduler.platforms.base import PreparedPost
 from scheduler.publishing.snapshot import Snapshot
-from vignettes.models import CaseStudy, Post
-from vignettes.store import Store, audit, lock_month
+from vignettes.store.models import CaseStudy, Post
+from vignettes.store.queries import Store, audit, lock_month
 
 log = logging.getLogger(__name__)
 

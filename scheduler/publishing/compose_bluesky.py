@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from scheduler.config import BLUESKY_MENTION, PostTemplate
-from scheduler.platforms.bluesky_text import BLUESKY_LIMIT, MAX_TEXT_BYTES, graphemes, utf8_len
+from scheduler.platforms.bluesky.text import BLUESKY_LIMIT, MAX_TEXT_BYTES, graphemes, utf8_len
 from scheduler.publishing.compose import (
     ComposedPost,
     ComposeError,

@@ -16,10 +16,10 @@ from scheduler.alerts import Alerter
 from scheduler.config import Config
 from scheduler.publishing.outcomes import GRACE_ENDED
 from scheduler.publishing.snapshot import MonthReport, Snapshot
-from vignettes.models import CaseStudy, MonthlySlot, Post
-from vignettes.selection import pick_first
-from vignettes.slots import Month, SlotTime
-from vignettes.store import (
+from vignettes.planning.selection import pick_first
+from vignettes.planning.slots import Month, SlotTime
+from vignettes.store.models import CaseStudy, MonthlySlot, Post
+from vignettes.store.queries import (
     CandidatePool,
     Store,
     audit,

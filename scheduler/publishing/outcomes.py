@@ -22,9 +22,9 @@ from scheduler.config import Config
 from scheduler.errors import SchedulerError
 from scheduler.platforms.base import Platform, PlatformError, Published
 from scheduler.publishing.matching import find_match
-from vignettes.models import Post
-from vignettes.slots import Month
-from vignettes.store import Store, audit, get_slot
+from vignettes.planning.slots import Month
+from vignettes.store.models import Post
+from vignettes.store.queries import Store, audit, get_slot
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def post_url(config: Config, platform: str, remote_id: str) -> str:
     if platform == "linkedin":
         return f"https://www.linkedin.com/feed/update/{remote_id}/"
     if platform == "bluesky":
-        from scheduler.platforms.bluesky_text import post_url as bluesky_post_url
+        from scheduler.platforms.bluesky.text import post_url as bluesky_post_url
 
         return bluesky_post_url(remote_id)
     user = config.platforms.x.username or "i/web"

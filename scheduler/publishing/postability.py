@@ -22,8 +22,8 @@ from scheduler.config import Config
 from scheduler.errors import SchedulerError
 from vignettes.content import CaseStudyContent
 from vignettes.errors import VignettesError
-from vignettes.slots import Month
-from vignettes.store import Store, cached_render_checks, remember_render_checks
+from vignettes.planning.slots import Month
+from vignettes.store.queries import Store, cached_render_checks, remember_render_checks
 
 log = logging.getLogger(__name__)
 

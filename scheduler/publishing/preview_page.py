@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.files import write_atomic
-from scheduler.platforms.bluesky_text import find_facets
+from scheduler.platforms.bluesky.text import find_facets
 from scheduler.platforms.registry import INFO
 from scheduler.publishing.compose import format_month, unescape_little_text
 from scheduler.publishing.rendering import RenderedPost, RenderedVignette

@@ -30,9 +30,9 @@ from scheduler.publishing.fixing import SlotFixer
 from scheduler.publishing.outcomes import Outcomes
 from scheduler.publishing.snapshot import MonthReport, Snapshot, instance_name
 from vignettes.errors import StoreError
-from vignettes.models import MonthlySlot, Post
-from vignettes.slots import Month, SlotTime, slot_time
-from vignettes.store import Store, get_slot
+from vignettes.planning.slots import Month, SlotTime, slot_time
+from vignettes.store.models import MonthlySlot, Post
+from vignettes.store.queries import Store, get_slot
 
 __all__ = ["MonthReport", "Publisher", "Snapshot", "instance_name", "post_rows"]
 

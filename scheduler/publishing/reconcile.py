@@ -27,8 +27,8 @@ from scheduler.platforms.base import NotSupported, PlatformError, Published, Rec
 from scheduler.publishing.matching import find_match
 from scheduler.publishing.outcomes import DUPLICATE_WINDOW
 from scheduler.publishing.publish import Publisher
-from vignettes.models import Post
-from vignettes.slots import Month
+from vignettes.planning.slots import Month
+from vignettes.store.models import Post
 
 log = logging.getLogger(__name__)
 

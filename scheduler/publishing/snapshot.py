@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vignettes.content import CaseStudyContent
-from vignettes.slots import Month
+from vignettes.planning.slots import Month
 
 
 def instance_name() -> str:

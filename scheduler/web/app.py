@@ -17,9 +17,9 @@ from flask import Blueprint, Flask, current_app, request
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
-from scheduler.operations.console_key import signing_key as console_signing_key
+from scheduler.operations.accounts.console_key import signing_key as console_signing_key
+from scheduler.operations.accounts.passwords import MIN_LENGTH
 from scheduler.operations.context import Workspace
-from scheduler.operations.passwords import MIN_LENGTH
 from scheduler.web import auth, components, formatting, navigation, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error

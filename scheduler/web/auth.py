@@ -15,7 +15,7 @@ from flask_login import current_user as _current_user
 from werkzeug.wrappers import Response
 
 from scheduler.config import format_duration
-from scheduler.operations.signin import SessionUser, session_user
+from scheduler.operations.accounts.signin import SessionUser, session_user
 from scheduler.web.state import web_config, workspace
 
 SEEN = "seen"

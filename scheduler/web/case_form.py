@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler.operations.editing import LIMITS, MAX_HASHTAGS, MAX_IMPACT_CATEGORIES
+from scheduler.operations.content.editing import LIMITS, MAX_HASHTAGS, MAX_IMPACT_CATEGORIES
 from scheduler.web.forms import CaseStudyForm
 
 WORKFLOW = ("status", "approved_by", "approved_on")

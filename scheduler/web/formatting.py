@@ -13,9 +13,9 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from scheduler.operations.engagement import PLATFORM_NAMES
 from scheduler.operations.months import Month
-from scheduler.operations.publishing import is_web_address
+from scheduler.operations.showcase.engagement import PLATFORM_NAMES
+from scheduler.operations.showcase.publishing import is_web_address
 from scheduler.web.state import config
 
 # States as people read them, and the tag colour each gets: green done, blue on its way,

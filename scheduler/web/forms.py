@@ -29,9 +29,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from scheduler.operations.passwords import MAX_LENGTH
-from scheduler.operations.permissions import ROLES
-from scheduler.operations.publishing import is_web_address
+from scheduler.operations.accounts.passwords import MAX_LENGTH
+from scheduler.operations.accounts.permissions import ROLES
+from scheduler.operations.showcase.publishing import is_web_address
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]

@@ -1,7 +1,7 @@
 """The role check on every view, as a decorator, and the mark for the few public ones.
 
 `@requires(Permission.X)` lets the request through only for a signed-in account whose role
-grants X (the table in `scheduler.operations.permissions`); anyone else is sent to sign in
+grants X (the table in `scheduler.operations.accounts.permissions`); anyone else is sent to sign in
 (not signed in) or gets the 403 page (signed in, role too low). `@public` marks a view that
 needs no account (sign-in, health check, design-system files). A test fails for any view
 that has neither, so a new screen cannot forget its check.
@@ -15,8 +15,8 @@ from typing import Any, TypeVar, cast
 
 from flask import abort, current_app
 
+from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.actor import Actor
-from scheduler.operations.permissions import Permission, allows
 from scheduler.web.auth import signed_in
 
 View = TypeVar("View", bound=Callable[..., Any])

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, url_for
 
-from scheduler.operations.permissions import Permission, allows
+from scheduler.operations.accounts.permissions import Permission, allows
 
 
 @dataclass(frozen=True)

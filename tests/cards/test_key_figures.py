@@ -25,7 +25,7 @@ from tests.cards.conftest import (
     spec,
 )
 from vignettes.content import IMPACT_CATEGORIES, MAX_IMPACT_CATEGORIES, CaseStudyContent
-from vignettes.validation import NUMBER_LIMITS
+from vignettes.importing.validation import NUMBER_LIMITS
 
 MOST_HOURS = NUMBER_LIMITS["time_saved_hours"]  # 100,000
 MOST_POUNDS = NUMBER_LIMITS["cost_saving_gbp"]  # 1,000,000,000

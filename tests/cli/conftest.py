@@ -17,8 +17,8 @@ from scheduler.config import load_config
 from tests.conftest import NOW
 from tests.faults import run as run_command
 from tests.faults import unprivileged
-from vignettes.importing import SAMPLE_FILE, import_file
-from vignettes.store import Store
+from vignettes.importing.files import SAMPLE_FILE, import_file
+from vignettes.store.queries import Store
 
 
 @dataclass

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from scheduler.config import load_config
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
-from scheduler.operations.planning import plan
+from scheduler.operations.showcase.planning import plan
 from tests.conftest import NOW, case_study_row, write_import
-from vignettes.models import AuditEvent, RenderCheck
-from vignettes.store import Store
+from vignettes.store.models import AuditEvent, RenderCheck
+from vignettes.store.queries import Store
 
 
 def database(config_path: Path) -> Store:
@@ -108,7 +108,7 @@ class _Clock:
 def test_the_operations_take_an_actor_of_any_interface(
     vignettes: Any, tmp_path: Path, config_path: Path
 ) -> None:
-    from scheduler.operations.planning import queue
+    from scheduler.operations.showcase.planning import queue
 
     two_approved(vignettes, tmp_path)
     ws = Workspace(config_path, clock=_Clock())  # type: ignore[arg-type]

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.cli.conftest import run_subprocess
-from vignettes.models import AuditEvent, User
-from vignettes.store import Store
+from vignettes.store.models import AuditEvent, User
+from vignettes.store.queries import Store
 
 PASSWORD = "correct horse battery staple"
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.platforms.bluesky_text import find_facets, graphemes
+from scheduler.platforms.bluesky.text import find_facets, graphemes
 from scheduler.publishing.compose import ComposeError
 from scheduler.publishing.compose_bluesky import compose_bluesky
 from tests.compose.conftest import case_study, template, words

@@ -33,9 +33,9 @@ from scheduler.config import load_config
 from tests.conftest import SECRET_VALUES
 from tests.emulator import Emulator
 from tests.emulator.linkedin import ORGANIZATION
-from vignettes.importing import SAMPLE_FILE, import_file
-from vignettes.models import Post
-from vignettes.store import Store
+from vignettes.importing.files import SAMPLE_FILE, import_file
+from vignettes.store.models import Post
+from vignettes.store.queries import Store
 
 # December 2026's slot is Tue 1 Dec 10:00 London (= UTC); half an hour later it is due.
 SLOT_NOW = dt.datetime(2026, 12, 1, 10, 30, tzinfo=dt.UTC)

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from tests.daemon.conftest import MONTH, VIGNETTES, Result, Site
 from tests.emulator import Emulator
-from vignettes.models import AuditEvent
-from vignettes.store import Store
+from vignettes.store.models import AuditEvent
+from vignettes.store.queries import Store
 
 
 def outbox(site: Site) -> list[str]:

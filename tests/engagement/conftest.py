@@ -24,9 +24,9 @@ from scheduler.platforms.base import Platform
 from tests.conftest import SECRET_VALUES
 from tests.emulator import Emulator
 from tests.emulator.linkedin import ORGANIZATION
-from vignettes.models import Alert, CaseStudy, EngagementSnapshot, MonthlySlot, Post
-from vignettes.slots import Month
-from vignettes.store import Store
+from vignettes.planning.slots import Month
+from vignettes.store.models import Alert, CaseStudy, EngagementSnapshot, MonthlySlot, Post
+from vignettes.store.queries import Store
 
 
 def engagement_config(tmp_path: Path, emulator: Emulator, **platforms: Any) -> Config:

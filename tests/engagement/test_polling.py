@@ -8,7 +8,7 @@ import datetime as dt
 from scheduler.daemon.runtime import build_worker
 from tests.conftest import START
 from tests.engagement.conftest import World, months_before
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 OFFSETS = ["1h", "1d", "7d", "28d", "90d"]
 

@@ -114,7 +114,8 @@ def test_the_command_filters_and_writes_json_csv_and_chart(
 
 def test_the_help_and_the_report_module_never_import_matplotlib() -> None:
     probe = (
-        "import sys, scheduler.cli.main, scheduler.engagement.report, scheduler.operations.status;"
+        "import sys, scheduler.cli.main, scheduler.engagement.report;"
+        "import scheduler.operations.showcase.status;"
         "scheduler.cli.main.build_parser(); print('matplotlib' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)

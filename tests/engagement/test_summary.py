@@ -7,8 +7,8 @@ import datetime as dt
 
 from scheduler.engagement.summary import summary_text
 from tests.engagement.conftest import World, add_vignette, months_before
-from vignettes.models import EngagementSnapshot, Post
-from vignettes.store import Store
+from vignettes.store.models import EngagementSnapshot, Post
+from vignettes.store.queries import Store
 
 TWENTY_EIGHT_DAYS = dt.timedelta(days=28)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from scheduler.cli.engagement_text import format_report
 from scheduler.engagement.report import load, platform_states
-from scheduler.operations.status import collect_status
+from scheduler.operations.showcase.status import collect_status
 from tests.emulator import Emulator
 from tests.engagement.conftest import World, make_world
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 
 def test_an_x_tier_refusal_is_recorded_once_and_not_retried_every_tick(world: World) -> None:

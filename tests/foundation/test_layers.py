@@ -168,3 +168,29 @@ def test_no_two_modules_import_each_other() -> None:
         if node not in index:
             visit(node)
     assert cycles == []
+
+
+def test_no_folder_holds_more_than_twenty_modules_directly() -> None:
+    crowded = {}
+    for package in ("scheduler", "vignettes", "cards"):
+        for folder in [REPO / package, *(p for p in (REPO / package).rglob("*") if p.is_dir())]:
+            if "migrations" in folder.parts or "__pycache__" in folder.parts:
+                continue
+            count = len([p for p in folder.glob("*.py") if p.name != "__init__.py"])
+            if count > 20:
+                crowded[str(folder.relative_to(REPO))] = count
+    assert crowded == {}
+
+
+def test_accounts_and_sign_in_never_reach_into_content_or_publishing() -> None:
+    # Who may sign in and what a role allows stand apart: content and publishing build on
+    # them, never the other way round.
+    known = modules()
+    offenders = [
+        f"{name} imports {target}"
+        for name, path in known.items()
+        if name.startswith("scheduler.operations.accounts")
+        for target in imports_of(path, known)
+        if target.startswith(("scheduler.operations.content", "scheduler.operations.showcase"))
+    ]
+    assert offenders == []

@@ -10,9 +10,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from vignettes.db import HEAD_REVISION, MIGRATIONS, current_revision
-from vignettes.models import Base
-from vignettes.store import Store
+from vignettes.store.db import HEAD_REVISION, MIGRATIONS, current_revision
+from vignettes.store.models import Base
+from vignettes.store.queries import Store
 
 
 def test_the_cheap_head_check_matches_the_migration_scripts() -> None:

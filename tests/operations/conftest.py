@@ -11,8 +11,8 @@ import pytest
 from scheduler.clock import FakeClock
 from scheduler.config import parse_config
 from scheduler.operations.actor import Actor
+from scheduler.operations.content.importing import import_case_studies
 from scheduler.operations.context import Workspace
-from scheduler.operations.importing import import_case_studies
 from tests.conftest import NOW, case_study_row, write_import
 
 CLI = Actor("tester", "cli")

@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import select
 
 from scheduler.errors import OperationFailed
+from scheduler.operations.accounts.permissions import PermissionDenied
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
-from scheduler.operations.engagement import csv_text, engagement_report, write_csv
-from scheduler.operations.permissions import PermissionDenied
-from scheduler.operations.planning import queue, queueable, swap, unqueue
-from scheduler.operations.publishing import hand_publish_refusal, publish_month, settle
-from scheduler.operations.status import status
+from scheduler.operations.showcase.engagement import csv_text, engagement_report, write_csv
+from scheduler.operations.showcase.planning import queue, queueable, swap, unqueue
+from scheduler.operations.showcase.publishing import hand_publish_refusal, publish_month, settle
+from scheduler.operations.showcase.status import status
 from tests.operations.conftest import CLI, approved, load
-from vignettes.models import EngagementSnapshot, Post
-from vignettes.slots import Month
+from vignettes.planning.slots import Month
+from vignettes.store.models import EngagementSnapshot, Post
 
 VIEWER = Actor("vera", "web", "viewer")
 EDITOR = Actor("ed", "web", "editor")

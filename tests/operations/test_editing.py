@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from scheduler.operations.accounts.permissions import PermissionDenied
 from scheduler.operations.actor import Actor
-from scheduler.operations.case_studies import case_study
+from scheduler.operations.content.case_studies import case_study
+from scheduler.operations.content.editing import add_case_study, edit_case_study, fields_of
 from scheduler.operations.context import Workspace
-from scheduler.operations.editing import add_case_study, edit_case_study, fields_of
-from scheduler.operations.permissions import PermissionDenied
 from tests.conftest import case_study_row
 from tests.operations.conftest import load
 from vignettes.errors import ImportRejected, NotFound

@@ -11,11 +11,11 @@ import pytest
 from scheduler.clock import FakeClock
 from scheduler.config import parse_config
 from scheduler.operations.actor import Actor
-from scheduler.operations.approval import approve
-from scheduler.operations.case_studies import case_study
+from scheduler.operations.content.approval import approve
+from scheduler.operations.content.case_studies import case_study
+from scheduler.operations.content.editing import edit_case_study, fields_of
+from scheduler.operations.content.importing import import_case_studies
 from scheduler.operations.context import Workspace
-from scheduler.operations.editing import edit_case_study, fields_of
-from scheduler.operations.importing import import_case_studies
 from tests.conftest import NOW, case_study_row, write_import
 from vignettes.errors import ApprovalError
 

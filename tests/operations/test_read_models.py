@@ -8,13 +8,13 @@ from icalendar import Calendar
 from sqlalchemy import insert
 
 from scheduler.operations.audit import audit_log
-from scheduler.operations.calendar import plan_calendar
-from scheduler.operations.cards import card_png, vignette_cards
+from scheduler.operations.content.cards import card_png, vignette_cards
 from scheduler.operations.context import Workspace
-from scheduler.operations.history import past_months
+from scheduler.operations.showcase.calendar import plan_calendar
+from scheduler.operations.showcase.history import past_months
 from tests.operations.conftest import approved, load
-from vignettes.models import CaseStudy, MonthlySlot, Post
-from vignettes.slots import Month
+from vignettes.planning.slots import Month
+from vignettes.store.models import CaseStudy, MonthlySlot, Post
 
 
 def publish_by_hand(ws: Workspace, month: str, ref: str) -> None:

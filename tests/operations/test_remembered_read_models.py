@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from scheduler.clock import FakeClock
-from scheduler.operations.case_studies import case_study, find
+from scheduler.operations.content.case_studies import case_study, find
 from scheduler.operations.context import Workspace
-from scheduler.operations.free_months import free_months
-from scheduler.operations.planning import plan, queue, queueable
-from scheduler.operations.status import status
+from scheduler.operations.showcase.free_months import free_months
+from scheduler.operations.showcase.planning import plan, queue, queueable
+from scheduler.operations.showcase.status import status
 from tests.operations.conftest import CLI, approved, load
-from vignettes.models import Heartbeat
-from vignettes.search import CaseStudyQuery
-from vignettes.slots import Month, slot_time
+from vignettes.planning.slots import Month, slot_time
+from vignettes.store.models import Heartbeat
+from vignettes.store.search import CaseStudyQuery
 
 
 @pytest.fixture

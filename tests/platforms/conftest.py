@@ -19,12 +19,12 @@ from scheduler.config import Config, parse_config
 from scheduler.credentials.secrets import Secrets
 from scheduler.credentials.tokens import LinkedInTokens, TokenStore
 from scheduler.platforms.base import Platform, PreparedPost
-from scheduler.platforms.bluesky import BlueskyPlatform
-from scheduler.platforms.bluesky_session import BlueskySession
-from scheduler.platforms.linkedin import LinkedInPlatform
-from scheduler.platforms.linkedin_oauth import authorize_linkedin
+from scheduler.platforms.bluesky.adapter import BlueskyPlatform
+from scheduler.platforms.bluesky.session import BlueskySession
+from scheduler.platforms.linkedin.adapter import LinkedInPlatform
+from scheduler.platforms.linkedin.oauth import authorize_linkedin
 from scheduler.platforms.outbox import OutboxPlatform
-from scheduler.platforms.x import XPlatform
+from scheduler.platforms.x.adapter import XPlatform
 from tests.conftest import SECRET_VALUES, START  # noqa: F401  (re-exported)
 from tests.emulator import Emulator
 from tests.emulator.bluesky import APP_PASSWORD, HANDLE

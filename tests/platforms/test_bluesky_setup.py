@@ -19,7 +19,7 @@ from scheduler.config import parse_config
 from scheduler.credentials.secrets import Secrets
 from scheduler.credentials.tokens import TokenStore
 from scheduler.errors import ConfigError
-from scheduler.platforms.bluesky import BlueskyPlatform
+from scheduler.platforms.bluesky.adapter import BlueskyPlatform
 from scheduler.platforms.checks import platform_checks
 from scheduler.platforms.factory import make_platform
 from scheduler.platforms.outbox import OutboxPlatform

@@ -13,8 +13,8 @@ import requests
 from scheduler.credentials.secrets import Secrets, load_secrets
 from scheduler.credentials.tokens import TokenStore, expiry_warnings
 from scheduler.errors import ConfigError
-from scheduler.platforms.linkedin_oauth import AuthError, LinkedInTokenSource
-from scheduler.platforms.x_pin import authorize_x_pin
+from scheduler.platforms.linkedin.oauth import AuthError, LinkedInTokenSource
+from scheduler.platforms.x.pin import authorize_x_pin
 from tests.emulator import Emulator
 from tests.platforms.conftest import authorize_against, live_config
 

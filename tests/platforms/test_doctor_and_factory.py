@@ -12,9 +12,9 @@ from scheduler.credentials.secrets import Secrets
 from scheduler.errors import ConfigError
 from scheduler.platforms.checks import platform_checks
 from scheduler.platforms.factory import make_platform
-from scheduler.platforms.linkedin import LinkedInPlatform, linkedin_version_age_warning
+from scheduler.platforms.linkedin.adapter import LinkedInPlatform, linkedin_version_age_warning
 from scheduler.platforms.outbox import OutboxPlatform
-from scheduler.platforms.x import XPlatform
+from scheduler.platforms.x.adapter import XPlatform
 from tests.emulator import Emulator
 from tests.platforms.conftest import live_config
 

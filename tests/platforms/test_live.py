@@ -16,10 +16,10 @@ import requests
 from scheduler.clock import SystemClock
 from scheduler.credentials.secrets import load_secrets
 from scheduler.credentials.tokens import TokenStore
-from scheduler.platforms.bluesky import BlueskyPlatform
-from scheduler.platforms.bluesky_session import BlueskySession
-from scheduler.platforms.linkedin import LinkedInPlatform, suggested_version
-from scheduler.platforms.x import XPlatform
+from scheduler.platforms.bluesky.adapter import BlueskyPlatform
+from scheduler.platforms.bluesky.session import BlueskySession
+from scheduler.platforms.linkedin.adapter import LinkedInPlatform, suggested_version
+from scheduler.platforms.x.adapter import XPlatform
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 secrets = load_secrets() if not IN_CI else None

@@ -12,8 +12,8 @@ from scheduler.publishing.rendering import PLATFORMS, render_vignette
 from tests.conftest import NOW, case_study_row, schedule_rule, write_import
 from tests.preview.conftest import NOVEMBER, config
 from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
-from vignettes.importing import import_file
-from vignettes.store import Store, get_case_study
+from vignettes.importing.files import import_file
+from vignettes.store.queries import Store, get_case_study
 
 QUOTE = "Without the library we would still be arguing about it."
 BY = "Dr Imogen Marsh, Consultant Physician"

@@ -22,10 +22,10 @@ from tests.conftest import SECRET_VALUES, case_study_row, write_import
 from tests.emulator import Emulator
 from tests.emulator.bluesky import HANDLE as BLUESKY_HANDLE
 from tests.emulator.linkedin import ORGANIZATION
-from vignettes.importing import import_file
-from vignettes.models import Alert, MonthlySlot, Post
-from vignettes.slots import Month
-from vignettes.store import Store
+from vignettes.importing.files import import_file
+from vignettes.planning.slots import Month
+from vignettes.store.models import Alert, MonthlySlot, Post
+from vignettes.store.queries import Store
 
 DECEMBER = Month(2026, 12)
 SLOT = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)  # first Tuesday, 10:00 London (GMT)

@@ -13,7 +13,7 @@ import pytest
 
 from scheduler.alerts import Alerter, EmailChannel, WebhookChannel
 from tests.publishing.conftest import Webhook
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 NOW = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.operations.status import build_status
+from scheduler.operations.showcase.status import build_status
 from tests.publishing.conftest import SLOT, World
 
 

@@ -11,7 +11,7 @@ from scheduler.clock import FakeClock
 from tests.conftest import case_study_row
 from tests.emulator import Emulator
 from tests.publishing.conftest import DECEMBER, SLOT, World, make_world
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 AFTER_GRACE = SLOT + dt.timedelta(days=3, hours=1)
 

@@ -14,9 +14,9 @@ from tests.conftest import case_study_row
 from tests.emulator import Emulator
 from tests.publishing.conftest import DECEMBER, SLOT, World, make_world
 from vignettes.approval import reject
-from vignettes.models import Post
-from vignettes.slots import Month
-from vignettes.store import Store
+from vignettes.planning.slots import Month
+from vignettes.store.models import Post
+from vignettes.store.queries import Store
 
 
 def test_an_edit_a_minute_before_the_slot_stops_the_send_and_alerts(world: World) -> None:
@@ -54,7 +54,7 @@ def test_an_edit_after_one_platform_posted_stops_the_other_and_alerts(world: Wor
 
 
 def test_an_edited_queued_case_study_is_not_sent_and_a_person_is_told(world: World) -> None:
-    from vignettes.planning import queue
+    from vignettes.planning.plan import queue
 
     queue(
         world.store,
@@ -71,7 +71,7 @@ def test_an_edited_queued_case_study_is_not_sent_and_a_person_is_told(world: Wor
 
 
 def test_a_revoked_approval_is_never_sent(world: World) -> None:
-    from vignettes.planning import queue
+    from vignettes.planning.plan import queue
 
     queue(
         world.store,

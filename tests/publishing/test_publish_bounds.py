@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 
 from scheduler.operations.months import parse_month
-from scheduler.operations.publishing import publish_refusal
+from scheduler.operations.showcase.publishing import publish_refusal
 from tests.conftest import schedule_rule
-from vignettes.slots import Month
+from vignettes.planning.slots import Month
 
 SCHEDULE = schedule_rule()  # 1st Tue 10:00 London, grace 3 days
 DEC_SLOT = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)

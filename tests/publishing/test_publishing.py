@@ -7,7 +7,7 @@ import datetime as dt
 from scheduler.publishing.rendering import render_vignette
 from tests.platforms.conftest import closed_port, x_adapter
 from tests.publishing.conftest import DECEMBER, SLOT, World
-from vignettes.store import get_case_study
+from vignettes.store.queries import get_case_study
 
 
 def x_adapter_at(base: str, world: World) -> object:

@@ -10,7 +10,7 @@ from tests.conftest import case_study_row
 from tests.emulator import Emulator
 from tests.emulator.linkedin import MEMBER_SUB
 from tests.publishing.conftest import DECEMBER, SLOT, Webhook, World, make_world
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 
 def member_world(tmp_path: Path, store: Store, emulator: Emulator, clock: FakeClock) -> World:

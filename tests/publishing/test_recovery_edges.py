@@ -15,7 +15,7 @@ from tests.conftest import case_study_row
 from tests.emulator import Emulator
 from tests.emulator.linkedin import MEMBER_SUB
 from tests.publishing.conftest import DECEMBER, SLOT, World, make_world
-from vignettes.store import Store
+from vignettes.store.queries import Store
 
 DEADLINE = SLOT + dt.timedelta(days=3)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from scheduler.publishing.reconcile import SETTLE
 from tests.publishing.conftest import SLOT, World
-from vignettes.models import EngagementSnapshot
+from vignettes.store.models import EngagementSnapshot
 
 ALL_POSTED = {"x": "posted", "linkedin": "posted", "bluesky": "posted"}
 

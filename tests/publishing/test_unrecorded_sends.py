@@ -20,8 +20,8 @@ from tests.emulator import Emulator
 from tests.emulator.linkedin import MEMBER_SUB
 from tests.faults import write_lock
 from tests.publishing.conftest import SLOT, make_world
-from vignettes.faults import DatabaseBusy
-from vignettes.store import Store
+from vignettes.store.faults import DatabaseBusy
+from vignettes.store.queries import Store
 
 
 class LockedWhileSending:

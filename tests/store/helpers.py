@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from tests.conftest import NOW, schedule_rule
 from vignettes.errors import ImportRejected
-from vignettes.importing import import_file
-from vignettes.models import Base
-from vignettes.store import Store
+from vignettes.importing.files import import_file
+from vignettes.store.models import Base
+from vignettes.store.queries import Store
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:

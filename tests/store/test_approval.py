@@ -12,10 +12,10 @@ from tests.conftest import NOW, case_study_row, schedule_rule, write_import
 from tests.store.helpers import snapshot
 from vignettes.approval import approve, reject
 from vignettes.errors import ApprovalError
-from vignettes.importing import import_file
-from vignettes.planning import queue
-from vignettes.slots import Month
-from vignettes.store import Store, audit_trail, get_case_study, get_slot
+from vignettes.importing.files import import_file
+from vignettes.planning.plan import queue
+from vignettes.planning.slots import Month
+from vignettes.store.queries import Store, audit_trail, get_case_study, get_slot
 
 
 def load(store: Store, tmp_path: Path, *rows: dict[str, object], name: str = "in.json") -> None:

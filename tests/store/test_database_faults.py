@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, select, text
 
 from tests.faults import overwrite, sqlite_write_lock, stamp_revision, truncate
-from vignettes.faults import (
+from vignettes.store.faults import (
     DatabaseBusy,
     DatabaseCorrupt,
     DatabaseFault,
@@ -22,8 +22,8 @@ from vignettes.faults import (
     DatabaseUnavailable,
     DatabaseURLInvalid,
 )
-from vignettes.models import AuditEvent
-from vignettes.store import Store, audit
+from vignettes.store.models import AuditEvent
+from vignettes.store.queries import Store, audit
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 

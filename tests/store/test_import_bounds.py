@@ -13,8 +13,8 @@ import pytest
 from tests.conftest import case_study_row, write_import
 from tests.store.helpers import rejection
 from vignettes.errors import ImportRejected
-from vignettes.sources import read_file_bytes
-from vignettes.store import Store
+from vignettes.importing.sources import read_file_bytes
+from vignettes.store.queries import Store
 
 
 def _csv(tmp_path: Path, *lines: str) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.conftest import case_study_row, write_import
 from tests.store.helpers import run_import
 from vignettes.changes import EXCERPT, excerpts
-from vignettes.store import Store, audit_trail
+from vignettes.store.queries import Store, audit_trail
 
 
 def test_a_re_import_records_the_old_and_new_value_of_each_changed_field(

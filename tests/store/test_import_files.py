@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import case_study_row, write_import
 from tests.store.helpers import rejection, run_import
 from tests.store.xlsx_files import break_shared_strings, write_sheet
-from vignettes.store import Store, get_case_study
+from vignettes.store.queries import Store, get_case_study
 
 
 def test_a_json_number_with_thousands_of_digits_is_rejected(store: Store, tmp_path: Path) -> None:

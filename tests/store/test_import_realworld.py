@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import case_study_row, write_import
 from tests.store import realistic
 from tests.store.helpers import rejection, run_import
-from vignettes.store import Store, get_case_study, list_case_studies
+from vignettes.store.queries import Store, get_case_study, list_case_studies
 
 WRITERS = {".xlsx": realistic.write_xlsx, ".csv": realistic.write_csv}
 
@@ -98,8 +98,8 @@ def test_a_near_miss_header_says_which_field_it_resembles(store: Store, tmp_path
 
 
 def test_header_variants_and_local_names_map_to_fields(store: Store, tmp_path: Path) -> None:
-    from vignettes.columns import ColumnRules
-    from vignettes.validation import DefaultRules
+    from vignettes.importing.columns import ColumnRules
+    from vignettes.importing.validation import DefaultRules
 
     row = case_study_row("V-1", status="submitted", approved_by=None, approved_on=None)
     renamed = {"Case-Study REF": row.pop("ref"), "ORGANISATION_NAME": row.pop("organisation"),

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from tests.conftest import case_study_row, write_import
 from tests.store.helpers import rejection, run_import
-from vignettes.store import Store, list_case_studies
+from vignettes.store.queries import Store, list_case_studies
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])

@@ -8,10 +8,10 @@ import pytest
 
 from tests.conftest import NOW, case_study_row, schedule_rule, write_import
 from tests.store.helpers import rejection, run_import
-from vignettes.models import MonthlySlot
-from vignettes.planning import queue
-from vignettes.slots import Month
-from vignettes.store import Store, audit_trail, get_case_study, get_slot
+from vignettes.planning.plan import queue
+from vignettes.planning.slots import Month
+from vignettes.store.models import MonthlySlot
+from vignettes.store.queries import Store, audit_trail, get_case_study, get_slot
 
 
 @pytest.mark.parametrize("status", ["rejected", "withdrawn", "Withdrawn"])

@@ -9,11 +9,11 @@ import pytest
 
 from tests.conftest import NOW, case_study_row, schedule_rule, selection_rule, write_import
 from vignettes.errors import QueueError
-from vignettes.importing import import_file
-from vignettes.models import MonthlySlot
-from vignettes.planning import build_plan, queue, unqueue
-from vignettes.slots import Month
-from vignettes.store import Store, get_case_study
+from vignettes.importing.files import import_file
+from vignettes.planning.plan import build_plan, queue, unqueue
+from vignettes.planning.slots import Month
+from vignettes.store.models import MonthlySlot
+from vignettes.store.queries import Store, get_case_study
 
 
 def load(store: Store, tmp_path: Path, rows: list[dict[str, object]]) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from tests.conftest import NOW, case_study_row, schedule_rule, selection_rule, write_import
 from tests.store.helpers import run_import
-from vignettes.planning import build_plan
+from vignettes.planning.plan import build_plan
+from vignettes.planning.selection import auto_pick, preference
+from vignettes.planning.slots import Month
 from vignettes.readiness import Readiness
-from vignettes.selection import auto_pick, preference
-from vignettes.slots import Month
-from vignettes.store import Candidate, CandidatePool, Store
+from vignettes.store.queries import Candidate, CandidatePool, Store
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 READY, QUOTE_ONLY, NONE = Readiness(True, True), Readiness(True, False), Readiness(False, False)

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 from tests.conftest import case_study_row, schedule_rule, write_import
-from vignettes.importing import import_file
-from vignettes.remembered import PREFIX, candidates, generation, remember
-from vignettes.store import CandidatePool, Store
+from vignettes.importing.files import import_file
+from vignettes.store.queries import CandidatePool, Store
+from vignettes.store.remembered import PREFIX, candidates, generation, remember
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 

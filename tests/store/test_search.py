@@ -7,10 +7,10 @@ from typing import Any
 
 from tests.conftest import NOW, case_study_row, schedule_rule, write_import
 from tests.store.helpers import run_import
-from vignettes.planning import queue
-from vignettes.search import CaseStudyQuery, find_case_studies
-from vignettes.slots import Month
-from vignettes.store import Store
+from vignettes.planning.plan import queue
+from vignettes.planning.slots import Month
+from vignettes.store.queries import Store
+from vignettes.store.search import CaseStudyQuery, find_case_studies
 
 
 def load(store: Store, tmp_path: Path, *rows: dict[str, Any]) -> None:

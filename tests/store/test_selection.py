@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from vignettes.selection import auto_pick
-from vignettes.slots import Month
-from vignettes.store import Candidate
+from vignettes.planning.selection import auto_pick
+from vignettes.planning.slots import Month
+from vignettes.store.queries import Candidate
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.conftest import schedule_rule
-from vignettes.slots import Month, current_month, slot_time
+from vignettes.planning.slots import Month, current_month, slot_time
 
 
 def test_first_tuesday_at_ten_london_time() -> None:

@@ -10,10 +10,10 @@ import pytest
 from tests.conftest import NOW, case_study_row, schedule_rule, selection_rule, write_import
 from tests.store.helpers import run_import, snapshot
 from vignettes.errors import QueueError
-from vignettes.models import AuditEvent, MonthlySlot
-from vignettes.planning import build_plan, queue, swap
-from vignettes.slots import Month
-from vignettes.store import Store, audit_trail
+from vignettes.planning.plan import build_plan, queue, swap
+from vignettes.planning.slots import Month
+from vignettes.store.models import AuditEvent, MonthlySlot
+from vignettes.store.queries import Store, audit_trail
 
 DEC, JAN, FEB = Month(2026, 12), Month(2027, 1), Month(2027, 2)
 

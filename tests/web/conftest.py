@@ -26,7 +26,7 @@ from werkzeug.test import TestResponse
 
 from scheduler.clock import FakeClock
 from scheduler.config import parse_config
-from scheduler.operations.accounts import add_user
+from scheduler.operations.accounts.users import add_user
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.web import create_app

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scheduler.operations.importing import import_case_studies
+from scheduler.operations.content.importing import import_case_studies
 from tests.conftest import case_study_row, write_import
 from tests.web.conftest import OPERATOR, Console
 

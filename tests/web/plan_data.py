@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 
 from scheduler.alerts import Alerter
-from scheduler.operations.importing import import_case_studies
+from scheduler.operations.content.importing import import_case_studies
 from scheduler.operations.months import Month
-from scheduler.operations.publishing import publish_month
+from scheduler.operations.showcase.publishing import publish_month
 from tests.conftest import case_study_row, write_import
 from tests.web.conftest import OPERATOR, Console, error_summary
-from vignettes.models import EngagementSnapshot, Heartbeat, MonthlySlot, Post
+from vignettes.store.models import EngagementSnapshot, Heartbeat, MonthlySlot, Post
 
 # Early on the first Tuesday of December 2026: December's slot (10:00) is still ahead.
 DECEMBER_MORNING = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)

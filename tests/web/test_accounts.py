@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from scheduler.clock import FakeClock
-from scheduler.operations import accounts
+from scheduler.operations.accounts import users as accounts
+from scheduler.operations.accounts.permissions import PermissionDenied
+from scheduler.operations.accounts.signin import authenticate, calendar_owner, reset_calendar_token
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
-from scheduler.operations.permissions import PermissionDenied
-from scheduler.operations.signin import authenticate, calendar_owner, reset_calendar_token
 from tests.conftest import NOW
 from tests.web.conftest import OPERATOR, PASSWORD, workspace_for
-from vignettes.models import AuditEvent, User
+from vignettes.store.models import AuditEvent, User
 
 ADMIN = Actor("root", "web", "admin")
 

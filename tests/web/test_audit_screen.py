@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.operations.actor import Actor
-from scheduler.operations.planning import queue
+from scheduler.operations.showcase.planning import queue
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import Console, make_console
 from tests.web.plan_data import DECEMBER, approved, load

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from icalendar import Calendar
 
-from scheduler.operations.accounts import disable_user
+from scheduler.operations.accounts.users import disable_user
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import OPERATOR, Console, make_console
 from tests.web.plan_data import DECEMBER_MORNING, approved, load

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from scheduler.operations.case_studies import case_study
+from scheduler.operations.content.case_studies import case_study
 from scheduler.web.frontend import Frontend
 from tests.conftest import case_study_row
 from tests.web.conftest import Console, error_summary, make_console

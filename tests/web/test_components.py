@@ -10,13 +10,13 @@ from jinja2 import ChainableUndefined, Environment, PackageLoader
 from markupsafe import Markup
 
 from scheduler.clock import FakeClock
+from scheduler.operations.content.importing import import_case_studies
 from scheduler.operations.context import Workspace
-from scheduler.operations.importing import import_case_studies
 from scheduler.web.components import FragmentHoldsAForm, RememberedMarkup, install
 from tests.conftest import case_study_row, write_import
 from tests.web.conftest import OPERATOR, Console
 from tests.web.content import load
-from vignettes.models import MonthlySlot
+from vignettes.store.models import MonthlySlot
 
 
 def environment() -> tuple[Environment, RememberedMarkup]:

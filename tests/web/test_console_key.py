@@ -13,7 +13,7 @@ import pytest
 from scheduler.config import Config, parse_config
 from scheduler.credentials.redact import RedactingFilter, install_redaction, uninstall_redaction
 from scheduler.errors import ConfigError
-from scheduler.operations.console_key import key_file, signing_key
+from scheduler.operations.accounts.console_key import key_file, signing_key
 
 
 def sqlite_config(tmp_path: Path) -> Config:

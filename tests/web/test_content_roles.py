@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.operations.cards import vignette_cards
-from scheduler.operations.permissions import Permission, allows
+from scheduler.operations.accounts.permissions import Permission, allows
+from scheduler.operations.content.cards import vignette_cards
 from tests.web.conftest import Console
 from tests.web.content import load, submitted
 

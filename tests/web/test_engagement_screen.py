@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from scheduler.operations.engagement import engagement_report, write_csv
+from scheduler.operations.showcase.engagement import engagement_report, write_csv
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import Console, make_console
 from tests.web.plan_data import (

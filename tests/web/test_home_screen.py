@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.operations.audit import audit_log
-from scheduler.operations.status import status
+from scheduler.operations.showcase.status import status
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import Console, error_summary, make_console
 from tests.web.plan_data import (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.operations.case_studies import case_studies, case_study
+from scheduler.operations.content.case_studies import case_studies, case_study
 from scheduler.web.frontend import Frontend
 from tests.conftest import case_study_row
 from tests.web.conftest import Console, error_summary, make_console

@@ -8,9 +8,9 @@ from pathlib import Path
 
 WEB = Path(__file__).resolve().parents[2] / "scheduler" / "web"
 BEYOND = (
-    "vignettes.store",
-    "vignettes.models",
-    "vignettes.accounts",
+    "vignettes.store.queries",
+    "vignettes.store.models",
+    "vignettes.store.accounts",
     "sqlalchemy",
     "scheduler.platforms",
 )

@@ -10,7 +10,7 @@ import pytest
 
 from scheduler.operations.audit import audit_log
 from scheduler.operations.months import Month
-from scheduler.operations.planning import plan
+from scheduler.operations.showcase.planning import plan
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import Console, error_summary, make_console
 from tests.web.plan_data import (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.operations.permissions import ROLES
+from scheduler.operations.accounts.permissions import ROLES
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import Console, make_console
 from tests.web.plan_data import DECEMBER_MORNING, approved, load

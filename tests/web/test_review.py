@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from scheduler.operations.actor import Actor
-from scheduler.operations.case_studies import case_study
-from scheduler.operations.importing import import_case_studies
+from scheduler.operations.content.case_studies import case_study
+from scheduler.operations.content.importing import import_case_studies
 from tests.conftest import case_study_row, write_import
 from tests.web.conftest import Console, error_summary
 from tests.web.content import load, submitted

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from flask import Blueprint
 
-from scheduler.operations.accounts import add_user, list_users
+from scheduler.operations.accounts.permissions import Permission, PermissionDenied
+from scheduler.operations.accounts.users import add_user, list_users
 from scheduler.operations.actor import Actor
-from scheduler.operations.permissions import Permission, PermissionDenied
 from scheduler.web.frontend import Frontend
 from scheduler.web.guards import current_actor, is_guarded, requires
 from tests.web.conftest import PASSWORD, Console, make_console

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scheduler.operations.accounts import reset_password, set_role
+from scheduler.operations.accounts.users import reset_password, set_role
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import OPERATOR, Console, make_console
 

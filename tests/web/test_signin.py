@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.operations.accounts import disable_user, first_admin
+from scheduler.operations.accounts.users import disable_user, first_admin
 from tests.web.conftest import OPERATOR, PASSWORD, Console, error_summary
 
 

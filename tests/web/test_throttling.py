@@ -11,19 +11,19 @@ import pytest
 from sqlalchemy import select
 
 from scheduler.clock import FakeClock
-from scheduler.operations.accounts import add_user
-from scheduler.operations.context import Workspace
-from scheduler.operations.signin import (
+from scheduler.operations.accounts.signin import (
     ADDRESS_LIMIT,
     NAME_LIMIT,
     SignInRefused,
     SignInThrottled,
     authenticate,
 )
+from scheduler.operations.accounts.users import add_user
+from scheduler.operations.context import Workspace
 from scheduler.web.frontend import Frontend
 from tests.conftest import NOW
 from tests.web.conftest import OPERATOR, PASSWORD, make_console, workspace_for
-from vignettes.models import SignInFailure
+from vignettes.store.models import SignInFailure
 
 OFFICE = "192.0.2.10"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.operations.accounts import list_users
+from scheduler.operations.accounts.users import list_users
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import OPERATOR, PASSWORD, Console, make_console
 from tests.web.plan_data import problems

@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
+from scheduler.operations.accounts.permissions import Permission
 from scheduler.operations.audit import audit_log
-from scheduler.operations.permissions import Permission
 from scheduler.web.guards import requires
 from scheduler.web.state import workspace
 

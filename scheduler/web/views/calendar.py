@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from scheduler.operations.calendar import plan_calendar
-from scheduler.operations.permissions import Permission
-from scheduler.operations.signin import calendar_owner, reset_calendar_token
+from scheduler.operations.accounts.permissions import Permission
+from scheduler.operations.accounts.signin import calendar_owner, reset_calendar_token
+from scheduler.operations.showcase.calendar import plan_calendar
 from scheduler.web.forms import ConfirmForm
 from scheduler.web.guards import current_actor, public, requires
 from scheduler.web.state import workspace

@@ -13,12 +13,17 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from scheduler.operations.cards import VignetteCards, card_png, vignette_cards
-from scheduler.operations.case_studies import CaseStudyDetail, CaseStudyQuery, case_study, find
-from scheduler.operations.categories import categories
-from scheduler.operations.free_months import free_months
+from scheduler.operations.accounts.permissions import Permission, allows
+from scheduler.operations.content.cards import VignetteCards, card_png, vignette_cards
+from scheduler.operations.content.case_studies import (
+    CaseStudyDetail,
+    CaseStudyQuery,
+    case_study,
+    find,
+)
+from scheduler.operations.content.categories import categories
 from scheduler.operations.months import parse_month
-from scheduler.operations.permissions import Permission, allows
+from scheduler.operations.showcase.free_months import free_months
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME
 from scheduler.web.forms import ApproveForm, QueueForm, RejectForm

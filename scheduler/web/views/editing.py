@@ -11,16 +11,16 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from scheduler.operations.case_studies import case_study
-from scheduler.operations.categories import categories
-from scheduler.operations.editing import (
+from scheduler.operations.accounts.permissions import Permission, allows
+from scheduler.operations.content.case_studies import case_study
+from scheduler.operations.content.categories import categories
+from scheduler.operations.content.editing import (
     LIMITS,
     Saved,
     add_case_study,
     edit_case_study,
     fields_of,
 )
-from scheduler.operations.permissions import Permission, allows
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME, Field, fields_for, record_from, show_problems
 from scheduler.web.forms import CaseStudyForm

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from scheduler.operations.engagement import (
+from scheduler.operations.accounts.permissions import Permission
+from scheduler.operations.months import parse_month
+from scheduler.operations.showcase.engagement import (
     PLATFORM_NAMES,
     EngagementReport,
     PostEngagement,
@@ -22,8 +24,6 @@ from scheduler.operations.engagement import (
     format_count,
     write_chart,
 )
-from scheduler.operations.months import parse_month
-from scheduler.operations.permissions import Permission
 from scheduler.web.formatting import platform_notes
 from scheduler.web.guards import requires
 from scheduler.web.state import workspace

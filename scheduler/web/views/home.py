@@ -18,18 +18,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.errors import SchedulerError
-from scheduler.operations.cards import VignetteCards, vignette_cards
+from scheduler.operations.accounts.permissions import Permission, allows
+from scheduler.operations.content.cards import VignetteCards, vignette_cards
 from scheduler.operations.months import Month, parse_month
-from scheduler.operations.permissions import Permission, allows
-from scheduler.operations.planning import PlanEntry
-from scheduler.operations.publishing import (
+from scheduler.operations.showcase.planning import PlanEntry
+from scheduler.operations.showcase.publishing import (
     MonthReport,
     hand_publish_refusal,
     month_succeeded,
     publish_month,
     settle,
 )
-from scheduler.operations.status import Status, status
+from scheduler.operations.showcase.status import Status, status
 from scheduler.web.auth import signed_in
 from scheduler.web.formatting import month_name, platform_name, problem_text, state_tag
 from scheduler.web.forms import ConfirmForm, SettleForm, error_list

@@ -11,8 +11,8 @@ from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.config.web import format_size
-from scheduler.operations.importing import import_case_studies
-from scheduler.operations.permissions import Permission
+from scheduler.operations.accounts.permissions import Permission
+from scheduler.operations.content.importing import import_case_studies
 from scheduler.web.forms import ConfirmImportForm, ImportForm, error_list
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, web_config, workspace

@@ -11,10 +11,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.errors import SchedulerError
-from scheduler.operations.history import past_months
+from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.months import Month, parse_month
-from scheduler.operations.permissions import Permission, allows
-from scheduler.operations.planning import (
+from scheduler.operations.showcase.history import past_months
+from scheduler.operations.showcase.planning import (
     PlanEntry,
     QueueableCase,
     plan,

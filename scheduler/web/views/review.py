@@ -10,11 +10,11 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.errors import OperationFailed
-from scheduler.operations.approval import approve as approve_case_study
-from scheduler.operations.approval import reject as reject_case_study
+from scheduler.operations.accounts.permissions import Permission, PermissionDenied
+from scheduler.operations.content.approval import approve as approve_case_study
+from scheduler.operations.content.approval import reject as reject_case_study
 from scheduler.operations.months import parse_month
-from scheduler.operations.permissions import Permission, PermissionDenied
-from scheduler.operations.planning import queue as queue_case_study
+from scheduler.operations.showcase.planning import queue as queue_case_study
 from scheduler.web.forms import ApproveForm, QueueForm, RejectForm, error_list
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import workspace

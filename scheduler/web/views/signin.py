@@ -7,9 +7,9 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask import url_for as url
 from flask.typing import ResponseReturnValue
 
-from scheduler.operations.passwords import PasswordRejected
-from scheduler.operations.permissions import Permission
-from scheduler.operations.signin import (
+from scheduler.operations.accounts.passwords import PasswordRejected
+from scheduler.operations.accounts.permissions import Permission
+from scheduler.operations.accounts.signin import (
     SignInRefused,
     SignInThrottled,
     authenticate,

@@ -13,7 +13,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.errors import SchedulerError
-from scheduler.operations.accounts import (
+from scheduler.operations.accounts.passwords import MIN_LENGTH, PasswordRejected, one_time_password
+from scheduler.operations.accounts.permissions import ROLES, Permission
+from scheduler.operations.accounts.users import (
     UserRow,
     add_user,
     disable_user,
@@ -22,8 +24,6 @@ from scheduler.operations.accounts import (
     reset_password,
     set_role,
 )
-from scheduler.operations.passwords import MIN_LENGTH, PasswordRejected, one_time_password
-from scheduler.operations.permissions import ROLES, Permission
 from scheduler.web.formatting import problem_text
 from scheduler.web.forms import AddUserForm, ConfirmForm, ResetPasswordForm, SetRoleForm, error_list
 from scheduler.web.guards import current_actor, requires

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from scheduler.operations.actor import Actor
-from scheduler.operations.approval import reject
+from scheduler.operations.content.approval import reject
 from scheduler.web.frontend import Frontend
 from tests.web.browser.conftest import (
     Screenshots,

@@ -1,0 +1,202 @@
+"""Managing console accounts: add, list, set a role, disable, enable, reset a password, and
+the first admin of a new installation. Signing in is `signin.py`.
+
+Each function takes the acting `Actor`, checks it may manage users (the CLI always may),
+and audits every change with the interface it came through. Nothing here returns or logs
+a password or a hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from scheduler.errors import SchedulerError
+from scheduler.operations.accounts.passwords import (
+    check_new_password,
+    hash_password,
+    one_time_password,
+)
+from scheduler.operations.accounts.permissions import ROLES, Permission, is_role, require
+from scheduler.operations.actor import Actor
+from scheduler.operations.context import Workspace
+from vignettes.store import accounts as q
+from vignettes.store.accounts import UserRow as UserRow  # the read model views show
+from vignettes.store.models import User
+from vignettes.store.queries import audit
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{0,63}")
+
+
+class AccountError(SchedulerError):
+    """An account request that cannot be done; the message says why."""
+
+
+def normalise_name(text: str) -> str:
+    """A user name as stored (lower case); raises AccountError for anything else."""
+    name = text.strip().lower()
+    if not _NAME.fullmatch(name):
+        raise AccountError(
+            f"{text[:80]!r} is not a user name: use 1 to 64 letters, digits and . _ @ + -, "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def check_role(text: str) -> str:
+    """`text` if it names a role; raises AccountError."""
+    if not is_role(text):
+        raise AccountError(f"{text[:40]!r} is not a role: use one of {', '.join(ROLES)}")
+    return text
+
+
+def add_user(
+    ws: Workspace,
+    actor: Actor,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    must_change_password: bool = False,
+) -> UserRow:
+    """Create an account; raises AccountError, PasswordRejected, AccountExists."""
+    require(actor, Permission.MANAGE_USERS)
+    name, role = normalise_name(name), check_role(role)
+    check_new_password(password, name)
+    hashed = hash_password(password)
+    now = ws.now()
+    with ws.store.write() as session:
+        user = q.add_user(
+            session,
+            name=name,
+            role=role,
+            password_hash=hashed,
+            now=now,
+            must_change_password=must_change_password,
+        )
+        _audit(session, actor, now, "user.add", name, role=role)
+        return UserRow.of(user)
+
+
+def any_users(ws: Workspace) -> bool:
+    """Whether any account exists (so `vignettes web` can say how to make the first)."""
+    with ws.store.read() as session:
+        return q.count_users(session) > 0
+
+
+def list_users(ws: Workspace, actor: Actor) -> list[UserRow]:
+    require(actor, Permission.MANAGE_USERS)
+    with ws.store.read() as session:
+        return q.list_users(session)
+
+
+def set_role(ws: Workspace, actor: Actor, name: str, role: str) -> UserRow:
+    """Change an account's role (it applies from that person's next request); raises
+    AccountError, NotFound."""
+    require(actor, Permission.MANAGE_USERS)
+    name, role = normalise_name(name), check_role(role)
+    now = ws.now()
+    with ws.store.write() as session:
+        user = q.get_user(session, name)
+        if user.role != role:
+            _keep_an_admin(session, user, becoming=role)
+            old, user.role, user.updated_at = user.role, role, now
+            _audit(session, actor, now, "user.set-role", name, old=old, new=role)
+        return UserRow.of(user)
+
+
+def disable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
+    """Stop an account signing in and end its sessions; raises AccountError, NotFound."""
+    require(actor, Permission.MANAGE_USERS)
+    name = normalise_name(name)
+    now = ws.now()
+    with ws.store.write() as session:
+        user = q.get_user(session, name)
+        if user.disabled_at is None:
+            _keep_an_admin(session, user, becoming="disabled")
+            user.disabled_at = user.updated_at = now
+            user.session_epoch += 1
+            _audit(session, actor, now, "user.disable", name)
+        return UserRow.of(user)
+
+
+def enable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
+    """Let a disabled account sign in again; raises AccountError, NotFound."""
+    require(actor, Permission.MANAGE_USERS)
+    name = normalise_name(name)
+    now = ws.now()
+    with ws.store.write() as session:
+        user = q.get_user(session, name)
+        if user.disabled_at is not None:
+            user.disabled_at, user.updated_at = None, now
+            _audit(session, actor, now, "user.enable", name)
+        return UserRow.of(user)
+
+
+def reset_password(
+    ws: Workspace, actor: Actor, name: str, password: str, *, must_change_password: bool = False
+) -> UserRow:
+    """Give an account a new password and end its sessions; raises AccountError,
+    PasswordRejected, NotFound."""
+    require(actor, Permission.MANAGE_USERS)
+    name = normalise_name(name)
+    check_new_password(password, name)
+    hashed = hash_password(password)
+    now = ws.now()
+    with ws.store.write() as session:
+        user = q.get_user(session, name)
+        set_password(user, hashed, now, must_change=must_change_password)
+        _audit(session, actor, now, "user.reset-password", name)
+        return UserRow.of(user)
+
+
+def first_admin(ws: Workspace, actor: Actor, name: str = "admin") -> str | None:
+    """When there is no account at all, create the admin `name` with a one-time password
+    that must be changed at the first sign-in, and return it (to be shown once); when any
+    account exists, None."""
+    with ws.store.read() as session:
+        if q.count_users(session):
+            return None
+    password = one_time_password()
+    hashed = hash_password(password)
+    now = ws.now()
+    with ws.store.write() as session:
+        if q.count_users(session):  # someone else was quicker
+            return None
+        q.add_user(
+            session,
+            name=name,
+            role="admin",
+            password_hash=hashed,
+            now=now,
+            must_change_password=True,
+        )
+        _audit(session, actor, now, "user.add", name, role="admin", one_time_password=True)
+    return password
+
+
+def set_password(user: User, hashed: str, now: dt.datetime, *, must_change: bool) -> None:
+    """Store a new hash and end the account's sessions (their epoch no longer matches)."""
+    user.password_hash = hashed
+    user.must_change_password = must_change
+    user.password_changed_at = user.updated_at = now
+    user.session_epoch += 1
+
+
+def _keep_an_admin(session: Session, user: User, *, becoming: str) -> None:
+    if user.role != "admin" or user.disabled_at is not None or becoming == "admin":
+        return
+    if q.count_active_admins(session) <= 1:
+        raise AccountError(
+            f"{user.name} is the only admin: make another user admin first, or nobody could "
+            "manage users"
+        )
+
+
+def _audit(
+    session: Session, actor: Actor, now: dt.datetime, action: str, name: str, **detail: Any
+) -> None:
+    audit(session, at=now, actor=actor.name, via=actor.via, action=action, user=name, **detail)

@@ -1,0 +1,161 @@
+"""A case study's cards and post texts for a screen, rendered on demand and remembered on
+disk by content hash, month and rendering settings, so a page shows them at once the second
+time and never shows a stale card after an edit or a change of settings.
+
+The cache lives under `daemon.var_dir/cache/vignettes/`; deleting it loses nothing but time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from scheduler.errors import SchedulerError
+from scheduler.files import write_atomic
+from scheduler.operations.context import Workspace
+from scheduler.platforms.registry import INFO
+from scheduler.publishing.postability import settings_fingerprint
+from scheduler.publishing.preview_page import display_text
+from scheduler.publishing.rendering import PLATFORMS, render_vignette
+from vignettes.content import CaseStudyContent
+from vignettes.planning.slots import Month
+from vignettes.store.queries import get_case_study
+from vignettes.store.remembered import remember
+
+__all__ = ["PLATFORMS", "CardPost", "VignetteCards", "card_png", "vignette_cards"]
+
+
+@dataclass(frozen=True)
+class CardPost:
+    """One platform's post as it would go out: text as sent and as read, its length against
+    the platform's limit (X: weighted), the card's size and alt text, and the warnings."""
+
+    platform: str
+    text: str
+    display_text: str
+    length: int
+    limit: int
+    alt_text: str
+    alt_text_limit: int
+    width: int
+    height: int
+    png_bytes: int
+    warnings: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The platform as people write it (`LinkedIn`)."""
+        return INFO[self.platform].label
+
+    @property
+    def length_unit(self) -> str:
+        """What `length` and `limit` count: X weighted characters, LinkedIn characters,
+        Bluesky graphemes."""
+        return INFO[self.platform].length_unit
+
+
+@dataclass(frozen=True)
+class VignetteCards:
+    """The posts for one case study in one month (None: a preview), or why it cannot be
+    posted (`problem`, and then no posts)."""
+
+    ref: str
+    content_hash: str
+    month: Month | None
+    key: str
+    posts: tuple[CardPost, ...]
+    problem: str | None = None
+
+
+def _folder(ws: Workspace) -> Path:
+    return ws.config.daemon.var_dir / "cache" / "vignettes"
+
+
+def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> VignetteCards:
+    """`ref`'s posts for every platform, from the cache or rendered now. Raises NotFound."""
+    config = ws.config
+
+    def read() -> CaseStudyContent:
+        with ws.store.read() as session:
+            return get_case_study(session, ref).content()
+
+    # A page shows the same cards again and again: the content is read afresh only after
+    # someone changed the database.
+    content = remember(ws.store, ("content", ref), read)
+    content_hash = content.content_hash()
+    raw = f"{content_hash}|{month or ''}|{settings_fingerprint(config)}"
+    key = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    folder = _folder(ws) / key
+    known = _read(folder)
+    if known is not None:
+        return VignetteCards(ref, content_hash, month, key, *known)
+    try:
+        vignette = render_vignette(
+            content,
+            config,
+            month.first_day if month else None,
+            platforms=config.platforms.enabled(),
+        )
+    except SchedulerError as exc:
+        _write(folder, (), str(exc), {})
+        return VignetteCards(ref, content_hash, month, key, (), str(exc))
+    posts = tuple(
+        CardPost(
+            platform=p.platform,
+            text=p.text,
+            display_text=display_text(p),
+            length=p.text_length,
+            limit=p.text_limit,
+            alt_text=p.alt_text,
+            alt_text_limit=p.alt_text_limit,
+            width=p.card.width,
+            height=p.card.height,
+            png_bytes=len(p.card.png),
+            warnings=p.warnings,
+        )
+        for p in vignette.posts
+    )
+    _write(folder, posts, None, {p.platform: p.card.png for p in vignette.posts})
+    return VignetteCards(ref, content_hash, month, key, posts)
+
+
+def card_png(ws: Workspace, key: str, platform: str) -> bytes | None:
+    """The PNG of a card `vignette_cards` rendered (by its `key`), or None if unknown."""
+    if not (len(key) == 32 and all(c in "0123456789abcdef" for c in key)):
+        return None
+    if platform not in PLATFORMS:
+        return None
+    try:
+        return (_folder(ws) / key / f"{platform}.png").read_bytes()
+    except OSError:
+        return None
+
+
+def _read(folder: Path) -> tuple[tuple[CardPost, ...], str | None] | None:
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        posts = tuple(CardPost(**{**p, "warnings": tuple(p["warnings"])}) for p in meta["posts"])
+        if not all((folder / f"{p.platform}.png").is_file() for p in posts):
+            return None
+        return posts, meta["problem"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent or damaged: render afresh
+
+
+def _write(
+    folder: Path, posts: tuple[CardPost, ...], problem: str | None, pngs: dict[str, bytes]
+) -> None:
+    # Only a cache: a folder that cannot be written costs a render next time, nothing more.
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for platform, png in pngs.items():
+            write_atomic(folder / f"{platform}.png", png)
+        meta: dict[str, Any] = {"posts": [asdict(p) for p in posts], "problem": problem}
+        write_atomic(folder / "meta.json", json.dumps(meta, ensure_ascii=False))
+        os.chmod(folder, 0o700)
+    except OSError:
+        pass

@@ -1,0 +1,100 @@
+"""Import case studies from JSON, CSV or XLSX: validate every row, then write all or nothing.
+
+The report separates problems (the file is refused and nothing is written) from warnings
+(the import goes ahead: an ignored column, a quote withheld for want of consent, a status
+that only `approve` can set), each as `FILE:ROW ref field: reason` (ROW is the spreadsheet
+row, the header being row 1; for JSON the item number). Text is stored as plain text: it is
+never interpreted as HTML here, and renderers escape it.
+
+File-supplied workflow fields (`status`, `approved_by`, `approved_on`) take effect when a
+ref is new. For a ref already in the store, `status: rejected` (or `withdrawn`) withdraws
+it, `approved` is reported as ignored (approval happens only through `approve`), and a
+content change voids any approval (invariant 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
+
+from vignettes.errors import ImportInterrupted, ImportRejected
+from vignettes.importing.issues import display, file_issue
+from vignettes.importing.report import ImportReport
+from vignettes.importing.sources import read_rows
+from vignettes.importing.upsert import upsert
+from vignettes.importing.validation import DefaultRules, ImportRules, validate_rows
+from vignettes.planning.slots import ScheduleRule
+from vignettes.store.models import AuditEvent
+from vignettes.store.queries import Store
+
+SAMPLE_FILE = Path(__file__).parents[1] / "samples" / "case_studies.json"
+
+
+class _Rollback(Exception):
+    """Raised inside the write transaction to undo a dry run."""
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    now: dt.datetime,
+    actor: str,
+    schedule: ScheduleRule,
+    rules: ImportRules | None = None,
+    dry_run: bool = False,
+    source_name: str | None = None,
+    via: str = "",
+) -> ImportReport:
+    """Validate all of `path`, then upsert every row by ref in one transaction.
+
+    Raises ImportRejected (nothing written) for any invalid row, a new ref that differs
+    only by case from (or looks like) one in the database, a queue request the plan cannot
+    satisfy, a withdrawal of what was already showcased, or a write the database refuses;
+    ImportInterrupted when the person presses Ctrl-C. With `dry_run`, reports what would
+    happen and writes nothing.
+    """
+    rules = rules or DefaultRules()
+    source = source_name or str(path)
+    committing = False
+    try:
+        validated = validate_rows(source, read_rows(path, rules.columns, source), now, rules)
+        report = ImportReport(source, dry_run, len(validated.rows), warnings=validated.warnings)
+        with store.write() as session:
+            upsert(
+                session, validated.rows, report, now=now, actor=actor, schedule=schedule, via=via
+            )
+            if dry_run:
+                raise _Rollback
+            committing = True  # from here the transaction may be committed
+    except _Rollback:
+        pass
+    except KeyboardInterrupt:
+        written = committing and not dry_run and _written(store, actor, now)
+        raise ImportInterrupted(source, written) from None
+    except (IntegrityError, DataError) as exc:
+        # A backstop: validation should have caught it, but a constraint (or a concurrent
+        # import) can still refuse a row. The transaction is rolled back: nothing written.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise ImportRejected(
+            source,
+            [file_issue(source, f"the database refused the import ({display(reason, 300)})")],
+        ) from exc
+    return report
+
+
+def _written(store: Store, actor: str, now: dt.datetime) -> bool:
+    """Whether an import interrupted while committing was written: every change an import
+    makes is audited at its `now` by its actor."""
+    try:
+        with store.read() as session:
+            stmt = select(AuditEvent.id).where(AuditEvent.at == now, AuditEvent.actor == actor)
+            return session.execute(stmt.limit(1)).first() is not None
+    except Exception:  # cannot tell: say so rather than claim that nothing happened
+        return True
+
+
+__all__ = ["SAMPLE_FILE", "ImportRejected", "ImportReport", "import_file"]

@@ -1,0 +1,135 @@
+"""Every query about console accounts and failed sign-ins.
+
+Hashing, policy and permissions live above (`scheduler.operations.accounts.users`): this module
+only stores and finds rows, inside the caller's `Store.read()` / `Store.write()` session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from vignettes.errors import NotFound, VignettesError
+from vignettes.store.models import SignInFailure, User
+
+
+class AccountExists(VignettesError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"there is already a user called {name!r}")
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """What may be shown of an account: never its password or calendar token hash."""
+
+    name: str
+    role: str
+    disabled: bool
+    must_change_password: bool
+    has_calendar_token: bool
+    created_at: dt.datetime
+    last_sign_in_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> UserRow:
+        return cls(
+            name=user.name,
+            role=user.role,
+            disabled=user.disabled_at is not None,
+            must_change_password=user.must_change_password,
+            has_calendar_token=user.calendar_token_hash is not None,
+            created_at=user.created_at,
+            last_sign_in_at=user.last_sign_in_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "disabled": self.disabled,
+            "must_change_password": self.must_change_password,
+            "has_calendar_token": self.has_calendar_token,
+            "created_at": self.created_at.isoformat(),
+            "last_sign_in_at": self.last_sign_in_at.isoformat() if self.last_sign_in_at else None,
+        }
+
+
+def find_user(session: Session, name: str) -> User | None:
+    return session.scalars(select(User).where(User.name == name)).first()
+
+
+def get_user(session: Session, name: str) -> User:
+    """The account called `name`; raises NotFound."""
+    user = find_user(session, name)
+    if user is None:
+        raise NotFound("user", name)
+    return user
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def user_by_calendar_hash(session: Session, token_hash: str) -> User | None:
+    return session.scalars(select(User).where(User.calendar_token_hash == token_hash)).first()
+
+
+def add_user(
+    session: Session, *, name: str, role: str, password_hash: str, now: dt.datetime, **flags: Any
+) -> User:
+    """A new account; raises AccountExists."""
+    if find_user(session, name) is not None:
+        raise AccountExists(name)
+    user = User(
+        name=name,
+        role=role,
+        password_hash=password_hash,
+        must_change_password=bool(flags.get("must_change_password", False)),
+        session_epoch=0,
+        password_changed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[UserRow]:
+    return [UserRow.of(u) for u in session.scalars(select(User).order_by(User.name))]
+
+
+def count_users(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+def count_active_admins(session: Session) -> int:
+    stmt = select(func.count()).where(User.role == "admin", User.disabled_at.is_(None))
+    return int(session.scalar(stmt.select_from(User)) or 0)
+
+
+def record_failure(session: Session, *, name: str, address: str, at: dt.datetime) -> None:
+    session.add(SignInFailure(at=at, name=name[:64], address=address[:64]))
+
+
+def failures_for_name(session: Session, name: str, since: dt.datetime) -> list[dt.datetime]:
+    """When sign-in as `name` failed since `since`, oldest first."""
+    stmt = select(SignInFailure.at).where(SignInFailure.name == name, SignInFailure.at > since)
+    return list(session.scalars(stmt.order_by(SignInFailure.at)))
+
+
+def failures_from_address(session: Session, address: str, since: dt.datetime) -> list[dt.datetime]:
+    """When sign-in from `address` failed since `since`, oldest first."""
+    stmt = select(SignInFailure.at).where(
+        SignInFailure.address == address, SignInFailure.at > since
+    )
+    return list(session.scalars(stmt.order_by(SignInFailure.at)))
+
+
+def forget_failures_before(session: Session, before: dt.datetime) -> None:
+    session.execute(delete(SignInFailure).where(SignInFailure.at < before))

@@ -1,0 +1,14 @@
+"""Alembic environment: always run programmatically by `vignettes.db.migrate` on a live
+connection (there is no alembic.ini; schema changes apply themselves on first use)."""
+
+from alembic import context
+
+from vignettes.store.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+context.run_migrations()
