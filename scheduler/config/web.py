@@ -35,6 +35,9 @@ class WebConfig:
     four_eyes: bool = True
     upload_limit: int = 10 * 1024 * 1024
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    # The design system's Frutiger font from the NHS assets host (browsers then ask that
+    # host for it); off: Arial, and no request leaves the console's own site.
+    nhs_fonts: bool = False
 
     def trusts(self, address: str | None) -> bool:
         """Whether a request from `address` comes through a configured proxy."""
@@ -86,6 +89,7 @@ def read_web(root: Reader) -> WebConfig:
         four_eyes=web.get("four_eyes", bool, default.four_eyes),
         upload_limit=web.convert("upload_limit", "10MB", parse_size, default.upload_limit),
         trusted_proxies=_networks(web),
+        nhs_fonts=web.get("nhs_fonts", bool, default.nhs_fonts),
     )
     if not 1 <= config.port <= 65535:
         web.problem("port", f"{config.port} is not a TCP port (1 to 65535)")

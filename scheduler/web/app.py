@@ -99,7 +99,9 @@ def create_app(
         min_password_length=MIN_LENGTH,
         service_name=SERVICE_NAME,
         footer_text=config.cards.brand.footer_text,
-        frontend_css=frontend.css,
+        # Without the NHS fonts, the design system's CSS without their @font-face rules:
+        # the browser never asks the NHS assets host for Frutiger and uses Arial.
+        frontend_css=frontend.css if web.nhs_fonts else frontend.css_without_nhs_fonts,
     )
     # The design system's macros, remembered by their parameters.
     app.extensions["vignettes.components"] = components.install(app.jinja_env)

@@ -3,7 +3,8 @@ configured proxies.
 
 The Content-Security-Policy allows scripts and styles from this site alone, plus the one
 inline script of the nhsuk-frontend page template, which carries this request's nonce; no
-'unsafe-inline' anywhere, so markup that slipped into a page still could not run.
+'unsafe-inline' anywhere, so markup that slipped into a page still could not run. Fonts
+come from this site, and from the NHS assets host only with `[web] nhs_fonts = true`.
 """
 
 from __future__ import annotations
@@ -29,17 +30,23 @@ def csp_nonce() -> str:
     return nonce
 
 
-def content_security_policy(nonce: str) -> str:
+# Where the design system's CSS loads its Frutiger font from.
+NHS_FONTS_HOST = "https://assets.nhs.uk"
+
+
+def content_security_policy(nonce: str, *, nhs_fonts: bool = False) -> str:
     return "; ".join(
         [
             "default-src 'none'",
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
             "img-src 'self'",
-            # The design system's CSS names its Frutiger font on assets.nhs.uk; the console
-            # does not fetch it (no third party learns who uses the console) and falls back
-            # to Arial, as the design system intends when the font is unavailable.
-            "font-src 'self'",
+            # The design system's CSS names its Frutiger font on the NHS assets host. By
+            # default the page uses Arial instead (as the design system does when the font
+            # is unavailable), so the browser never asks for it: no third party learns who
+            # uses the console, and no blocked request is reported. `nhs_fonts` allows
+            # that host for fonts, and for nothing else.
+            f"font-src 'self' {NHS_FONTS_HOST}" if nhs_fonts else "font-src 'self'",
             "connect-src 'self'",
             "manifest-src 'self'",
             "form-action 'self'",
@@ -51,7 +58,9 @@ def content_security_policy(nonce: str) -> str:
 
 def add_security_headers(response: Response, web: WebConfig) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    headers["Content-Security-Policy"] = content_security_policy(
+        csp_nonce(), nhs_fonts=web.nhs_fonts
+    )
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     # Same-origin requests keep their Referer: Flask-WTF checks it on HTTPS form posts.

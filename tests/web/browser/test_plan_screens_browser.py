@@ -58,7 +58,7 @@ def check(page: Page, screenshots: Screenshots, name: str) -> None:
     """The page as it is now: no axe violation, only the design system's font blocked."""
     assert_accessible(page)
     screenshots.take(page, name)
-    assert [v for v in csp_violations(page) if not v.startswith("font-src")] == []
+    assert csp_violations(page) == []
 
 
 def test_home_with_an_unknown_post_and_the_publish_page(
