@@ -20,10 +20,12 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from scheduler.operations.accounts.console_key import signing_key as console_signing_key
 from scheduler.operations.accounts.passwords import MIN_LENGTH
 from scheduler.operations.context import Workspace
-from scheduler.web import auth, components, formatting, navigation, state
+from scheduler.operations.to_do import navigation_counts
+from scheduler.web import auth, components, formatting, navigation, state, wording
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
+from scheduler.web.guards import may
 from scheduler.web.security import ForwardedByTrustedProxy, add_security_headers, csp_nonce
 from scheduler.web.views import audit as audit_view
 from scheduler.web.views import calendar as calendar_view
@@ -95,6 +97,7 @@ def create_app(
     register_error_pages(app)
     app.jinja_env.globals.update(
         field_error=field_error,
+        may=may,
         role_colour=lambda role: ROLE_COLOURS.get(role, "grey"),
         min_password_length=MIN_LENGTH,
         service_name=SERVICE_NAME,
@@ -107,6 +110,8 @@ def create_app(
     app.extensions["vignettes.components"] = components.install(app.jinja_env)
     app.jinja_env.filters.update(formatting.FILTERS)  # phase B2's screens
     app.jinja_env.globals.update(formatting.GLOBALS)
+    app.jinja_env.filters.update(wording.FILTERS)
+    app.jinja_env.globals.update(wording.GLOBALS)
     app.context_processor(_chrome)
     app.after_request(lambda response: add_security_headers(response, web))
     app.wsgi_app = ForwardedByTrustedProxy(app.wsgi_app, web)  # type: ignore[method-assign]
@@ -118,12 +123,13 @@ def _chrome() -> dict[str, Any]:
     script, and the signed-in account with its navigation."""
     try:
         account = auth.signed_in()
+        counts = navigation_counts(state.workspace(), account.actor()) if account else {}
     except StoreError:  # the 503 page must still render
-        account = None
+        account, counts = None, {}
     return {
         "cspNonce": csp_nonce(),
         "account": account,
-        "navigation": navigation.header_items(current_app, account.role, request.endpoint)
+        "navigation": navigation.header_items(current_app, account.role, request.endpoint, counts)
         if account
         else [],
     }

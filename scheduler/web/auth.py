@@ -14,9 +14,9 @@ from flask_login import AnonymousUserMixin, LoginManager, UserMixin, login_user,
 from flask_login import current_user as _current_user
 from werkzeug.wrappers import Response
 
-from scheduler.config import format_duration
 from scheduler.operations.accounts.signin import SessionUser, session_user
 from scheduler.web.state import web_config, workspace
+from scheduler.web.wording import spoken_duration
 
 SEEN = "seen"
 # Requests that never touch the session: design-system files, the health check, and the
@@ -100,7 +100,7 @@ def _keep_session() -> Response | None:
     if not isinstance(seen, int) or now - seen > timeout.total_seconds():
         sign_out()
         flash(
-            f"You were signed out after {_spoken(format_duration(timeout))} without activity. "
+            f"You were signed out after {spoken_duration(timeout)} without activity. "
             "Sign in again to continue.",
             "information",
         )
@@ -109,17 +109,3 @@ def _keep_session() -> Response | None:
     if account.must_change_password and request.endpoint not in WHILE_CHANGING_PASSWORD:
         return redirect(url_for("signin.change_password", next=here()))
     return None
-
-
-def _spoken(duration: str) -> str:
-    """'30m' → '30 minutes', '1h30m' → '1 hour 30 minutes'."""
-    names = {"d": "day", "h": "hour", "m": "minute", "s": "second"}
-    parts = []
-    number = ""
-    for ch in duration:
-        if ch.isdigit():
-            number += ch
-            continue
-        parts.append(f"{number} {names[ch]}{'' if number == '1' else 's'}")
-        number = ""
-    return " ".join(parts)

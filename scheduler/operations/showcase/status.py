@@ -139,6 +139,8 @@ class Status:
     # Figures an enabled platform has no API for at all (Bluesky impressions): shown as
     # "not offered", never as 0 or as a failure.
     not_offered: dict[str, tuple[str, ...]]
+    # Whether any post ever went out (a new installation has no engagement to read yet).
+    posted_any: bool = False
 
     @property
     def daemon_alive(self) -> bool:
@@ -181,6 +183,7 @@ class _Read:
     problems: tuple[OpenPost, ...]
     engagement: dict[str, dict[str, Any]]
     alerts: tuple[OpenAlert, ...]
+    posted_any: bool = False
 
 
 def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
@@ -207,6 +210,7 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
             for name in config.platforms.enabled()
             if INFO[name].not_offered
         },
+        posted_any=read.posted_any,
     )
 
 
@@ -256,7 +260,10 @@ def _read(config: Config, store: Store, now: dt.datetime) -> _Read:
                 select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.first_at)
             )
         )
-    return _Read(beats, tuple(plan), this_month, problems, engagement, alerts)
+        posted_any = session.scalar(select(Post.id).where(Post.state == "posted").limit(1))
+    return _Read(
+        beats, tuple(plan), this_month, problems, engagement, alerts, posted_any is not None
+    )
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:

@@ -23,9 +23,11 @@ from scheduler.operations.content.editing import (
 )
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME, Field, fields_for, record_from, show_problems
+from scheduler.web.formatting import month_name
 from scheduler.web.forms import CaseStudyForm
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, workspace
+from scheduler.web.wording import months_in_words, sentence
 from vignettes.errors import ImportRejected, NotFound
 
 bp = Blueprint("editing", __name__)
@@ -72,8 +74,8 @@ def _saved_message(saved: Saved) -> str:
     if saved.approval_voided:
         message += " Its approval was voided: the content changed, so it needs approving again."
     if saved.queued_month:
-        message += f" It is queued for {saved.queued_month}."
-    return " ".join([message, *saved.notes])
+        message += f" It is queued for {month_name(saved.queued_month)}."
+    return " ".join([message, *(sentence(months_in_words(note)) for note in saved.notes)])
 
 
 def _flash(saved: Saved) -> None:

@@ -1,0 +1,110 @@
+"""How the console words things for people: lists ("X, LinkedIn and Bluesky"), durations
+("1 hour", "7 days"), sentences that start with a capital, months by name inside the
+operations' messages ("March 2027", never "2027-03"), and why a planned month will not be
+sent.
+
+Registered as Jinja filters and globals by the app factory (`FILTERS`, `GLOBALS`); every
+function returns plain text, so whatever it is given stays escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from scheduler.config import format_duration
+from scheduler.operations.months import Month
+from scheduler.operations.showcase.planning import PlanEntry
+
+_UNITS = {"d": "day", "h": "hour", "m": "minute", "s": "second"}
+# A month as the operations write it (2027-03), standing alone: not part of a date
+# (2027-03-02), a ref (ICS-2027-03) or a longer number.
+_MONTH = re.compile(r"(?<![\w-])(\d{4})-(0[1-9]|1[0-2])(?![\w-])")
+
+
+def spoken_list(items: Iterable[object], conjunction: str = "and") -> str:
+    """["X", "LinkedIn", "Bluesky"] → "X, LinkedIn and Bluesky" ("… or Bluesky")."""
+    words = [str(item) for item in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
+
+
+def spoken_duration(value: dt.timedelta | str) -> str:
+    """timedelta(hours=1) or "1h" → "1 hour"; "1h30m" → "1 hour 30 minutes"."""
+    text = format_duration(value) if isinstance(value, dt.timedelta) else value
+    parts = []
+    for number, unit in re.findall(r"(\d+)([dhms])", text):
+        parts.append(f"{number} {_UNITS[unit]}{'' if number == '1' else 's'}")
+    return " ".join(parts) or text
+
+
+def sentence(text: str | None) -> str:
+    """`text` starting with a capital letter (the rest as it is)."""
+    text = (text or "").strip()
+    return text[:1].upper() + text[1:]
+
+
+def months_in_words(text: str) -> str:
+    """Every month written 2027-03 in `text` as "March 2027" (dates, refs and other
+    numbers are left alone): for the operations' messages, which name months as the
+    command line takes them."""
+    return _MONTH.sub(lambda m: Month(int(m[1]), int(m[2])).label, text)
+
+
+def blocked_reason(entry: PlanEntry) -> str:
+    """Why the month's case study will not be sent, as a sentence."""
+    if entry.blocked == "changed":
+        return "It was changed after it was approved, so its approval was voided."
+    if entry.blocked == "not-approved":
+        return "It is not approved (never approved, rejected or withdrawn)."
+    problem = entry.note.removeprefix(f"{entry.ref} cannot be posted: ")
+    return sentence(f"it cannot be posted: {months_in_words(problem)}").rstrip(".") + "."
+
+
+# The audit trail's actions as people say them; anything else is written out from its
+# code ("auto_pick_released" → "Auto pick released").
+ACTIONS = {
+    "imported": "Imported",
+    "added": "Added",
+    "updated": "Changed",
+    "approved": "Approved",
+    "approval_voided": "Approval voided",
+    "rejected": "Rejected",
+    "resubmitted": "Submitted again",
+    "queued": "Queued",
+    "unqueued": "Unqueued",
+    "swapped": "Swapped into",
+    "slot_fixed": "Chosen for the month",
+    "reopened": "Reopened to publish late",
+    "publish_forced": "Published outside the usual bounds",
+    "resolved_posted": "Settled: it was on the account",
+    "resolved_retry": "Settled: sent again",
+    "user.sign-in": "Signed in",
+    "user.change-password": "Changed their password",
+    "user.calendar-token": "Made a calendar address",
+    "user.add": "Added an account",
+    "user.set-role": "Changed an account's role",
+    "user.disable": "Disabled an account",
+    "user.enable": "Enabled an account",
+    "user.reset-password": "Reset an account's password",
+}
+
+
+def audit_action(action: str) -> str:
+    """An audit-trail action as people say it."""
+    known = ACTIONS.get(action)
+    if known:
+        return known
+    return sentence(re.sub(r"[._-]+", " ", action.removeprefix("user.")))
+
+
+FILTERS = {
+    "audit_action": audit_action,
+    "spoken_list": spoken_list,
+    "spoken_duration": spoken_duration,
+    "sentence": sentence,
+    "months_in_words": months_in_words,
+}
+GLOBALS = {"blocked_reason": blocked_reason}
