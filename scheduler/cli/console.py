@@ -179,7 +179,8 @@ def cmd_web(ws: Workspace, args: argparse.Namespace) -> int:
     config = ws.config
     start_console_logging(ws)
     app = create_app(ws)
-    host, port = args.host or config.web.host, args.port or config.web.port
+    host = args.host or config.web.host
+    port = config.web.port if args.port is None else args.port  # 0: any free port
     server = ConsoleServer(app, host, port, max_body=app.config["MAX_CONTENT_LENGTH"])
 
     def stop(signum: int, _frame: object) -> None:
