@@ -56,6 +56,8 @@ class Listing:
     slot_state: str | None
     updated_at: dt.datetime
     readiness: Readiness = NOT_READY
+    # `month` is auto-pick's choice in the plan, not a slot of its own yet
+    picked: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

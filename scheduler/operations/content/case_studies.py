@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.operations.context import Workspace
+from scheduler.operations.showcase.planning import planned_months
 from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
 from vignettes.readiness import NOT_READY, Readiness, readiness
 from vignettes.store.queries import (
@@ -44,6 +45,12 @@ class ApprovalRecord:
     at: dt.datetime
     content_hash: str
     reason: str | None
+
+    @property
+    def day_only(self) -> bool:
+        """Whether only the day is known: a file records the day of an approval given
+        elsewhere (stored as midnight UTC), the console and the command line the moment."""
+        return self.at.astimezone(dt.UTC).time() == dt.time()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -159,11 +166,22 @@ def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
 
 
 def find(ws: Workspace, query: CaseStudyQuery) -> ListingPage:
-    """A page of case studies for a screen: searched, filtered and sorted. Remembered
-    while the database is unchanged: the count and the regions read every case study."""
+    """A page of case studies for a screen: searched, filtered and sorted, each with the
+    month it is planned for (auto-pick's choice too, marked `picked`). Remembered while
+    the database is unchanged: the count and the regions read every case study."""
 
     def read() -> ListingPage:
         with ws.store.read() as session:
             return find_case_studies(session, query)
 
-    return remember(ws.store, ("listing", query), read)
+    found = remember(ws.store, ("listing", query), read)
+    if all(row.month for row in found.rows):
+        return found
+    planned = planned_months(ws)
+    rows = tuple(
+        dataclasses.replace(row, month=str(entry.month), slot_state=entry.state, picked=True)
+        if not row.month and (entry := planned.get(row.ref)) is not None
+        else row
+        for row in found.rows
+    )
+    return dataclasses.replace(found, rows=rows)

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.content.cards import VignetteCards, card_png, vignette_cards
 from scheduler.operations.content.case_studies import (
+    ApprovalRecord,
     CaseStudyDetail,
     CaseStudyQuery,
     case_study,
@@ -24,11 +25,14 @@ from scheduler.operations.content.case_studies import (
 from scheduler.operations.content.categories import categories
 from scheduler.operations.months import parse_month
 from scheduler.operations.showcase.free_months import free_months
+from scheduler.operations.showcase.planning import planned_months
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME
+from scheduler.web.formatting import month_name, state_tag
 from scheduler.web.forms import ApproveForm, QueueForm, RejectForm
 from scheduler.web.guards import requires
 from scheduler.web.state import config, workspace
+from scheduler.web.wording import audit_action
 from vignettes.errors import NotFound
 
 bp = Blueprint("case_studies", __name__)
@@ -45,18 +49,6 @@ SORTS = {
     "readiness": "Most ready first",
 }
 INTERFACES = {"web": "console", "cli": "command line", "daemon": "daemon"}
-ACTIONS = {
-    "imported": "Imported",
-    "added": "Added",
-    "updated": "Changed",
-    "approved": "Approved",
-    "approval_voided": "Approval voided",
-    "rejected": "Rejected",
-    "resubmitted": "Submitted again",
-    "queued": "Queued",
-    "unqueued": "Unqueued",
-    "swapped": "Swapped into",
-}
 
 
 @bp.app_template_filter("local_time")
@@ -79,6 +71,33 @@ def plain_number(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+def approval_when(approval: ApprovalRecord | None) -> str:
+    """When a decision was made: the day and time, or the day alone when a file recorded
+    it (the time is not known, and must not read as one past midnight)."""
+    if approval is None:
+        return ""
+    if approval.day_only:
+        return f"{approval.at:%-d %b %Y}"
+    return local_time(approval.at)
+
+
+def month_words(detail: CaseStudyDetail, picked: str | None) -> str:
+    """The month a case study is planned for, as the page says it (`picked`: the month
+    auto-pick has chosen for it, when it is in no slot yet)."""
+    if detail.month:
+        state = detail.slot_state or "planned"
+        words = month_name(detail.month)
+        return words if state == "planned" else f"{words} ({state_tag(state)['text'].lower()})"
+    if picked:
+        return (
+            f"{month_name(picked)}: auto-pick's choice. It goes out then unless another "
+            "case study is queued for that month."
+        )
+    if detail.requested_month:
+        return f"Requested for {month_name(detail.requested_month)}: queued once approved"
+    return "Not planned"
 
 
 def _query() -> CaseStudyQuery:
@@ -169,13 +188,13 @@ def history_rows(detail: CaseStudyDetail) -> list[dict[str, Any]]:
             for name, change in (info.get("changes") or {}).items()
             if isinstance(change, dict)
         ]
-        what = ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
+        what = audit_action(event.action)
         rows.append(
             {
                 "when": event.at,
                 "who": event.actor,
                 "via": INTERFACES.get(event.via, event.via or "not recorded"),
-                "what": f"{what} {event.month}" if event.month else what,
+                "what": f"{what} {month_name(event.month)}" if event.month else what,
                 "notes": notes,
                 "changes": changes,
             }
@@ -202,6 +221,8 @@ def render_case_study(
         month = parse_month(detail.month) if detail.month else None
         cards = vignette_cards(ws, detail.ref, month)
     may_queue = _may(Permission.QUEUE) and detail.approval_current and not detail.month
+    entry = None if detail.month else planned_months(ws).get(detail.ref)
+    picked = str(entry.month) if entry is not None else None
     months = free_months(ws) if may_queue else ()
     queue_form = queue_form or QueueForm(formdata=None)
     queue_form.month.choices = [("", "Select a month")] + [
@@ -212,6 +233,8 @@ def render_case_study(
         detail=detail,
         cards=cards,
         history=history_rows(detail),
+        month_words=month_words(detail, picked),
+        approval_when=approval_when,
         labels={name: spec.label for name, spec in BY_NAME.items()},
         errors=errors or [],
         approve_form=ApproveForm(formdata=None),
