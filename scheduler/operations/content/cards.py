@@ -35,6 +35,7 @@ __all__ = [
     "VignetteCards",
     "card_png",
     "card_thumbnail",
+    "content_cards",
     "vignette_cards",
 ]
 
@@ -90,7 +91,6 @@ def _folder(ws: Workspace) -> Path:
 
 def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> VignetteCards:
     """`ref`'s posts for every platform, from the cache or rendered now. Raises NotFound."""
-    config = ws.config
 
     def read() -> CaseStudyContent:
         with ws.store.read() as session:
@@ -98,7 +98,16 @@ def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> Vigne
 
     # A page shows the same cards again and again: the content is read afresh only after
     # someone changed the database.
-    content = remember(ws.store, ("content", ref), read)
+    return content_cards(ws, remember(ws.store, ("content", ref), read), month)
+
+
+def content_cards(
+    ws: Workspace, content: CaseStudyContent, month: Month | None = None
+) -> VignetteCards:
+    """The posts `content` (stored or not: a form's preview) gives for every platform,
+    from the cache or rendered now."""
+    config = ws.config
+    ref = content.ref
     content_hash = content.content_hash()
     raw = f"{content_hash}|{month or ''}|{settings_fingerprint(config)}"
     key = hashlib.sha256(raw.encode()).hexdigest()[:32]
