@@ -8,8 +8,10 @@ import re
 
 from scheduler.operations.audit import audit_log
 from scheduler.operations.content.case_studies import case_study
+from scheduler.operations.months import Month
+from scheduler.operations.showcase.planning import queue
 from tests.conftest import case_study_row
-from tests.web.conftest import Console, error_summary
+from tests.web.conftest import OPERATOR, Console, error_summary
 from tests.web.content import load
 from tests.web.test_case_study_form import form_fields
 
@@ -83,3 +85,16 @@ def test_a_viewer_cannot_preview_through_the_forms(console: Console) -> None:
     console.sign_in("vera")
     assert console.post("/new-case-study", {"action": "preview"}).status_code == 403
     assert console.post("/case-studies/E-3/edit", {"action": "preview"}).status_code == 403
+
+
+def test_a_preview_renders_for_the_month_the_case_study_is_planned_for(
+    console: Console,
+) -> None:
+    load(console, case_study_row("E-4"), case_study_row("E-5", organisation="Other Trust"))
+    queue(console.ws, OPERATOR, Month(2027, 3), "E-5")
+    console.add_user("ed", "editor")
+    console.sign_in("ed")
+    for ref, month in (("E-4", "December 2026"), ("E-5", "March 2027")):  # auto-pick, queued
+        sent = form_fields(console.get(f"/case-studies/{ref}/edit").text)
+        page = console.post(f"/case-studies/{ref}/edit", {**sent, "action": "preview"}).text
+        assert f"As they would go out in {month}." in preview_section(page)

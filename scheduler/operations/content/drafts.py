@@ -15,6 +15,7 @@ from typing import Any
 from scheduler.operations.accounts.permissions import Permission, require
 from scheduler.operations.actor import Actor
 from scheduler.operations.content.cards import VignetteCards, content_cards
+from scheduler.operations.content.case_studies import case_study
 from scheduler.operations.context import Workspace
 from scheduler.operations.showcase.planning import planned_months
 from vignettes.content import QUOTE_WITHHELD
@@ -39,14 +40,17 @@ def preview_draft(
     ws: Workspace, actor: Actor, fields: Mapping[str, Any], *, ref: str | None = None
 ) -> Draft:
     """Render what `fields` (the form's, as for `add_case_study`; `ref` when editing) would
-    give, writing nothing to the database. The month is the one the case study is planned
-    for (queued or auto-picked), else the month the form asks for. Raises PermissionDenied,
+    give, writing nothing to the database. The month is the case study's own (its slot, or
+    auto-pick's choice), else the month the form asks for. Raises PermissionDenied, NotFound,
     or ImportRejected whose issues each name the field at fault."""
     require(actor, Permission.PREVIEW)
     checked = check_record(fields, ref=ref, now=ws.now(), rules=ws.config.importing)
     row = checked.rows[0]
-    planned = planned_months(ws).get(row.content.ref) if ref is not None else None
-    month = planned.month if planned is not None else row.showcase_month
+    month = row.showcase_month
+    if ref is not None:
+        slot = case_study(ws, ref).month
+        planned = planned_months(ws).get(ref)
+        month = Month.parse(slot) if slot else planned.month if planned else month
     return Draft(
         cards=content_cards(ws, row.content, month),
         month=month,
