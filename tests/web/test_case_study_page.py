@@ -95,6 +95,7 @@ def test_the_page_and_the_list_show_the_month_auto_pick_chose(console: Console) 
     console.sign_in("vera")
     page = console.get("/case-studies/P-1").text
     assert "December 2026: auto-pick&#39;s choice" in page and "Not queued" not in page
+    assert "As they would go out in December 2026." in page
     assert "Requested for March 2027: queued once approved" in console.get("/case-studies/P-2").text
     row = console.get("/case-studies").text.split('href="/case-studies/P-1"', 1)[1]
     row = row.split("</tr>", 1)[0]

@@ -216,13 +216,14 @@ def render_case_study(
         detail = case_study(ws, ref)
     except NotFound:
         abort(404)
-    cards: VignetteCards | None = None
-    if _may(Permission.PREVIEW):
-        month = parse_month(detail.month) if detail.month else None
-        cards = vignette_cards(ws, detail.ref, month)
-    may_queue = _may(Permission.QUEUE) and detail.approval_current and not detail.month
     entry = None if detail.month else planned_months(ws).get(detail.ref)
     picked = str(entry.month) if entry is not None else None
+    cards: VignetteCards | None = None
+    if _may(Permission.PREVIEW):
+        # As they would go out: in the month of its slot, or the one auto-pick chose.
+        month = detail.month or picked
+        cards = vignette_cards(ws, detail.ref, parse_month(month) if month else None)
+    may_queue = _may(Permission.QUEUE) and detail.approval_current and not detail.month
     months = free_months(ws) if may_queue else ()
     queue_form = queue_form or QueueForm(formdata=None)
     queue_form.month.choices = [("", "Select a month")] + [
