@@ -6,7 +6,8 @@ Data: 10,000 case studies (imported as `vignettes import` does, two in three app
 Bluesky: 360 posts, the most 120 slots can hold, since a slot has one post per platform;
 the issue's "1,000 posts" cannot fit) and 1,080 engagement snapshots (three per post).
 
-Pages: home, plan, the case-study list (a page of 50) and one case study (its cards
+Pages: home, plan, the plan's calendar (its thumbnails are separate requests), the case-study
+list (a page of 50) and one case study (its cards
 already rendered and cached), each requested over one keep-alive connection with the
 session cookie; the list and the case study are "skipped" while their screens are not in
 this console. Baseline, measured in the same run and interleaved with the pages: a static
@@ -266,6 +267,8 @@ def run(ws: Workspace, root: Path, requests: int) -> None:
         browser = Browser(port)
         browser.sign_in("ada")
         pages = [Timing("home", "/"), Timing("plan", "/plan")]
+        if "plan.year" in app.view_functions:
+            pages.append(Timing("calendar", "/plan/year"))
         skipped = []
         if "case_studies.index" in app.view_functions:
             _s, home, _t = browser.request("GET", "/")

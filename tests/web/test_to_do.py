@@ -139,3 +139,16 @@ def test_the_current_month_when_skipped_offers_publish_late_on_home_and_the_plan
     console.sign_in("ed")
     assert "Publish late" not in text(console, "/") + text(console, "/plan")
     console.ws.close()
+
+
+def test_a_new_installation_s_engagement_is_explained_in_plain_words(console: Console) -> None:
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    engagement = text(console, "/").split('id="engagement"', 1)[1]
+    assert "Nothing has been posted yet, so there are no engagement figures." in engagement
+    assert "1 hour, 1 day, 7 days, 28 days and 90 days after it is posted" in engagement
+    assert (
+        'LinkedIn does not report quotes or bookmarks at all, so those show as "not offered"'
+        in (engagement)
+    )
+    assert "not_offered" not in engagement and "poll_after" not in engagement
