@@ -27,6 +27,7 @@ from cards.errors import CardTooLargeError, MissingGlyphError, TextOverflowError
 from cards.figure_row import as_line, one_line
 from cards.figures import KeyFigure
 from cards.fonts import Face, font
+from cards.glyphs import clean
 from cards.impact_numbers import TITLE, ImpactNumbers, impact_alt_text, impact_figures
 from cards.layout import FittedText, fit_text
 from cards.paint import paint
@@ -82,7 +83,7 @@ def plan_impact_card(
     """Place and fit everything; raises TextOverflowError or MissingGlyphError naming the
     field (`period`, `scope`, `case_studies`, `hours_saved`, `pounds_saved`,
     `library_services`, `figures` for the tiles' height, `footer_text`)."""
-    card = f"impact card {' '.join(numbers.period.split())}"
+    card = f"impact card {clean(numbers.period)}"
     try:
         return _plan(Sheet(spec, brand), numbers, logo_size)
     except TextOverflowError as exc:
@@ -144,7 +145,7 @@ def _plan_heading(p: Sheet, numbers: ImpactNumbers, box: Box, cap: float) -> flo
     period = p.fit("period", numbers.period, HEADLINE, box, sizes, max_lines=2, balance=True)
     p.place("period", period, HEADLINE, Box(box.x, box.y, box.w, period.height), "light")
     y = box.y + period.height
-    if numbers.scope.strip():
+    if clean(numbers.scope):
         y += p.px(10)
         scope_box = Box(box.x, y, box.w, p.px(90))
         scope = p.fit("scope", numbers.scope, SUMMARY, scope_box, (28, 18), max_lines=2)
@@ -153,6 +154,7 @@ def _plan_heading(p: Sheet, numbers: ImpactNumbers, box: Box, cap: float) -> flo
 
 
 def _columns(count: int, landscape: bool) -> int:
+    """Three tiles side by side fit a landscape card; any other count takes two columns."""
     return count if landscape and count == 3 else 2
 
 
@@ -171,7 +173,7 @@ def plan_tiles(p: Sheet, figures: tuple[KeyFigure, ...], area: Box) -> float:
     labels = [prepare(f.label, TILE_LABEL, f.field) for f in figures]
     metrics = PillowMetrics(TILE_LABEL)
 
-    def _top(number: FittedText) -> float:
+    def number_top(number: FittedText) -> float:
         """The space above the number's box. The font's ascent already leaves room above
         the digits, so the digits' tops sit `ink_pad` below the tile's top: about as far as
         the label's letters from its foot (its padding plus the room for descenders)."""
@@ -200,7 +202,7 @@ def plan_tiles(p: Sheet, figures: tuple[KeyFigure, ...], area: Box) -> float:
             except TextOverflowError as exc:
                 return exc
             tiles.append((number, said))
-        tile_h = _top(tiles[0][0]) + tiles[0][0].height + between
+        tile_h = number_top(tiles[0][0]) + tiles[0][0].height + between
         tile_h += max(t[1].height for t in tiles) + pad_y
         needed = rows * tile_h + (rows - 1) * gap
         if needed > area.h:
@@ -231,7 +233,7 @@ def plan_tiles(p: Sheet, figures: tuple[KeyFigure, ...], area: Box) -> float:
         tile = Box(area.x + col * (tile_w + gap), area.y + row * (tile_h + gap), tile_w, tile_h)
         name = f"tile {figure.field}"
         p.panels.append((name, tile, "card"))
-        x, y = tile.x + pad_x, tile.y + _top(number)
+        x, y = tile.x + pad_x, tile.y + number_top(number)
         p.place(figure.field, number, FIGURE, Box(x, y, text_w, number.height), "dark", name)
         y += number.height + between
         label_box = Box(x, y, text_w, label.height)

@@ -16,7 +16,7 @@
 `time_saved_hours` does not say whose time was saved (see docs/cards.md), so neither do the
 sums: `hours saved`, never `hours of clinicians' time saved`.
 
-Pure: no fonts, no drawing, so the card and its alt text use exactly the same words.
+Pure: no drawing, so the card and its alt text use exactly the same words.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from cards.alt_text import cut_at_word
 from cards.errors import ImpactNumbersError
 from cards.figures import KeyFigure
+from cards.glyphs import clean
 
 PERIOD_LIMIT = 40  # characters: "2026", "2026 Q3", "April 2025 to March 2026"
 SCOPE_LIMIT = 100  # a region or a library service's name
@@ -80,7 +81,7 @@ class ImpactNumbers:
 def _check_text(field: str, value: str, limit: int, *, required: bool) -> None:
     if not isinstance(value, str):
         raise ImpactNumbersError(field, f"must be text, got {value!r}")
-    length = len(" ".join(value.split()))
+    length = len(clean(value))  # what the card draws: invisible characters do not count
     if required and length == 0:
         raise ImpactNumbersError(field, "is empty: name the year or quarter, e.g. '2026 Q3'")
     if length > limit:
@@ -146,7 +147,7 @@ def _listed(parts: list[str]) -> str:
 
 def _heading(numbers: ImpactNumbers) -> str:
     """`2026 Q3` or `2026 Q3, South West`: the period, then whom it covers."""
-    return ", ".join(" ".join(part.split()) for part in (numbers.period, numbers.scope) if part)
+    return ", ".join(clean(part) for part in (numbers.period, numbers.scope) if clean(part))
 
 
 def summary_line(numbers: ImpactNumbers) -> str:

@@ -61,6 +61,14 @@ def test_an_absent_figure_gets_no_tile_and_no_words() -> None:
     assert drawn == {"title", "period", "case_studies", "case_studies label", "footer_text"}
 
 
+def test_a_scope_sits_under_the_period_and_a_blank_one_draws_nothing() -> None:
+    blank = plan_impact_card(numbers(case_studies=5, scope=" \u200b "), spec(), Brand(), None)
+    assert "scope" not in {t.name for t, _ in blank.texts}
+    named = plan_impact_card(numbers(case_studies=5, scope="South West"), spec(), Brand(), None)
+    texts = {t.name: t for t, _ in named.texts}
+    assert texts["period"].box.bottom < texts["scope"].box.y < texts["case_studies"].box.y
+
+
 def test_every_number_has_one_size_larger_than_its_label() -> None:
     layout = plan_impact_card(numbers(**LIMITS["huge"]), spec("linkedin"), Brand(), None)
     texts = {t.name: t.fitted for t, _ in layout.texts}

@@ -74,7 +74,7 @@ def test_very_large_figures_use_short_forms() -> None:
     [("case_studies", -1, "whole number from 0 upwards"), ("case_studies", 4.5, "whole number"),
      ("case_studies", True, "whole number"), ("library_services", -3, "whole number"),
      ("hours_saved", -5.0, "from 0 upwards, got -5.0"), ("hours_saved", math.nan, "got nan"),
-     ("pounds_saved", math.inf, "got inf"), ("period", "  ", "is empty"),
+     ("pounds_saved", math.inf, "got inf"), ("period", " \u200b ", "is empty"),
      ("period", "x" * (PERIOD_LIMIT + 1), f"the card allows {PERIOD_LIMIT}"),
      ("scope", "y" * (SCOPE_LIMIT + 1), f"the card allows {SCOPE_LIMIT}")],
 )  # fmt: skip
