@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 from cards.brand import Brand  # noqa: E402
 from cards.figures import key_figures  # noqa: E402
 from cards.fonts import Face, face_path  # noqa: E402
-from cards.impact_card import render_impact_card  # noqa: E402
-from cards.impact_numbers import ImpactNumbers  # noqa: E402
+from cards.impact.card import render_impact_card  # noqa: E402
+from cards.impact.numbers import ImpactNumbers  # noqa: E402
 from cards.render import LINKEDIN_SIZE, X_SIZE, CardSpec, render_card, write_png_atomic  # noqa: E402
 from vignettes.content import CaseStudyContent  # noqa: E402
 

@@ -13,7 +13,7 @@ LARGE_TEXT = 3.0  # 18 pt (24 px) regular or 14 pt (18.66 px) bold and larger
 # (text colour role, background role, minimum ratio, what the layout draws with it).
 # Keep in step with cards/paint.py: a pair drawn there must be listed here. The key figures
 # are light on primary too, so the first pair covers them; the divider between two figures
-# is decoration (pale on primary), not text. The impact-in-numbers card (cards/impact_card.py)
+# is decoration (pale on primary), not text. The impact-in-numbers card (cards/impact/card.py)
 # draws its period light on primary, its figures dark on pale tiles, its footer light on dark.
 TEXT_PAIRS: tuple[tuple[str, str, float, str], ...] = (
     ("light", "primary", NORMAL_TEXT, "month, headline and summary; impact card period"),

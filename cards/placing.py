@@ -5,7 +5,7 @@ for a 1200×627 card) to the card, fits a text to a box with `cards.layout.fit_t
 move everything placed since a checkpoint (to centre a stack). `Placer` is a sheet for one
 case study's card: the parts of that card (cards/story.py, cards/quote_panel.py,
 cards/figure_row.py, cards/planner.py) place through one `Placer` each; the impact-in-numbers
-card (cards/impact_card.py) places on a plain `Sheet`. Either way boxes are only ever added
+card (cards/impact/card.py) places on a plain `Sheet`. Either way boxes are only ever added
 below or beside earlier ones.
 """
 

@@ -13,8 +13,8 @@ from PIL import Image
 from cards.boxes import CardLayout
 from cards.brand import NORMAL_TEXT, Brand, contrast_ratio
 from cards.errors import BrandContrastError, MissingGlyphError, TextOverflowError
-from cards.impact_card import plan_impact_card, render_impact_card
-from cards.impact_numbers import PERIOD_LIMIT, SCOPE_LIMIT, ImpactNumbers, impact_figures
+from cards.impact.card import plan_impact_card, render_impact_card
+from cards.impact.numbers import PERIOD_LIMIT, SCOPE_LIMIT, ImpactNumbers, impact_figures
 from cards.render import LINKEDIN_SIZE, X_SIZE
 from tests.cards.conftest import ALL_SIZES, assert_no_overlaps, spec
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cards.errors import ImpactNumbersError
-from cards.impact_numbers import (
+from cards.impact.numbers import (
     PERIOD_LIMIT,
     SCOPE_LIMIT,
     ImpactNumbers,

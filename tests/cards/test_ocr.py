@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from cards.brand import Brand
-from cards.impact_card import plan_impact_card, render_impact_card
-from cards.impact_numbers import ImpactNumbers, impact_figures
+from cards.impact.card import plan_impact_card, render_impact_card
+from cards.impact.numbers import ImpactNumbers, impact_figures
 from cards.render import X_SIZE, plan_card, render_card
 from tests.cards.conftest import case_study, spec
 from tests.conftest import IN_CI

@@ -28,7 +28,7 @@ from cards.figure_row import as_line, one_line
 from cards.figures import KeyFigure
 from cards.fonts import Face, font
 from cards.glyphs import clean
-from cards.impact_numbers import TITLE, ImpactNumbers, impact_alt_text, impact_figures
+from cards.impact.numbers import TITLE, ImpactNumbers, impact_alt_text, impact_figures
 from cards.layout import FittedText, fit_text
 from cards.paint import paint
 from cards.placing import Sheet
