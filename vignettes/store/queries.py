@@ -29,6 +29,7 @@ from vignettes.readiness import NOT_READY, Readiness, quantified_sql, quote_sql,
 from vignettes.store.db import DEFAULT_BUSY_TIMEOUT, WRITE_OPTION, create_db_engine, migrate
 from vignettes.store.faults import database_fault, is_fault
 from vignettes.store.models import AuditEvent, CaseStudy, MonthlySlot, RenderCheck
+from vignettes.store.pipeline_models import LibraryService  # noqa: F401  (maps its tables)
 
 # States in which a slot's case study counts as shown to the world.
 SHOWCASED_STATES = ("publishing", "published", "partial")
