@@ -72,8 +72,11 @@ class Console:
     def __post_init__(self) -> None:
         self.client = self.app.test_client()
 
-    def add_user(self, name: str, role: str, password: str = PASSWORD) -> None:
-        add_user(self.ws, OPERATOR, name, role, password)
+    def add_user(
+        self, name: str, role: str, password: str = PASSWORD, services: tuple[str, ...] = ()
+    ) -> None:
+        add_user(self.ws, OPERATOR, name, role, password, email=f"{name}@nhs.example",
+                 services=services)  # fmt: skip
 
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         return self.client.get(path, **kwargs)
