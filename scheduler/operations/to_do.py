@@ -2,32 +2,32 @@
 the navigation's screens ("Case studies (4 to approve)").
 
 The list is made of small sections, each read by its own function and shown only to the
-roles whose permission it names (`SECTIONS`). A section holds its own read model (`items`,
-the first few things to do) and how many there are in all; the console renders each with a
-template of the section's name. A new role adds its sections to `SECTIONS` (the
-pipeline's reviewers: "case studies to review") without touching the others.
+people its `audience` names (a permission, or library staff). A section holds its own
+read model (`items`, the things to do) and how many there are in all; the console renders
+each with a template of the section's name. A new role adds its sections to `SECTIONS`
+without touching the others: the pipeline's reviewers, approvers and contributors have
+theirs here, read through `scheduler.operations.pipeline.queues`.
 
-Every section reads through the remembered read models (the plan, the list, status), so
-the navigation's counts cost nothing while the database is unchanged.
+Every section reads through the remembered read models (the plan, status) or one small
+query, so the navigation's counts cost little on every page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scheduler.operations.accounts.permissions import Permission, actor_may
 from scheduler.operations.actor import Actor
-from scheduler.operations.content.case_studies import CaseStudyQuery, find
 from scheduler.operations.context import Workspace
+from scheduler.operations.pipeline.queues import my_case_studies, review_queue, waiting_approval
+from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.planning import PlanEntry, plan
 from scheduler.operations.showcase.publishing import LATE_STATES, hand_publish_refusal
 from scheduler.operations.showcase.status import status
 from vignettes.planning.slots import current_month
 
-# The things a section lists by name (the rest are counted): enough to act on today.
-SHOWN = 5
 # Months of the plan whose case study is checked: the year the plan screen shows.
 MONTHS = 12
 # The states of a post that a person must settle or fix (the rest are on their way).
@@ -40,7 +40,7 @@ LATE = (*LATE_STATES, "passed")
 @dataclass(frozen=True)
 class Section:
     """One part of a to-do list: `key` names it (and the template that shows it), `count`
-    is how many things it holds in all (0: nothing to do), `items` the first few."""
+    is how many things it holds (0: nothing to do), `items` the things themselves."""
 
     key: str
     count: int
@@ -54,20 +54,25 @@ class Section:
         }
 
 
+def _may(permission: Permission) -> Callable[[Actor], bool]:
+    return lambda actor: actor_may(actor, permission) and not is_scoped(actor)
+
+
 @dataclass(frozen=True)
 class SectionSource:
-    """How a section is read, who sees it, and which screen's navigation entry shows its
-    count (`screen`, with `counted`: "to approve"), to whom (`count_for`)."""
+    """How a section is read, whom it is for (`audience`), and which screen's navigation
+    entry shows its count (`screen`, with `counted`: "to approve"), to whom (`counted_for`,
+    else the audience)."""
 
     key: str
-    permission: Permission
-    read: Callable[[Workspace], Section]
+    audience: Callable[[Actor], bool]
+    read: Callable[[Workspace, Actor], Section]
     screen: str = ""
     counted: str = ""
-    count_for: Permission | None = None
+    counted_for: Callable[[Actor], bool] | None = None
 
 
-def months_not_sent(ws: Workspace) -> Section:
+def months_not_sent(ws: Workspace, actor: Actor) -> Section:
     """The planned or queued months of the year ahead whose case study will not be sent
     as things stand: its approval voided by an edit, never approved or withdrawn, or
     approved but impossible to post."""
@@ -75,11 +80,13 @@ def months_not_sent(ws: Workspace) -> Section:
     return Section("months_not_sent", len(blocked), tuple(blocked))
 
 
-def to_approve(ws: Workspace) -> Section:
-    """The case studies waiting for an approver's decision, most recently changed first."""
-    query = CaseStudyQuery(status="submitted", sort="updated", per_page=SHOWN)
-    found = find(ws, query)
-    return Section("to_approve", found.total, found.rows)
+def _queue(key: str, read: Callable[[Workspace, Actor], Sequence[Any]]) -> Callable[..., Section]:
+    def section(ws: Workspace, actor: Actor) -> Section:
+        items = tuple(read(ws, actor))
+        return Section(key, len(items), items)
+
+    section.__doc__ = read.__doc__
+    return section
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ class LateMonth:
         return {"month": str(self.entry.month), "state": self.state}
 
 
-def publish_late(ws: Workspace) -> Section:
+def publish_late(ws: Workspace, actor: Actor) -> Section:
     """The current month, when it went by unpublished (missed, skipped, or passed before
     any daemon ran) and may still be published by hand."""
     here = current_month(ws.now(), ws.config.schedule)
@@ -101,38 +108,45 @@ def publish_late(ws: Workspace) -> Section:
     return Section("publish_late", 1, (LateMonth(entry, entry.state),))
 
 
-def posts_to_settle(ws: Workspace) -> Section:
+def posts_to_settle(ws: Workspace, actor: Actor) -> Section:
     """Posts whose outcome is unknown, that failed, or whose platform wants re-authorising."""
     problems = tuple(p for p in status(ws).problems if p.state in ATTENTION)
     return Section("posts_to_settle", len(problems), problems)
 
 
 SECTIONS: list[SectionSource] = [
-    SectionSource("publish_late", Permission.PUBLISH_NOW, publish_late),
-    SectionSource("posts_to_settle", Permission.READ, posts_to_settle),
+    SectionSource("my_case_studies", is_scoped, _queue("my_case_studies", my_case_studies)),
+    SectionSource("publish_late", _may(Permission.PUBLISH_NOW), publish_late),
+    SectionSource("posts_to_settle", _may(Permission.READ), posts_to_settle),
     SectionSource(
         "months_not_sent",
-        Permission.READ,
+        _may(Permission.READ),
         months_not_sent,
         screen="plan",
         counted="to fix",
-        count_for=Permission.QUEUE,
+        counted_for=_may(Permission.QUEUE),
+    ),
+    SectionSource(
+        "to_review",
+        _may(Permission.REVIEW),
+        _queue("to_review", review_queue),
+        screen="case_studies",
+        counted="to review",
     ),
     SectionSource(
         "to_approve",
-        Permission.APPROVE,
-        to_approve,
+        _may(Permission.APPROVE),
+        _queue("to_approve", waiting_approval),
         screen="case_studies",
         counted="to approve",
-        count_for=Permission.APPROVE,
     ),
 ]
 
 
 def to_do(ws: Workspace, actor: Actor) -> tuple[Section, ...]:
     """The sections of `actor`'s to-do list, in order (empty ones included: a screen may
-    say "nothing to approve")."""
-    return tuple(s.read(ws) for s in SECTIONS if actor_may(actor, s.permission))
+    say "nothing to review")."""
+    return tuple(s.read(ws, actor) for s in SECTIONS if s.audience(actor))
 
 
 @dataclass(frozen=True)
@@ -140,16 +154,23 @@ class Count:
     count: int
     counted: str  # what is counted: "to approve"
 
+    @property
+    def text(self) -> str:
+        return f"{self.count} {self.counted}"
 
-def navigation_counts(ws: Workspace, actor: Actor) -> dict[str, Count]:
-    """Per screen ("case_studies", "plan"), how many things wait there for `actor`; screens
-    with nothing waiting are left out."""
-    counts: dict[str, Count] = {}
+
+def navigation_counts(ws: Workspace, actor: Actor) -> dict[str, tuple[Count, ...]]:
+    """Per screen ("case_studies", "plan"), what waits there for `actor` ("3 to review",
+    "2 to approve"); screens with nothing waiting are left out."""
+    counts: dict[str, tuple[Count, ...]] = {}
     for source in SECTIONS:
-        wanted = source.count_for or source.permission
-        if not source.screen or not actor_may(actor, wanted):
+        wanted = source.counted_for or source.audience
+        if not source.screen or not wanted(actor):
             continue
-        section = source.read(ws)
+        section = source.read(ws, actor)
         if section.count:
-            counts[source.screen] = Count(section.count, source.counted)
+            counts[source.screen] = (
+                *counts.get(source.screen, ()),
+                Count(section.count, source.counted),
+            )
     return counts

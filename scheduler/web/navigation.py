@@ -23,9 +23,9 @@ class NavItem:
 
 
 NAVIGATION = (
-    NavItem("Home", "home.index", Permission.READ),
+    NavItem("Home", "home.index", Permission.BROWSE),
     NavItem("Plan", "plan.index", Permission.READ),
-    NavItem("Case studies", "case_studies.index", Permission.READ),
+    NavItem("Case studies", "case_studies.index", Permission.BROWSE),
     NavItem("Import", "importing.index", Permission.IMPORT),
     NavItem("Engagement", "engagement.index", Permission.READ),
     NavItem("Users", "users.index", Permission.MANAGE_USERS),
@@ -34,10 +34,13 @@ NAVIGATION = (
 
 
 def header_items(
-    app: Flask, role: str, endpoint: str | None, counts: Mapping[str, Count] | None = None
+    app: Flask,
+    role: str,
+    endpoint: str | None,
+    counts: Mapping[str, tuple[Count, ...]] | None = None,
 ) -> list[dict[str, Any]]:
     """The nhsuk header's `navigation.items` for `role`, marking the current screen;
-    `counts` (by screen) adds what waits there: "Case studies (4 to approve)"."""
+    `counts` (by screen) adds what waits there: "Case studies (3 to review, 4 to approve)"."""
     here = (endpoint or "").split(".")[0]
     items = []
     for item in NAVIGATION:
@@ -45,6 +48,6 @@ def header_items(
             continue
         screen = item.endpoint.split(".")[0]
         waiting = (counts or {}).get(screen)
-        text = f"{item.text} ({waiting.count} {waiting.counted})" if waiting else item.text
+        text = f"{item.text} ({', '.join(c.text for c in waiting)})" if waiting else item.text
         items.append({"text": text, "href": url_for(item.endpoint), "current": screen == here})
     return items

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import case_study_row
+from tests.conftest import case_study_row, escalate
 from tests.web.conftest import Console
 from tests.web.content import ESCAPED, load, payload_case_study, submitted
 
 
 def card_links(page: str) -> list[str]:
-    return re.findall(r'src="(/cards/[0-9a-f]{32}/[a-z]+\.png)"', page)
+    return re.findall(r'src="(/cards/[0-9a-f]{32}/[a-z]+\.png(?:\?ref=[^"]*)?)"', page)
 
 
 def test_the_page_shows_the_cards_posts_and_lengths_of_every_enabled_platform(
@@ -23,7 +23,7 @@ def test_the_page_shows_the_cards_posts_and_lengths_of_every_enabled_platform(
     console.sign_in("vera")
     page = console.get("/case-studies/C-1").text
     links = card_links(page)
-    assert [link.rsplit("/", 1)[1] for link in links] == ["x.png", "linkedin.png"]
+    assert [link.rsplit("/", 1)[1] for link in links] == ["x.png?ref=C-1", "linkedin.png?ref=C-1"]
     for link in links:
         card = console.get(link)
         assert card.status_code == 200 and card.data.startswith(b"\x89PNG")
@@ -119,6 +119,7 @@ def approvals(page: str) -> str:
 
 def test_an_approval_s_time_is_shown_only_when_it_is_known(console: Console) -> None:
     load(console, case_study_row("T-2"), submitted("T-3"))  # T-2 approved "2026-06-01" in a file
+    escalate(console.ws.store, "T-3")  # a peer review escalated it: it may be approved
     console.add_user("ann", "approver")
     console.sign_in("ann")
     console.post("/case-studies/T-3/approve")

@@ -14,6 +14,7 @@ import pytest
 from scheduler.operations.months import Month
 from scheduler.operations.showcase.planning import queue
 from scheduler.web.frontend import Frontend
+from tests.conftest import escalate
 from tests.web.conftest import OPERATOR, Console, make_console
 from tests.web.plan_data import DECEMBER_MORNING, approved, load, submitted
 from vignettes.store.models import MonthlySlot
@@ -25,9 +26,12 @@ MARCH = Month(2027, 3)
 @pytest.fixture
 def console(tmp_path: Path, frontend: Frontend) -> Iterator[Console]:
     """1 December 2026: ICS-1 queued for March, then changed by a re-import (its approval
-    voided); ICS-2 and ICS-3 await approval."""
+    voided: back to a peer review); ICS-2 and ICS-3 await a peer review; ICS-4 was
+    escalated by one and awaits approval."""
     made = make_console(tmp_path, frontend, now=DECEMBER_MORNING)
     load(made, approved("ICS-1", title="Falls review"), submitted("ICS-2"), submitted("ICS-3"))
+    load(made, submitted("ICS-4", title="Sepsis pathway"))
+    escalate(made.ws.store, "ICS-4", DECEMBER_MORNING)
     queue(made.ws, OPERATOR, MARCH, "ICS-1")
     load(made, approved("ICS-1", title="Falls review", summary="A changed summary."))
     yield made
@@ -62,7 +66,7 @@ def test_a_viewer_sees_the_month_but_not_an_action_it_may_not_take(console: Cons
     console.sign_in("vera")
     needs = text(console, "/").split('id="needs-a-person"', 1)[1].split('id="this-month"')[0]
     assert "March 2027" in needs and "An editor or approver can fix this." in needs
-    assert "Review and approve" not in needs and "waiting for approval" not in needs
+    assert "Review and approve" not in needs and "waiting for" not in needs
 
 
 def test_the_plan_marks_such_a_month_with_a_warning_tag_not_planned(console: Console) -> None:
@@ -76,23 +80,35 @@ def test_the_plan_marks_such_a_month_with_a_warning_tag_not_planned(console: Con
     assert "Will not be sent" in year and "approval was voided" in year
 
 
-def test_an_approver_sees_the_case_studies_waiting_and_a_count_beside_case_studies(
+def test_an_approver_sees_what_waits_for_review_and_approval_with_counts_beside_them(
     console: Console,
 ) -> None:
     console.add_user("ann", "approver")
     console.sign_in("ann")
     page = text(console, "/")
-    assert "3 case studies are waiting for approval" in page  # ICS-1's approval was voided
-    assert all(f'href="/case-studies/{ref}"' in page for ref in ("ICS-1", "ICS-2", "ICS-3"))
-    assert "Case studies (3 to approve)" in page and "Plan (1 to fix)" in page
+    review = page.split('id="review-queue"', 1)[1].split("</table>", 1)[0]
+    assert "3 case studies are waiting for a peer review" in page  # ICS-1's approval voided
+    assert all(f'href="/case-studies/{ref}"' in review for ref in ("ICS-1", "ICS-2", "ICS-3"))
+    approval = page.split('id="waiting-approval"', 1)[1].split("</table>", 1)[0]
+    assert "A case study is escalated, waiting for approval" in page
+    assert 'href="/case-studies/ICS-4"' in approval and "ICS-2" not in approval
+    assert "Case studies (3 to review, 1 to approve)" in page and "Plan (1 to fix)" in page
+
+
+def test_a_reviewer_sees_the_review_queue_but_not_the_approvals(console: Console) -> None:
+    console.add_user("rob", "reviewer")
+    console.sign_in("rob")
+    page = text(console, "/")
+    assert "Case studies (3 to review)" in page and 'id="review-queue"' in page
+    assert 'id="waiting-approval"' not in page and "to approve" not in page
 
 
 def test_an_editor_s_navigation_counts_only_what_an_editor_can_fix(console: Console) -> None:
     console.add_user("ed", "editor")
     console.sign_in("ed")
     page = text(console, "/case-studies")
-    assert "Plan (1 to fix)" in page and "to approve" not in page
-    assert "waiting for approval" not in text(console, "/")
+    assert "Plan (1 to fix)" in page and "to approve" not in page and "to review" not in page
+    assert "waiting for" not in text(console, "/")
 
 
 def test_an_unpostable_auto_pick_says_so_and_offers_the_edit(

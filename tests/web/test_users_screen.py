@@ -38,7 +38,13 @@ def accounts(console: Console) -> dict[str, tuple[str, bool, bool]]:
 
 def test_adding_a_user_redirects_to_the_one_time_password_shown_once(console: Console) -> None:
     done = console.post(
-        "/users/new", {"name": "Priya", "role": "editor", "password_choice": "one-time"}
+        "/users/new",
+        {
+            "name": "Priya",
+            "role": "editor",
+            "password_choice": "one-time",
+            "email": "p@nhs.example",
+        },
     )
     assert (done.status_code, done.location) == (302, "/users/priya/one-time-password")
 
@@ -57,7 +63,8 @@ def test_adding_a_user_redirects_to_the_one_time_password_shown_once(console: Co
 
 def test_the_session_holds_a_seed_never_the_one_time_password(console: Console) -> None:
     done = console.post(
-        "/users/new", {"name": "sam", "role": "viewer", "password_choice": "one-time"}
+        "/users/new",
+        {"name": "sam", "role": "viewer", "password_choice": "one-time", "email": "s@nhs.example"},
     )
     cookie = done.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
     app = console.app
@@ -70,7 +77,8 @@ def test_a_one_time_password_has_no_look_alikes_and_is_grouped_for_reading_aloud
     console: Console,
 ) -> None:
     done = console.post(
-        "/users/new", {"name": "sam", "role": "viewer", "password_choice": "one-time"}
+        "/users/new",
+        {"name": "sam", "role": "viewer", "password_choice": "one-time", "email": "s@nhs.example"},
     )
     found = ONE_TIME.search(console.get(done.location).text)
     assert found
@@ -86,7 +94,8 @@ def test_a_one_time_password_has_no_look_alikes_and_is_grouped_for_reading_aloud
 def test_an_admin_adds_a_user_with_a_typed_password(console: Console) -> None:
     done = console.post(
         "/users/new",
-        {"name": "sam", "role": "viewer", "password_choice": "typed", "password": PASSWORD},
+        {"name": "sam", "role": "viewer", "password_choice": "typed", "password": PASSWORD}
+        | {"email": "sam@nhs.example"},
     )
     assert (done.status_code, done.location) == (302, "/users")
     assert "sam can now sign in as viewer." in console.get("/users").text
@@ -107,7 +116,9 @@ NOT_ADDED = [
 def test_a_user_that_cannot_be_added_is_named_in_the_error_summary(
     console: Console, form: dict[str, str], expected: str
 ) -> None:
-    page = console.post("/users/new", {"password_choice": "one-time", **form})
+    page = console.post(
+        "/users/new", {"password_choice": "one-time", "email": "x@nhs.example", **form}
+    )
     assert page.status_code == 400
     [problem] = problems(page.text)
     assert problem.startswith(expected)

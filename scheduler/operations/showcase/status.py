@@ -17,6 +17,8 @@ from scheduler.platforms.registry import INFO
 from vignettes.planning.plan import PlanEntry, build_plan, clock_phase
 from vignettes.planning.slots import current_month, slot_time
 from vignettes.store.models import Alert, Heartbeat, MonthlySlot, Post
+from vignettes.store.outbox import OutboxCounts
+from vignettes.store.outbox import counts as outbox_counts
 from vignettes.store.queries import Store, get_slot
 from vignettes.store.remembered import candidates, remember
 
@@ -139,8 +141,30 @@ class Status:
     # Figures an enabled platform has no API for at all (Bluesky impressions): shown as
     # "not offered", never as 0 or as a failure.
     not_offered: dict[str, tuple[str, ...]]
+    # The email outbox, and whether `[email]` lets anything leave it.
+    outbox: OutboxCounts | None = None
+    email_sending: bool = False
     # Whether any post ever went out (a new installation has no engagement to read yet).
     posted_any: bool = False
+
+    @property
+    def email_note(self) -> str:
+        """One line on the outbox for a person, or "" when there is nothing to say."""
+        box = self.outbox
+        if box is None:
+            return ""
+        parts = []
+        if box.pending and not self.email_sending:
+            parts.append(f"{box.pending} waiting: email is not configured ([email] in config.toml)")
+        elif box.pending:
+            parts.append(f"{box.pending} waiting")
+        if box.failed:
+            parts.append(f"{box.failed} failed")
+        if box.unknown:
+            parts.append(f"{box.unknown} may not have arrived (the server went quiet)")
+        if parts and box.last_error:
+            parts.append(f"last error: {box.last_error}")
+        return "; ".join(parts)
 
     @property
     def daemon_alive(self) -> bool:
@@ -160,6 +184,10 @@ class Status:
             "credentials": list(self.credentials),
             "engagement": self.engagement,
             "not_offered": {name: list(figures) for name, figures in self.not_offered.items()},
+            "email": {
+                "sending": self.email_sending,
+                "outbox": self.outbox.to_json() if self.outbox else None,
+            },
         }
 
 
@@ -183,6 +211,7 @@ class _Read:
     problems: tuple[OpenPost, ...]
     engagement: dict[str, dict[str, Any]]
     alerts: tuple[OpenAlert, ...]
+    outbox: OutboxCounts | None = None
     posted_any: bool = False
 
 
@@ -210,6 +239,8 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
             for name in config.platforms.enabled()
             if INFO[name].not_offered
         },
+        outbox=read.outbox,
+        email_sending=config.email.sending,
         posted_any=read.posted_any,
     )
 
@@ -260,10 +291,12 @@ def _read(config: Config, store: Store, now: dt.datetime) -> _Read:
                 select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.first_at)
             )
         )
+        outbox = outbox_counts(session)
         posted_any = session.scalar(select(Post.id).where(Post.state == "posted").limit(1))
     return _Read(
-        beats, tuple(plan), this_month, problems, engagement, alerts, posted_any is not None
-    )
+        beats, tuple(plan), this_month, problems, engagement, alerts, outbox,
+        posted_any is not None,
+    )  # fmt: skip
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, session, url_for
 
 from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.content.cards import VignetteCards, card_png, vignette_cards
@@ -23,22 +23,27 @@ from scheduler.operations.content.case_studies import (
     find,
 )
 from scheduler.operations.content.categories import categories
-from scheduler.operations.months import parse_month
+from scheduler.operations.months import Month, parse_month
+from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.free_months import free_months
 from scheduler.operations.showcase.planning import planned_months
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME
 from scheduler.web.formatting import month_name, state_tag
 from scheduler.web.forms import ApproveForm, QueueForm, RejectForm
-from scheduler.web.guards import requires
+from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, workspace
 from scheduler.web.wording import audit_action
 from vignettes.errors import NotFound
+from vignettes.states import STATE_VALUES
 
 bp = Blueprint("case_studies", __name__)
 
+# The session's list of the card keys its form previews rendered (a few, newest last).
+DRAFT_CARDS = "draft_cards"
+
 PER_PAGE = 50
-STATUSES = ("submitted", "approved", "rejected")
+STATUSES = STATE_VALUES
 SORTS = {
     "ref": "Reference",
     "title": "Title",
@@ -128,10 +133,10 @@ def _pages(page: int, pages: int, link: Any) -> list[dict[str, Any]]:
 
 
 @bp.get("/case-studies")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def index() -> str:
     query = _query()
-    listing = find(workspace(), query)
+    listing = find(workspace(), query, current_actor())
     kept: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page" and v}
 
     def link(number: int) -> str:
@@ -202,6 +207,19 @@ def history_rows(detail: CaseStudyDetail) -> list[dict[str, Any]]:
     return rows
 
 
+def picked_month(detail: CaseStudyDetail) -> str | None:
+    """The month auto-pick has chosen for a case study in no slot yet, if any."""
+    entry = None if detail.month else planned_months(workspace()).get(detail.ref)
+    return str(entry.month) if entry is not None else None
+
+
+def cards_month(detail: CaseStudyDetail) -> Month | None:
+    """The month a case study's cards are shown for, as they would go out: its slot's, or
+    the one auto-pick chose."""
+    month = detail.month or picked_month(detail)
+    return parse_month(month) if month else None
+
+
 def render_case_study(
     ref: str,
     *,
@@ -213,16 +231,13 @@ def render_case_study(
     """The page of case study `ref` (404 when there is none), with any form's problems."""
     ws = workspace()
     try:
-        detail = case_study(ws, ref)
+        detail = case_study(ws, ref, current_actor())
     except NotFound:
         abort(404)
-    entry = None if detail.month else planned_months(ws).get(detail.ref)
-    picked = str(entry.month) if entry is not None else None
+    picked = picked_month(detail)
     cards: VignetteCards | None = None
     if _may(Permission.PREVIEW):
-        # As they would go out: in the month of its slot, or the one auto-pick chose.
-        month = detail.month or picked
-        cards = vignette_cards(ws, detail.ref, parse_month(month) if month else None)
+        cards = vignette_cards(ws, detail.ref, cards_month(detail))
     may_queue = _may(Permission.QUEUE) and detail.approval_current and not detail.month
     months = free_months(ws) if may_queue else ()
     queue_form = queue_form or QueueForm(formdata=None)
@@ -250,7 +265,7 @@ def render_case_study(
 
 
 @bp.get("/case-studies/<ref>")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def show(ref: str) -> tuple[str, int]:
     return render_case_study(ref)
 
@@ -258,6 +273,19 @@ def show(ref: str) -> tuple[str, int]:
 @bp.get("/cards/<key>/<platform>.png")
 @requires(Permission.PREVIEW)
 def card(key: str, platform: str) -> Response:
+    actor = current_actor()
+    # A preview this session rendered from the add or edit form shows what this person
+    # typed: its key is kept in the session.
+    if is_scoped(actor) and key not in session.get(DRAFT_CARDS, []):
+        # A contributor's card address names its case study, which must be theirs and
+        # must be the one the key was rendered from.
+        ref = request.args.get("ref", "")
+        try:
+            detail = case_study(workspace(), ref, actor)
+        except NotFound:
+            abort(404)
+        if vignette_cards(workspace(), ref, cards_month(detail)).key != key:
+            abort(404)
     png = card_png(workspace(), key, platform)
     if png is None:
         abort(404)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.operations.accounts.permissions import Permission, allows
@@ -32,6 +32,7 @@ from scheduler.web.formatting import month_name
 from scheduler.web.forms import CaseStudyForm
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, workspace
+from scheduler.web.views.case_studies import DRAFT_CARDS
 from scheduler.web.wording import months_in_words, sentence
 from vignettes.errors import ImportRejected, NotFound
 
@@ -39,6 +40,8 @@ bp = Blueprint("editing", __name__)
 
 # The value of the form's "Preview" button (`action`): render, save nothing.
 PREVIEW = "preview"
+# Previews whose card addresses the session remembers (see `case_studies.card`).
+KEPT_DRAFTS = 5
 
 
 def _with_review() -> bool:
@@ -89,6 +92,9 @@ def _preview(
     except ImportRejected as exc:
         errors = show_problems(form, exc.issues, fields)
         return _page(form, fields, ref=ref, approved=approved, errors=errors, status=400)
+    # The card address of what this person typed, for the card view's scope check.
+    keys = [*session.get(DRAFT_CARDS, []), draft.cards.key]
+    session[DRAFT_CARDS] = keys[-KEPT_DRAFTS:]
     return _page(form, fields, ref=ref, approved=approved, draft=draft)
 
 
@@ -138,7 +144,7 @@ def edit(ref: str) -> ResponseReturnValue:
     ws = workspace()
     fields = fields_for(adding=False, with_review=False)
     try:
-        detail = case_study(ws, ref)
+        detail = case_study(ws, ref, current_actor())
     except NotFound:
         abort(404)
     form = CaseStudyForm()

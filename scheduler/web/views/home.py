@@ -22,6 +22,7 @@ from scheduler.errors import SchedulerError
 from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.content.cards import VignetteCards, vignette_cards
 from scheduler.operations.months import Month, parse_month
+from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.planning import PlanEntry
 from scheduler.operations.showcase.publishing import (
     MonthReport,
@@ -103,9 +104,10 @@ def render_home(
         and vignette.state not in LATE  # the to-do list offers "Publish late" instead
         and hand_publish_refusal(ws, vignette.month) is None
     )
+    actor = current_actor()
     page = render_template(
         "home/index.jinja",
-        sections=to_do(ws, current_actor()),
+        sections=to_do(ws, actor),
         now=now,
         vignette=vignette,
         cards=cards,
@@ -123,8 +125,14 @@ def render_home(
 
 
 @bp.get("/")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def index() -> tuple[str, int]:
+    actor = current_actor()
+    if is_scoped(actor):
+        # Library staff: their own case studies, their state and what to do next (their
+        # to-do list's one section), and nothing of the plan or the posts.
+        sections = to_do(workspace(), actor)
+        return render_template("home/contributor.jinja", sections=sections), 200
     return render_home()
 
 

@@ -60,7 +60,9 @@ def _preview(page: Page, url: str) -> None:
 
 def _one_time_password(page: Page, url: str) -> None:
     page.goto(url + "users/new")
-    page.get_by_label("User name").fill(f"new-{secrets.token_hex(3)}")
+    name = f"new-{secrets.token_hex(3)}"
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Email address").fill(f"{name}@nhs.example")
     page.get_by_role("button", name="Add user").click()
     page.locator("#one-time-password").wait_for()
 
