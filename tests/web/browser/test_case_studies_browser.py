@@ -20,7 +20,7 @@ from scheduler.operations.context import Workspace
 from scheduler.web import create_app
 from scheduler.web.frontend import Frontend
 from scheduler.web.server import ConsoleServer
-from tests.conftest import NOW, case_study_row
+from tests.conftest import NOW, case_study_row, escalate
 from tests.web.browser.conftest import (
     Screenshots,
     Served,
@@ -99,6 +99,7 @@ def test_approve_and_queue_with_every_platform_card_loaded(
     served: Served, page: Page, screenshots: Screenshots
 ) -> None:
     load(served.console, submitted("A-1", time_saved_hours=30))
+    escalate(served.console.ws.store, "A-1")  # a peer review escalated it for approval
     served.add_user("priya", "approver")
     sign_in(page, served, "priya")
     page.goto(served.url + "case-studies/A-1")
@@ -164,6 +165,7 @@ def tab_to(page: Page, text: str, limit: int = 60) -> None:
 
 def test_a_keyboard_alone_goes_from_sign_in_to_approval(served: Served, page: Page) -> None:
     load(served.console, submitted("K-1"))
+    escalate(served.console.ws.store, "K-1")  # a peer review escalated it for approval
     served.add_user("priya", "approver")
     page.goto(served.url + "login")
     page.get_by_label("Username").focus()
