@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from scheduler.config import format_duration
+from scheduler.operations.content.import_columns import HEADERS, column_name
 from scheduler.operations.months import Month
 from scheduler.operations.showcase.planning import PlanEntry
 
@@ -100,8 +101,34 @@ def audit_action(action: str) -> str:
     return sentence(re.sub(r"[._-]+", " ", action.removeprefix("user.")))
 
 
+# What the command line says about itself in a message, as a console page says it.
+COMMANDS = {
+    "vignettes approve": "Approve, on the case study's page",
+    "vignettes categories": "the list of categories on the import page",
+}
+_BACKTICKED = re.compile(r"`([^`]+)`")
+_FIELD = re.compile(r"'?\b(" + "|".join(n for n in HEADERS if "_" in n) + r")\b'?")
+
+
+def field_label(name: str | None) -> str:
+    """A field as an import file's column is called ("Time saved (hours)")."""
+    return column_name(name or "")
+
+
+def issue_text(reason: str) -> str:
+    """An import problem's reason as a console page says it: fields by their column names,
+    no command to run, no configuration syntax (whoever runs the server maps columns)."""
+    text = _BACKTICKED.sub(lambda m: COMMANDS.get(m[1], m[1]), reason)
+    text = text.replace(
+        "(or map it in [import.columns])", "(or ask whoever runs the server to map it)"
+    )
+    return _FIELD.sub(lambda m: f"'{field_label(m[1])}'", text)
+
+
 FILTERS = {
     "audit_action": audit_action,
+    "issue_text": issue_text,
+    "field_label": field_label,
     "spoken_list": spoken_list,
     "spoken_duration": spoken_duration,
     "sentence": sentence,

@@ -9,6 +9,9 @@ from typing import Any
 
 from vignettes.importing.issues import Issue
 
+# Titles a report keeps beside its refs: as many as a screen lists, not a whole file's.
+TITLES_KEPT = 500
+
 
 @dataclass
 class ImportReport:
@@ -26,6 +29,12 @@ class ImportReport:
     withdrawn: dict[str, str | None] = field(default_factory=dict)
     # Library services the import adds to the directory (names it did not know).
     new_services: list[str] = field(default_factory=list)
+    # The title of each ref (of the first TITLES_KEPT rows), for people reading the refs.
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def keep_titles(self, pairs: list[tuple[str, str]]) -> None:
+        for ref, title in pairs[: max(0, TITLES_KEPT - len(self.titles))]:
+            self.titles[ref] = title
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,4 +52,5 @@ class ImportReport:
             ],
             "warnings": [w.to_json() for w in self.warnings],
             "new_services": self.new_services,
+            "titles": self.titles,
         }

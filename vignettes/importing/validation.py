@@ -9,6 +9,7 @@ consent means *no consent*: the quote is kept but withheld, with a warning.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -149,11 +150,11 @@ def _categories(value: Any, vocabulary: Vocabulary, p: RowIssues) -> list[str]:
         code = vocabulary.resolve(name)
         if code is None:
             near = vocabulary.closest(name)
-            hint = f"did you mean {near.code!r} ({near.label})? " if near else ""
+            hint = f"did you mean {near.label!r}? " if near else ""
             p.add(
                 "impact_categories",
                 f"unknown category {display(name)!r}; {hint}known: "
-                f"{', '.join(vocabulary.codes)} (see `vignettes categories`)",
+                f"{', '.join(c.label for c in vocabulary.categories)}",
             )
         elif code not in codes:
             codes.append(code)
@@ -338,9 +339,20 @@ def validate_rows(
     problems.extend(_lookalikes(source, list(first_row.values())))
     if not table.rows and not problems:
         problems.append(Issue(source, None, "", "", "no case studies in the file"))
+    problems, warnings = _in_columns(problems, table), _in_columns(warnings, table)
     if problems:
         raise ImportRejected(source, problems, warnings)
     return Validated(valid, warnings)
+
+
+def _in_columns(issues: list[Issue], table: SourceRows) -> list[Issue]:
+    """`issues`, each naming its field's column as the file wrote it."""
+    columns = table.columns
+    if not columns:
+        return issues
+    return [
+        dataclasses.replace(i, column=columns[i.field]) if i.field in columns else i for i in issues
+    ]
 
 
 def _lookalikes(source: str, refs: list[tuple[int, str]]) -> list[Issue]:

@@ -40,15 +40,37 @@ SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 ROLES = ("editor", "approver", "admin")
 
 
-def _upload(page: Page, url: str) -> None:
+def _choose(page: Page, url: str, rows: list[dict[str, object]]) -> None:
     page.goto(url + "import")
-    rows = [submitted("UP-1", title="A case study from a file"), approved("ICS-2")]
     body = json.dumps(rows).encode("utf-8")
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "case-studies.json", "mimeType": "application/json", "buffer": body}]
     )
     page.get_by_role("button", name="Check the file").click()
+
+
+def _upload(page: Page, url: str) -> None:
+    _choose(page, url, [submitted("UP-1", title="A case study from a file"), approved("ICS-2")])
     page.get_by_text("Nothing has been imported yet").wait_for()
+
+
+def _upload_bad(page: Page, url: str) -> None:
+    """A comms officer's own spreadsheet, saved as CSV, with mistakes in two rows."""
+    header = "Reference,Title,Organisation,Library service,Card headline,Summary,"
+    header += "Impact categories,Link,Time saved (hours)"
+    service = "Northmoor Healthcare Library"
+    rows = [
+        header,
+        f"UP-2,Falls review,Northmoor Trust,{service},{'x' * 91},A summary,Patient Safty,,",
+        f"UP-3,Sepsis,Northmoor Trust,{service},A headline,A summary,,http://x.example,lots",
+    ]
+    page.goto(url + "import")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "our-case-studies.csv", "mimeType": "text/csv",
+                "buffer": "\n".join(rows).encode("utf-8")}]
+    )  # fmt: skip
+    page.get_by_role("button", name="Check the file").click()
+    page.locator("#problems").wait_for()
 
 
 def _preview(page: Page, url: str) -> None:
@@ -89,6 +111,7 @@ SCREENS = (
     Screen("edit-preview", reach=_preview),
     Screen("import", "import"),
     Screen("import-check", reach=_upload),
+    Screen("import-problems", reach=_upload_bad),
     Screen("engagement", "engagement"),
     Screen("change-password", "account/password"),
     Screen("publish-now", "publish/2026-12", roles=("admin",)),
