@@ -9,8 +9,8 @@ from pathlib import Path
 from scheduler.cli.common import Subparsers, UsageError, actor, add_command
 from scheduler.cli.output import clip, emit_json, safe_line, table
 from scheduler.errors import EXIT_FAILED, EXIT_OK
+from scheduler.operations.content.case_studies import STATE_VALUES
 from scheduler.operations.context import Workspace
-from vignettes.states import STATE_VALUES
 
 
 def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:

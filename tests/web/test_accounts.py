@@ -20,12 +20,13 @@ from tests.web.conftest import OPERATOR, PASSWORD, workspace_for
 from vignettes.store.models import AuditEvent, User
 
 ADMIN = Actor("root", "web", "admin")
+SAM = "sam@nhs.example"
 
 
 @pytest.fixture
 def ws(tmp_path: Path, db_url: str) -> Iterator[Workspace]:
     made = workspace_for(tmp_path, db_url, FakeClock(NOW))
-    accounts.add_user(made, OPERATOR, "root", "admin", PASSWORD)
+    accounts.add_user(made, OPERATOR, "root", "admin", PASSWORD, email="root@nhs.example")
     yield made
     made.close()
 
@@ -37,13 +38,13 @@ def trail(ws: Workspace) -> list[tuple[str, str, str, dict[str, object]]]:
 
 
 def test_every_account_change_is_audited_with_who_and_through_what(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
     accounts.set_role(ws, ADMIN, "sam", "editor")
     accounts.disable_user(ws, ADMIN, "sam")
     authenticate(ws, "root", PASSWORD, "192.0.2.1")
     assert trail(ws) == [
-        ("operator", "cli", "user.add", {"user": "root", "role": "admin"}),
-        ("root", "web", "user.add", {"user": "sam", "role": "viewer"}),
+        ("operator", "cli", "user.add", {"user": "root", "role": "admin", "services": []}),
+        ("root", "web", "user.add", {"user": "sam", "role": "viewer", "services": []}),
         ("root", "web", "user.set-role", {"user": "sam", "old": "viewer", "new": "editor"}),
         ("root", "web", "user.disable", {"user": "sam"}),
         ("root", "web", "user.sign-in", {"address": "192.0.2.1"}),
@@ -59,7 +60,7 @@ def test_passwords_are_kept_only_as_argon2id_hashes(ws: Workspace) -> None:
 
 
 def test_the_calendar_token_is_shown_once_and_kept_as_a_hash(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
     token = reset_calendar_token(ws, Actor("sam", "web", "viewer"), "sam")
     with ws.store.read() as session:
         kept = session.scalars(select(User.calendar_token_hash).where(User.name == "sam")).one()
@@ -71,13 +72,13 @@ def test_the_calendar_token_is_shown_once_and_kept_as_a_hash(ws: Workspace) -> N
 
 
 def test_only_the_person_or_an_admin_resets_a_calendar_token(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "editor", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "editor", PASSWORD, email=SAM)
     with pytest.raises(PermissionDenied):
         reset_calendar_token(ws, Actor("eve", "web", "approver"), "sam")
 
 
 def test_a_disabled_accounts_calendar_feed_stops(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
     token = reset_calendar_token(ws, OPERATOR, "sam")
     accounts.disable_user(ws, ADMIN, "sam")
     assert calendar_owner(ws, token) is None

@@ -12,7 +12,8 @@ from tests.web.content import ESCAPED, load, payload_case_study, submitted
 
 
 def card_links(page: str) -> list[str]:
-    return re.findall(r'src="(/cards/[0-9a-f]{32}/[a-z]+\.png)"', page)
+    """The card images' addresses (each names its case study: `?ref=`)."""
+    return re.findall(r'src="(/cards/[0-9a-f]{32}/[a-z]+\.png)\?ref=[^"]+"', page)
 
 
 def test_the_page_shows_the_cards_posts_and_lengths_of_every_enabled_platform(

@@ -29,7 +29,7 @@ def test_healthz_answers_200_while_the_database_answers(
 def test_healthz_answers_503_when_the_database_cannot_be_reached(
     tmp_path: Path, frontend: Frontend
 ) -> None:
-    console = make_console(tmp_path, frontend, db_url=UNREACHABLE)
+    console = make_console(tmp_path, frontend, db_url=UNREACHABLE, directory=False)
     response = console.get("/healthz")
     assert (response.status_code, response.text) == (503, "database unreachable\n")
     assert "nobody" not in response.text and "127.0.0.1" not in response.text
@@ -50,7 +50,7 @@ def test_healthz_turns_503_when_the_database_goes_away(
 def test_signing_in_while_the_database_is_down_shows_the_unavailable_page(
     tmp_path: Path, frontend: Frontend
 ) -> None:
-    console = make_console(tmp_path, frontend, db_url=UNREACHABLE)
+    console = make_console(tmp_path, frontend, db_url=UNREACHABLE, directory=False)
     assert console.get("/login").status_code == 200
     page = console.sign_in("priya")
     assert page.status_code == 503

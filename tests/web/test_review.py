@@ -1,5 +1,6 @@
-"""Decisions on a case study's page: approve (with four eyes), reject with a reason, queue
-to a free month; each a POST with the CSRF token, allowed by role, then back to the page."""
+"""Decisions on a case study's page: approve an escalated one (with four eyes), reject with
+a reason, queue to a free month; each a POST with the CSRF token, allowed by role, then
+back to the page."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import pytest
 from scheduler.operations.actor import Actor
 from scheduler.operations.content.case_studies import case_study
 from scheduler.operations.content.importing import import_case_studies
-from tests.conftest import case_study_row, write_import
+from tests.conftest import case_study_row, escalate, write_import
 from tests.web.conftest import Console, error_summary
 from tests.web.content import load, submitted
 
 
 def test_an_approver_approves_and_the_page_says_so(console: Console) -> None:
     load(console, submitted("R-1"))
+    escalate(console.ws.store, "R-1")
     console.add_user("priya", "approver")
     console.sign_in("priya")
     done = console.post("/case-studies/R-1/approve")
@@ -30,6 +32,7 @@ def test_four_eyes_refuses_the_approver_who_imported_it_with_a_clear_message(
 ) -> None:
     path = write_import(console.ws.config_path.parent / "mine.json", [submitted("R-2")])
     import_case_studies(console.ws, Actor("priya", "web", "approver"), path)
+    escalate(console.ws.store, "R-2")
     console.add_user("priya", "approver")
     console.sign_in("priya")
     refused = console.post("/case-studies/R-2/approve")

@@ -17,7 +17,7 @@ from scheduler.operations.pipeline.scope import services_in_scope
 from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
 from vignettes.errors import NotFound
 from vignettes.readiness import NOT_READY, Readiness, readiness
-from vignettes.states import CRITERIA
+from vignettes.states import CRITERIA, STATE_VALUES
 from vignettes.store.directory import services_by_ids
 from vignettes.store.pipeline_models import Comment, Review
 from vignettes.store.queries import (
@@ -31,6 +31,7 @@ from vignettes.store.remembered import remember
 from vignettes.store.search import CaseStudyQuery, ListingPage, find_case_studies
 
 __all__ = [
+    "STATE_VALUES",
     "CaseStudyDetail",
     "CaseStudyQuery",
     "CaseStudyRow",

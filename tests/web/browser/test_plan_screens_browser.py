@@ -118,6 +118,7 @@ def test_the_users_pages_and_a_one_time_password(
     expect(page.locator(".nhsuk-error-summary")).to_be_focused()
     check(page, screenshots, "users-add-error")
     page.get_by_label("User name").fill("priya")
+    page.get_by_label("Email address").fill("priya@nhs.example")
     page.get_by_label("Approver").check()
     page.get_by_role("button", name="Add user").click()
     expect(page.get_by_label("One-time password for priya")).not_to_be_empty()
