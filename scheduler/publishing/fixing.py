@@ -18,9 +18,9 @@ from scheduler.publishing.outcomes import GRACE_ENDED
 from scheduler.publishing.snapshot import MonthReport, Snapshot
 from vignettes.planning.selection import pick_first
 from vignettes.planning.slots import Month, SlotTime
+from vignettes.store.candidates import CandidatePool
 from vignettes.store.models import CaseStudy, MonthlySlot, Post
 from vignettes.store.queries import (
-    CandidatePool,
     Store,
     audit,
     get_case_study,

@@ -11,7 +11,8 @@ import pytest
 from tests.conftest import case_study_row, write_import
 from tests.store import realistic
 from tests.store.helpers import rejection, run_import
-from vignettes.store.queries import Store, get_case_study, list_case_studies
+from vignettes.store.listing import list_case_studies
+from vignettes.store.queries import Store, get_case_study
 
 WRITERS = {".xlsx": realistic.write_xlsx, ".csv": realistic.write_csv}
 

@@ -13,11 +13,10 @@ from vignettes.errors import QueueError
 from vignettes.planning.selection import pick_first
 from vignettes.planning.slots import Month, ScheduleRule, SlotTime, current_month, slot_time
 from vignettes.readiness import Readiness, readiness
+from vignettes.store.candidates import Candidate, CandidatePool
 from vignettes.store.models import MonthlySlot
 from vignettes.store.queries import (
     SHOWCASED_STATES,
-    Candidate,
-    CandidatePool,
     Store,
     audit,
     get_case_study,

@@ -33,7 +33,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from vignettes.store.queries import Candidate, CandidatePool, Store
+from vignettes.store.candidates import Candidate, CandidatePool
+from vignettes.store.queries import Store
 
 # More than any plan of 120 months or a "queue a case study" list of 200 reads.
 PREFIX = 512

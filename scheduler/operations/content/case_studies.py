@@ -19,14 +19,9 @@ from vignettes.errors import NotFound
 from vignettes.readiness import NOT_READY, Readiness, readiness
 from vignettes.states import CRITERIA, STATE_VALUES
 from vignettes.store.directory import services_by_ids
+from vignettes.store.listing import CaseStudyRow, list_case_studies
 from vignettes.store.pipeline_models import Comment, Review
-from vignettes.store.queries import (
-    CaseStudyRow,
-    audit_trail,
-    get_case_study,
-    list_case_studies,
-    slot_of_case_study,
-)
+from vignettes.store.queries import audit_trail, get_case_study, slot_of_case_study
 from vignettes.store.remembered import remember
 from vignettes.store.search import CaseStudyQuery, ListingPage, find_case_studies
 
