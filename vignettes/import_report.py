@@ -24,6 +24,12 @@ class ImportReport:
     warnings: list[Issue] = field(default_factory=list)
     # Refs the file withdrew (status rejected/withdrawn), each with the month it released.
     withdrawn: dict[str, str | None] = field(default_factory=dict)
+    # Rows of the file that record a decision (status approved, rejected or withdrawn,
+    # approved_by, approved_on), and whether they were taken: by the operator on the
+    # command line (`decided_by`, the audit trail's actor), never through an upload.
+    decisions: int = 0
+    decisions_taken: bool = True
+    decided_by: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,4 +46,9 @@ class ImportReport:
                 {"ref": ref, "released_month": month} for ref, month in self.withdrawn.items()
             ],
             "warnings": [w.to_json() for w in self.warnings],
+            "decisions": {
+                "rows": self.decisions,
+                "taken": self.decisions_taken and self.decisions > 0,
+                "by": self.decided_by if self.decisions_taken and self.decisions else None,
+            },
         }

@@ -6,10 +6,13 @@ that only `approve` can set), each as `FILE:ROW ref field: reason` (ROW is the s
 row, the header being row 1; for JSON the item number). Text is stored as plain text: it is
 never interpreted as HTML here, and renderers escape it.
 
-File-supplied workflow fields (`status`, `approved_by`, `approved_on`) take effect when a
-ref is new. For a ref already in the store, `status: rejected` (or `withdrawn`) withdraws
-it, `approved` is reported as ignored (approval happens only through `approve`), and a
-content change voids any approval (invariant 1).
+File-supplied workflow fields (`status`, `approved_by`, `approved_on`) are decisions, and
+only the machine's operator may bring them (`decisions=True`, the command line): they take
+effect when a ref is new, and for a ref already in the store `status: rejected` (or
+`withdrawn`) withdraws it, while `approved` is reported as ignored (approval happens only
+through `approve`). An upload in the console (`decisions=False`) never approves, rejects
+or withdraws: those columns are warned about as ignored. Either way a content change
+voids any approval (invariant 1).
 """
 
 from __future__ import annotations
@@ -48,8 +51,10 @@ def import_file(
     dry_run: bool = False,
     source_name: str | None = None,
     via: str = "",
+    decisions: bool = True,
 ) -> ImportReport:
-    """Validate all of `path`, then upsert every row by ref in one transaction.
+    """Validate all of `path`, then upsert every row by ref in one transaction. Without
+    `decisions`, the file's status, approved_by and approved_on are ignored (warned about).
 
     Raises ImportRejected (nothing written) for any invalid row, a new ref that differs
     only by case from (or looks like) one in the database, a queue request the plan cannot
@@ -61,8 +66,11 @@ def import_file(
     source = source_name or str(path)
     committing = False
     try:
-        validated = validate_rows(source, read_rows(path, rules.columns, source), now, rules)
+        table = read_rows(path, rules.columns, source)
+        validated = validate_rows(source, table, now, rules, decisions=decisions)
         report = ImportReport(source, dry_run, len(validated.rows), warnings=validated.warnings)
+        report.decisions, report.decisions_taken = validated.decisions, decisions
+        report.decided_by = actor
         with store.write() as session:
             upsert(
                 session, validated.rows, report, now=now, actor=actor, schedule=schedule, via=via

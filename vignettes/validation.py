@@ -79,6 +79,12 @@ NAME_FIELDS = ("approved_by",)
 # `withdrawn` is how some spreadsheets say rejected: the case study must not be showcased.
 STATUSES = {"submitted": "submitted", "approved": "approved", "rejected": "rejected"}
 STATUSES["withdrawn"] = "rejected"
+# The columns that record a decision (an approval, a rejection or withdrawal) rather than
+# content. Only the machine's operator may bring decisions in a file (`vignettes import`);
+# an upload in the console never decides anything: approval is a person's act on the case
+# study's page, so there these columns are read as nothing but a warning.
+DECISION_FIELDS = ("status", "approved_by", "approved_on")
+DECISIONS_IGNORED = "ignored: approval is given on the case study's page"
 _ASCII_HASHTAG = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
@@ -202,6 +208,24 @@ def _quote(raw: Mapping[str, Any], texts: dict[str, str], p: RowIssues) -> bool:
     return bool(consent)
 
 
+def carries_decision(raw: Mapping[str, Any]) -> bool:
+    """Whether a row records a decision: a status other than submitted (approved, rejected,
+    withdrawn, or a word that is none of them), or who approved it, or when."""
+    status = raw.get("status")
+    if not is_blank(status) and str(status).strip().lower() != "submitted":
+        return True
+    return any(not is_blank(raw.get(name)) for name in DECISION_FIELDS[1:])
+
+
+def _ignored_decisions(raw: Mapping[str, Any], p: RowIssues) -> None:
+    """Warn, once per column given, that a row's decision is not taken (an upload)."""
+    for name in DECISION_FIELDS:
+        value = raw.get(name)
+        if is_blank(value) or (name == "status" and str(value).strip().lower() == "submitted"):
+            continue
+        p.warn(name, DECISIONS_IGNORED)
+
+
 def _workflow(
     raw: Mapping[str, Any], p: RowIssues, now: dt.datetime
 ) -> tuple[str, str, str, dt.datetime | None]:
@@ -231,13 +255,20 @@ def validate_row(
     now: dt.datetime,
     rules: ImportRules = DefaultRules(),
     missing: frozenset[str] = frozenset(),
+    *,
+    decisions: bool = True,
 ) -> tuple[ImportRow | None, list[Issue], list[Issue]]:
     """One record (keyed by field) → an ImportRow or its problems, and its warnings.
-    `missing` are fields whose column is absent (already reported once for the file)."""
-    unusable = [k for k, v in raw.items() if isinstance(v, CellProblem)]
+    `missing` are fields whose column is absent (already reported once for the file).
+    Without `decisions` (an upload in the console), the decision columns are not read:
+    the row is submitted, whatever they say, with a warning for each one given."""
     as_written = scalar_text(raw.get("ref")) or ""
     ref = normalise_ref(as_written)
     p = RowIssues(source, number, ref)
+    if not decisions:
+        _ignored_decisions(raw, p)
+        raw = {k: v for k, v in raw.items() if k not in DECISION_FIELDS}
+    unusable = [k for k, v in raw.items() if isinstance(v, CellProblem)]
     for key in unusable:
         p.add(key, raw[key].reason)
     if unusable:  # reported once here; the field then counts as empty
@@ -300,13 +331,21 @@ class Validated:
 
     rows: list[ImportRow]
     warnings: list[Issue]
+    # Rows that record a decision (approval, rejection, withdrawal), taken or not.
+    decisions: int = 0
 
 
 def validate_rows(
-    source: str, table: SourceRows, now: dt.datetime, rules: ImportRules = DefaultRules()
+    source: str,
+    table: SourceRows,
+    now: dt.datetime,
+    rules: ImportRules = DefaultRules(),
+    *,
+    decisions: bool = True,
 ) -> Validated:
     """Validate every row; raises ImportRejected listing every problem in the file (and
-    the warnings, for the report).
+    the warnings, for the report). Without `decisions`, the decision columns are only
+    warned about (`validate_row`).
 
     Refs are compared as they will be stored (NFKC, `2026.0` as `2026`), and refs differing
     only by case or Unicode form are rejected: they would be two copies of one case study."""
@@ -314,9 +353,11 @@ def validate_rows(
     warnings: list[Issue] = list(table.warnings)
     valid: list[ImportRow] = []
     first_row: dict[str, tuple[int, str]] = {}
+    deciding = 0
     for number, raw in table.rows:
+        deciding += carries_decision(raw)
         row, row_problems, row_warnings = validate_row(
-            source, number, raw, now, rules, table.missing
+            source, number, raw, now, rules, table.missing, decisions=decisions
         )
         problems.extend(row_problems)
         warnings.extend(row_warnings)
@@ -340,7 +381,7 @@ def validate_rows(
         problems.append(Issue(source, None, "", "", "no case studies in the file"))
     if problems:
         raise ImportRejected(source, problems, warnings)
-    return Validated(valid, warnings)
+    return Validated(valid, warnings, deciding)
 
 
 def _lookalikes(source: str, refs: list[tuple[int, str]]) -> list[Issue]:

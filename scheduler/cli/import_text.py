@@ -26,6 +26,8 @@ def print_report(report: ImportReport) -> None:
         print(f"  {ref}: queued for {month}")
     for note in report.notes:
         print(f"  {note}")
+    if report.decisions:
+        print(f"  {decisions_note(report)}")
     if report.warnings:
         count = len(report.warnings)
         print(f"{count} warning{'s' if count != 1 else ''} (the import went ahead):")
@@ -56,3 +58,18 @@ def rejection_json(exc: ImportRejected) -> dict[str, Any]:
         "problem_details": [p.to_json() for p in exc.issues],
         "warnings": [w.to_json() for w in exc.warnings],
     }
+
+
+def decisions_note(report: ImportReport) -> str:
+    """What happens to the decisions a file records: on the command line they are the
+    operator's own, recorded in the audit trail under the operator's name."""
+    rows = f"{report.decisions} row{'s' if report.decisions != 1 else ''}"
+    if not report.decisions_taken:
+        return f"{rows} record an approval or withdrawal: ignored, as in the console"
+    verb = "are" if report.dry_run else "were"
+    return (
+        f"{rows} record an approval or withdrawal (status, approved_by, approved_on): on "
+        f"the command line they {verb} taken as the operator's own decisions, recorded in "
+        f"the audit trail as by {report.decided_by!r} (--by); an upload in the console "
+        "ignores them"
+    )

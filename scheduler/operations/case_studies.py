@@ -68,6 +68,7 @@ class HistoryEvent:
         return {
             "at": self.at.isoformat(),
             "actor": self.actor,
+            "via": self.via,
             "action": self.action,
             "month": self.month,
             "detail": self.detail,

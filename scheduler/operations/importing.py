@@ -1,4 +1,12 @@
-"""Importing case studies from JSON, CSV or XLSX: every row validated, then all or nothing."""
+"""Importing case studies from JSON, CSV or XLSX: every row validated, then all or nothing.
+
+A file's decisions (status approved, rejected or withdrawn, approved_by, approved_on) are
+taken only from the machine's operator, on the command line, and recorded in the audit
+trail under the operator's name (`--by`, else the login name). Through the console an
+import never approves, rejects or withdraws anything: a signed-in person could otherwise
+approve their own upload, or an editor withdraw an approved case study, bypassing the
+approver (and four eyes). There those columns are reported as ignored.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ def import_case_studies(
     PermissionDenied, ImportRejected listing every problem (nothing is written then
     either), or ImportInterrupted on Ctrl-C."""
     require(actor, Permission.IMPORT)
+    operator = actor.via == "cli" and actor.role is None
     if path is None:
         source_name = SAMPLE_SOURCE
     return import_file(
@@ -41,4 +50,5 @@ def import_case_studies(
         dry_run=dry_run,
         source_name=source_name,
         via=actor.via,
+        decisions=operator,
     )

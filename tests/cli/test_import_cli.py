@@ -133,3 +133,30 @@ def _wait_for_cpu(pid: int, seconds: float) -> None:
             return
         time.sleep(0.02)
     raise AssertionError("the import never got going")
+
+
+def test_a_dry_run_says_the_files_approvals_are_the_operators(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    rows = [case_study_row("OP-1"), case_study_row("OP-2", status=None, approved_by=None,
+                                                   approved_on=None)]  # fmt: skip
+    path = write_import(tmp_path / "decided.csv", rows)
+    result = vignettes("import", str(path), "--dry-run", "--by", "Ola Operator")
+    assert result.code == 0, result.err
+    assert (
+        "  1 row record an approval or withdrawal (status, approved_by, approved_on): on the "
+        "command line they are taken as the operator's own decisions, recorded in the audit "
+        "trail as by 'Ola Operator' (--by); an upload in the console ignores them"
+    ) in result.out.splitlines()
+
+
+def test_the_operators_import_approves_and_the_audit_names_the_operator(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    path = write_import(tmp_path / "decided.json", [case_study_row("OP-3")])
+    assert vignettes("import", str(path), "--by", "Ola Operator").code == 0
+    shown = vignettes("show", "OP-3", "--json").json()
+    assert shown["status"] == "approved"
+    approved = next(e for e in shown["audit"] if e["action"] == "approved")
+    assert (approved["actor"], approved["via"]) == ("Ola Operator", "cli")
+    assert approved["detail"]["approved_in"] == "import"
