@@ -1,13 +1,21 @@
 """What an import did, or would do with `--dry-run`: the refs it created, updated, left
 unchanged, withdrew or queued, and its warnings (problems never reach a report: they raise
-ImportRejected)."""
+ImportRejected).
+
+`to_json()` is all of it, for scripts; `summary()` is what a page keeps and shows, bounded
+whatever the file's size: the counts, the first refs of each list and the warnings grouped
+(`vignettes.issue_groups`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from vignettes.issue_groups import listing
 from vignettes.issues import Issue
+
+# Refs listed by name in a summary for each of its lists (the rest are counted).
+SHOWN_REFS = 50
 
 
 @dataclass
@@ -51,4 +59,18 @@ class ImportReport:
                 "taken": self.decisions_taken and self.decisions > 0,
                 "by": self.decided_by if self.decisions_taken and self.decisions else None,
             },
+        }
+
+    def summary(self, shown: int = SHOWN_REFS) -> dict[str, Any]:
+        """The report bounded for keeping and showing: `counts` of every list, its first
+        `shown` entries, the warnings grouped (at most DETAIL_LINES lines of them)."""
+        full = self.to_json()
+        lists = ("created", "updated", "unchanged", "approvals_voided", "notes", "withdrawn")
+        queued = sorted(self.queued.items())
+        return {
+            **{key: full[key] for key in ("source", "dry_run", "rows", "decisions")},
+            **{key: full[key][:shown] for key in lists},
+            "queued": dict(queued[:shown]),
+            "counts": {key: len(full[key]) for key in (*lists, "queued")},
+            "warnings": listing(self.warnings).to_json(),
         }

@@ -72,8 +72,18 @@ def import_file(
         report.decisions, report.decisions_taken = validated.decisions, decisions
         report.decided_by = actor
         with store.write() as session:
+            # Even when some rows have problems, the others are checked against the
+            # database (refs that clash with stored ones, queue requests, withdrawals):
+            # every problem of the file is reported in one round, and nothing is written.
             upsert(
-                session, validated.rows, report, now=now, actor=actor, schedule=schedule, via=via
+                session,
+                validated.rows,
+                report,
+                now=now,
+                actor=actor,
+                schedule=schedule,
+                via=via,
+                earlier=validated.problems,
             )
             if dry_run:
                 raise _Rollback
@@ -87,10 +97,8 @@ def import_file(
         # A backstop: validation should have caught it, but a constraint (or a concurrent
         # import) can still refuse a row. The transaction is rolled back: nothing written.
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise ImportRejected(
-            source,
-            [file_issue(source, f"the database refused the import ({display(reason, 300)})")],
-        ) from exc
+        refused = file_issue(source, f"the database refused the import ({display(reason, 300)})")
+        raise ImportRejected(source, [refused, *validated.problems]) from exc
     return report
 
 

@@ -124,15 +124,17 @@ def upsert(
     schedule: ScheduleRule,
     via: str,
     edit: bool = False,
+    earlier: Sequence[Issue] = (),
 ) -> None:
     """Write `rows` in `session`, filling `report`; raises ImportRejected (the caller's
-    transaction is then rolled back) for anything the database state does not allow.
-    `edit`: the one row comes from a form, not a file (the audit trail says "added" rather
-    than "imported", and names no file row)."""
+    transaction is then rolled back) for anything the database state does not allow, or
+    when there are `earlier` problems (the file's own, found by validation): those and
+    these are reported together, in row order. `edit`: the one row comes from a form, not
+    a file (the audit trail says "added" rather than "imported", and names no file row)."""
     stored = _stored(session, [r.content.ref for r in rows])
     new_rows = [r for r in rows if r.content.ref not in stored]
     clashes = _clashes(session, new_rows, report.source) if new_rows else {}
-    problems: list[Issue] = list(clashes.values())
+    problems: list[Issue] = [*earlier, *clashes.values()]
     hashes = {r.content.ref: r.content.content_hash() for r in rows}
     this_month = current_month(now, schedule)
     for row in rows:
@@ -153,6 +155,7 @@ def upsert(
     kept = [r for r in rows if r.content.ref not in clashes]
     _pin_requests(session, kept, report, problems, now=now, actor=actor, schedule=schedule, via=via)
     if problems:
+        problems.sort(key=lambda issue: issue.row or 0)  # stable: the file's own come first
         raise ImportRejected(report.source, problems, report.warnings)
 
 

@@ -327,12 +327,19 @@ def validate_row(
 
 @dataclass(frozen=True)
 class Validated:
-    """Every row of a file that passed, and the warnings the report will show."""
+    """Every row of a file that passed, the warnings the report will show, and the
+    problems found (the file is refused if there are any: `raise_problems`)."""
 
     rows: list[ImportRow]
     warnings: list[Issue]
     # Rows that record a decision (approval, rejection, withdrawal), taken or not.
     decisions: int = 0
+    problems: list[Issue] = field(default_factory=list)
+
+    def raise_problems(self, source: str) -> None:
+        """Raises ImportRejected listing every problem (and the warnings) if there are any."""
+        if self.problems:
+            raise ImportRejected(source, self.problems, self.warnings)
 
 
 def validate_rows(
@@ -343,9 +350,10 @@ def validate_rows(
     *,
     decisions: bool = True,
 ) -> Validated:
-    """Validate every row; raises ImportRejected listing every problem in the file (and
-    the warnings, for the report). Without `decisions`, the decision columns are only
-    warned about (`validate_row`).
+    """Validate every row, collecting every problem in the file; the rows that passed
+    (without a second row for one ref) can still be checked against the database, so
+    that a file's problems are all found in one round. Without `decisions`, the decision
+    columns are only warned about (`validate_row`).
 
     Refs are compared as they will be stored (NFKC, `2026.0` as `2026`), and refs differing
     only by case or Unicode form are rejected: they would be two copies of one case study."""
@@ -374,14 +382,17 @@ def validate_rows(
                     else f"differs only by case from {display(other)} (row {first})"
                 )
                 problems.append(Issue(source, number, ref, "ref", reason))
+                continue  # one row per ref goes on to the database's checks
         if row is not None:
             valid.append(row)
-    problems.extend(_lookalikes(source, list(first_row.values())))
+    lookalikes = _lookalikes(source, list(first_row.values()))
+    problems.extend(lookalikes)
+    if lookalikes:
+        rows_of = {issue.row for issue in lookalikes}
+        valid = [row for row in valid if row.row not in rows_of]
     if not table.rows and not problems:
         problems.append(Issue(source, None, "", "", "no case studies in the file"))
-    if problems:
-        raise ImportRejected(source, problems, warnings)
-    return Validated(valid, warnings, deciding)
+    return Validated(valid, warnings, deciding, problems)
 
 
 def _lookalikes(source: str, refs: list[tuple[int, str]]) -> list[Issue]:

@@ -32,8 +32,10 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
         if args.json:
             # Scripts get the problems as data too (and still exit 1).
             emit_json(rejection_json(exc))
+            count = len(exc.issues)
             print(
-                f"vignettes: {exc.source}: {len(exc.problems)} problem(s); nothing was imported",
+                f"vignettes: {exc.source}: {count:,} problem{'' if count == 1 else 's'}; "
+                "nothing was imported",
                 file=sys.stderr,
             )
         else:

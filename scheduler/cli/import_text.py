@@ -1,13 +1,19 @@
 """How `vignettes import` reports, for people and for scripts: what was written, then the
-warnings (the import went ahead), or the problems (nothing was written)."""
+warnings (the import went ahead), or the problems (nothing was written).
+
+For people, identical problems and warnings are grouped (`vignettes.issue_groups`) and at
+most DETAIL_LINES lines of each kind are printed, with the count of the rest: a file of
+100,000 wrong rows is a few lines, not a 26 MB message. `--json` gives every one."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from scheduler.operations.importing import ImportReport
 from vignettes.errors import ImportRejected
+from vignettes.issue_groups import DETAIL_LINES, listing
+from vignettes.issues import Issue
 
 
 def print_report(report: ImportReport) -> None:
@@ -17,37 +23,50 @@ def print_report(report: ImportReport) -> None:
         f"{len(report.updated)} updated, {len(report.unchanged)} unchanged"
         + (f", {len(report.withdrawn)} withdrawn" if report.withdrawn else "")
     )
-    for ref in report.approvals_voided:
-        print(f"  {ref}: content changed after approval, approval voided (status: submitted)")
+    lines = [
+        f"{ref}: content changed after approval, approval voided (status: submitted)"
+        for ref in report.approvals_voided
+    ]
     for ref, month in report.withdrawn.items():
         released = f"; removed from {month}" if month else ""
-        print(f"  {ref}: withdrawn by the file (status: rejected, approval voided){released}")
-    for month, ref in sorted(report.queued.items()):
-        print(f"  {ref}: queued for {month}")
-    for note in report.notes:
-        print(f"  {note}")
+        lines.append(f"{ref}: withdrawn by the file (status: rejected, approval voided){released}")
+    lines += [f"{ref}: queued for {month}" for month, ref in sorted(report.queued.items())]
+    lines += report.notes
+    for line in lines[:DETAIL_LINES]:
+        print(f"  {line}")
+    if len(lines) > DETAIL_LINES:
+        print(f"  and {len(lines) - DETAIL_LINES:,} more not shown (--json lists every one)")
     if report.decisions:
         print(f"  {decisions_note(report)}")
     if report.warnings:
         count = len(report.warnings)
-        print(f"{count} warning{'s' if count != 1 else ''} (the import went ahead):")
-        for warning in report.warnings:
-            print(f"  {warning}")
+        ahead = "the import can go ahead" if report.dry_run else "the import went ahead"
+        print(f"{count:,} warning{'s' if count != 1 else ''} ({ahead}):")
+        _print_issues(report.warnings, "warning", sys.stdout)
     if report.dry_run:
         print("dry run: nothing was written")
 
 
 def print_rejection(exc: ImportRejected) -> None:
+    """The problems, identical ones grouped and at most DETAIL_LINES lines of them (the
+    exception's message), then the warnings the same way."""
     print(f"vignettes: {exc}", file=sys.stderr)
     if exc.warnings:
         count = len(exc.warnings)
         print(
-            f"and {count} warning{'s' if count != 1 else ''} (these alone would not have "
+            f"and {count:,} warning{'s' if count != 1 else ''} (these alone would not have "
             "stopped the import):",
             file=sys.stderr,
         )
-        for warning in exc.warnings:
-            print(f"  {warning}", file=sys.stderr)
+        _print_issues(exc.warnings, "warning", sys.stderr)
+
+
+def _print_issues(issues: list[Issue], noun: str, out: TextIO) -> None:
+    shown = listing(issues)
+    for group in shown.shown:
+        print(f"  {group}", file=out)
+    if shown.hidden:
+        print(f"  {shown.rest(noun)} (--json lists every one)", file=out)
 
 
 def rejection_json(exc: ImportRejected) -> dict[str, Any]:

@@ -160,3 +160,20 @@ def test_the_operators_import_approves_and_the_audit_names_the_operator(
     approved = next(e for e in shown["audit"] if e["action"] == "approved")
     assert (approved["actor"], approved["via"]) == ("Ola Operator", "cli")
     assert approved["detail"]["approved_in"] == "import"
+
+
+def test_the_terminal_gets_a_bounded_report_and_json_every_problem(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    from vignettes.issue_groups import DETAIL_LINES
+
+    rows = [case_study_row(f"T-{n}", impact_categories=f"Foo{n % (DETAIL_LINES + 50)}")
+            for n in range(2 * (DETAIL_LINES + 50))]  # fmt: skip
+    path = write_import(tmp_path / "wide.csv", rows)
+    result = vignettes("import", str(path), "--dry-run")
+    lines = result.err.splitlines()[1:]  # after the note about VIGNETTES_FAKE_NOW
+    assert lines[0] == f"vignettes: {path}: 500 problems; nothing was imported"
+    assert lines[1].startswith(f"{path}:2, 252 (2 rows) impact_categories: unknown category")
+    assert lines[-1] == "and 100 more problems (50 more lines) not shown"
+    assert len(lines) == 1 + DETAIL_LINES + 1
+    assert len(vignettes("import", str(path), "--json").json()["problem_details"]) == 500

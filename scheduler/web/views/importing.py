@@ -18,6 +18,7 @@ from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, web_config, workspace
 from scheduler.web.uploads import Pending, PendingImports, display_name, private_copy, suffix_of
 from vignettes.errors import ImportRejected
+from vignettes.issue_groups import listing
 
 bp = Blueprint("importing", __name__)
 
@@ -37,12 +38,13 @@ def _run(path: Any, name: str, dry_run: bool) -> tuple[str, dict[str, Any]]:
             workspace(), current_actor(), path, dry_run=dry_run, source_name=name
         )
     except ImportRejected as exc:
+        # Grouped and bounded: what is kept on disk and shown stays small whatever the
+        # file (100,000 wrong rows once made a 60 MB dry run and a 290 MB page).
         return "rejected", {
-            "problems": [i.to_json() for i in exc.issues],
-            "warnings": [w.to_json() for w in exc.warnings],
+            "problems": listing(exc.issues).to_json(),
+            "warnings": listing(exc.warnings).to_json(),
         }
-    result = report.to_json()
-    return ("checked" if dry_run else "imported"), result
+    return ("checked" if dry_run else "imported"), report.summary()
 
 
 @bp.route("/import", methods=["GET", "POST"])
