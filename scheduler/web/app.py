@@ -76,9 +76,11 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=web.secure_cookies,
-        PERMANENT_SESSION_LIFETIME=web.session_timeout,
+        # The cookie's signature outlives no session (each is checked on the server,
+        # which ends it after the idle timeout or this lifetime, and says which).
+        PERMANENT_SESSION_LIFETIME=web.session_lifetime,
         MAX_CONTENT_LENGTH=web.upload_limit + MULTIPART_SLACK,
-        # The CSRF secret lives in the session, which the idle timeout already bounds.
+        # The CSRF secret lives in the session, which the server already bounds.
         WTF_CSRF_TIME_LIMIT=None,
         PREFERRED_URL_SCHEME="https" if web.secure_cookies else "http",
     )
