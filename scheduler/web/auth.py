@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from scheduler.config import format_duration
 from scheduler.operations.sessions import IDLE, SessionUser, check_session, end_session
 from scheduler.web.state import web_config, workspace
+from vignettes.errors import StoreError
 
 # Requests that never touch the session: design-system files, the health check, and the
 # calendar feed (its URL token is its only credential: a session never opens it).
@@ -26,6 +27,7 @@ SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz", "calendar.f
 # What a person who must change their password may still reach.
 WHILE_CHANGING_PASSWORD = frozenset({"signin.change_password", "signin.logout"})
 _ENDED = "vignettes.session_ended"
+_FAULT = "vignettes.session_fault"
 
 
 class ConsoleUser(UserMixin):  # type: ignore[misc]
@@ -53,7 +55,13 @@ def init_auth(app: Flask) -> None:
 
 
 def _load(session_id: str) -> ConsoleUser | None:
-    checked = check_session(workspace(), session_id)
+    try:
+        checked = check_session(workspace(), session_id)
+    except StoreError as exc:
+        # Raised again by _keep_session, once this request counts as signed out: the
+        # 503 page must render without asking the database who is signed in again.
+        g.setdefault(_FAULT, exc)
+        return None
     g.setdefault(_ENDED, checked.ended)
     return ConsoleUser(checked.user) if checked.user is not None else None
 
@@ -95,6 +103,9 @@ def _keep_session() -> Response | None:
     if request.endpoint in SESSIONLESS or request.endpoint is None:
         return None
     account = signed_in()
+    fault = g.pop(_FAULT, None)
+    if fault is not None:
+        raise fault
     if account is None:
         ended = g.get(_ENDED)
         if ended is None:
