@@ -44,11 +44,13 @@ class SlotFixer:
         instance: str,
         via: str,
         slot: Callable[[Month], SlotTime],
+        actor: str | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.alerts = alerts
         self.instance = instance
+        self.actor = actor or instance  # whom the audit trail names
         self.via = via
         self.slot = slot
         self.deferred: list[tuple[str, str, str]] = []
@@ -93,7 +95,7 @@ class SlotFixer:
                 audit(
                     session,
                     at=now,
-                    actor=self.instance,
+                    actor=self.actor,
                     via=self.via,
                     action="slot_fixed",
                     ref=cs.ref,
@@ -116,7 +118,7 @@ class SlotFixer:
         audit(
             session,
             at=now,
-            actor=self.instance,
+            actor=self.actor,
             via=self.via,
             action="reopened",
             month=str(month),
@@ -194,7 +196,7 @@ class SlotFixer:
             audit(
                 session,
                 at=now,
-                actor=self.instance,
+                actor=self.actor,
                 via=self.via,
                 action="auto_pick_released",
                 ref=cs.ref,
