@@ -8,6 +8,8 @@ whatever the file's size: the counts, the first refs of each list and the warnin
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,9 @@ class ImportReport:
     decisions: int = 0
     decisions_taken: bool = True
     decided_by: str = ""
+    # The import was asked to expect another outcome (the one a person checked), and this
+    # is what it would do now instead: nothing was written.
+    stale: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +65,14 @@ class ImportReport:
                 "by": self.decided_by if self.decisions_taken and self.decisions else None,
             },
         }
+
+    def digest(self) -> str:
+        """A fingerprint of what the import does (every ref in each list, the months queued,
+        the notes and warnings): equal for two runs exactly when a person would read the
+        same report, whether it is a dry run or not."""
+        outcome = {k: v for k, v in self.to_json().items() if k not in ("dry_run", "stale")}
+        text = json.dumps(outcome, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def summary(self, shown: int = SHOWN_REFS) -> dict[str, Any]:
         """The report bounded for keeping and showing: `counts` of every list, its first

@@ -52,9 +52,14 @@ def import_file(
     source_name: str | None = None,
     via: str = "",
     decisions: bool = True,
+    expect: str | None = None,
 ) -> ImportReport:
     """Validate all of `path`, then upsert every row by ref in one transaction. Without
     `decisions`, the file's status, approved_by and approved_on are ignored (warned about).
+    With `expect` (the `digest()` of the dry run a person read and confirmed), the import
+    is written only if it still does exactly that; otherwise nothing is written and the
+    report of what it would do now comes back marked `stale` (between the check and the
+    confirmation someone may have approved a case study the file would now void).
 
     Raises ImportRejected (nothing written) for any invalid row, a new ref that differs
     only by case from (or looks like) one in the database, a queue request the plan cannot
@@ -85,6 +90,9 @@ def import_file(
                 via=via,
                 earlier=validated.problems,
             )
+            if expect is not None and report.digest() != expect:
+                report.stale = True
+                raise _Rollback
             if dry_run:
                 raise _Rollback
             committing = True  # from here the transaction may be committed

@@ -29,11 +29,14 @@ def import_case_studies(
     *,
     dry_run: bool = False,
     source_name: str | None = None,
+    expect: str | None = None,
 ) -> ImportReport:
     """Import `path` (None: the bundled sample case studies). With `dry_run`, report what
     would change and write nothing. The configuration's `[import]` says how columns are
     named and which impact categories exist. `source_name` is what problems and the audit
-    trail call the file (an upload's own name rather than its temporary path). Raises
+    trail call the file (an upload's own name rather than its temporary path). `expect`:
+    the digest of the dry run being confirmed; if the import would now do anything else,
+    nothing is written and the new report comes back `stale` (shown again). Raises
     PermissionDenied, ImportRejected listing every problem (nothing is written then
     either), or ImportInterrupted on Ctrl-C."""
     require(actor, Permission.IMPORT)
@@ -51,4 +54,5 @@ def import_case_studies(
         source_name=source_name,
         via=actor.via,
         decisions=operator,
+        expect=expect,
     )

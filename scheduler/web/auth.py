@@ -16,8 +16,8 @@ from flask_login import AnonymousUserMixin, LoginManager, UserMixin, login_user,
 from flask_login import current_user as _current_user
 from werkzeug.wrappers import Response
 
-from scheduler.config import format_duration
 from scheduler.operations.sessions import IDLE, SessionUser, check_session, end_session
+from scheduler.web.formatting import spoken_duration
 from scheduler.web.state import web_config, workspace
 from vignettes.errors import StoreError
 
@@ -117,28 +117,14 @@ def _keep_session() -> Response | None:
         session.clear()
         web = web_config()
         flash(
-            f"You were signed out after {_spoken(format_duration(web.session_timeout))} "
+            f"You were signed out after {spoken_duration(web.session_timeout)} "
             "without activity. Sign in again to continue."
             if ended == IDLE
             else f"You were signed out: a session lasts at most "
-            f"{_spoken(format_duration(web.session_lifetime))}. Sign in again to continue.",
+            f"{spoken_duration(web.session_lifetime)}. Sign in again to continue.",
             "information",
         )
         return redirect(url_for("signin.login", next=here()))
     if account.must_change_password and request.endpoint not in WHILE_CHANGING_PASSWORD:
         return redirect(url_for("signin.change_password", next=here()))
     return None
-
-
-def _spoken(duration: str) -> str:
-    """'30m' → '30 minutes', '1h30m' → '1 hour 30 minutes'."""
-    names = {"d": "day", "h": "hour", "m": "minute", "s": "second"}
-    parts = []
-    number = ""
-    for ch in duration:
-        if ch.isdigit():
-            number += ch
-            continue
-        parts.append(f"{number} {names[ch]}{'' if number == '1' else 's'}")
-        number = ""
-    return " ".join(parts)
