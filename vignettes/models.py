@@ -116,6 +116,13 @@ class CaseStudy(Base):
         )
 
     @property
+    def changed_outside(self) -> bool:
+        """Whether the content no longer hashes to the `content_hash` written with it:
+        someone changed the row outside impact-vignettes (an SQL UPDATE, a restored
+        column), so whatever was approved is not what is there."""
+        return self.content().content_hash() != self.content_hash
+
+    @property
     def approval_is_current(self) -> bool:
         """Invariant 1: approved, and the content is still exactly what was approved."""
         return (

@@ -89,13 +89,19 @@ def _field(label: str, value: str, *, indent: str = "  ") -> None:
 
 def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.case_studies import case_study
+    from vignettes.content import CHANGED_OUTSIDE
 
     detail = case_study(ws, args.ref)
     if args.json:
         emit_json(detail.to_json())
         return EXIT_OK
     content = detail.content
-    print(safe_line(f"{detail.ref}  [{detail.status}]  {' '.join(content.title.splitlines())}"))
+    state = detail.status
+    if detail.changed_outside:
+        state = f"{detail.status}; {CHANGED_OUTSIDE}: not sent until approved again"
+    elif detail.status == "approved" and not detail.approval_current:
+        state = "approved, since changed: not sent until approved again"
+    print(safe_line(f"{detail.ref}  [{state}]  {' '.join(content.title.splitlines())}"))
     region = f" ({content.region})" if content.region else ""
     _field("organisation", content.organisation + region)
     _field("headline", content.headline)

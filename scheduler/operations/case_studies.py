@@ -92,6 +92,9 @@ class CaseStudyDetail:
     approvals: tuple[ApprovalRecord, ...]
     history: tuple[HistoryEvent, ...]
     readiness: Readiness = NOT_READY
+    # The content no longer matches the hash written with it (changed behind the
+    # program's back): never sent until approved again.
+    changed_outside: bool = False
 
     @property
     def quote_note(self) -> str | None:
@@ -120,6 +123,7 @@ class CaseStudyDetail:
             "impact_labels": list(content.impact_labels),
             "readiness": self.readiness.to_json(),
             "quote_withheld": self.quote_note,
+            "changed_outside": self.changed_outside,
         }
 
 
@@ -136,10 +140,12 @@ def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
         content = cs.content()
         labels = ws.config.importing.vocabulary.labels(content.impact_categories)
         content = dataclasses.replace(content, category_labels=labels)
+        changed_outside = cs.changed_outside
         return CaseStudyDetail(
             ref=cs.ref,
             status=cs.status,
-            approval_current=cs.approval_is_current,
+            approval_current=cs.approval_is_current and not changed_outside,
+            changed_outside=changed_outside,
             content_hash=cs.content_hash,
             approved_by=cs.approved_by,
             approved_at=cs.approved_at,

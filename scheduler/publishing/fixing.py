@@ -16,6 +16,7 @@ from scheduler.alerts import Alerter
 from scheduler.config import Config
 from scheduler.publishing.outcomes import GRACE_ENDED
 from scheduler.publishing.snapshot import MonthReport, Snapshot
+from vignettes.content import CHANGED_OUTSIDE
 from vignettes.models import CaseStudy, MonthlySlot, Post
 from vignettes.selection import pick_first
 from vignettes.slots import Month, SlotTime
@@ -54,6 +55,9 @@ class SlotFixer:
         self.via = via
         self.slot = slot
         self.deferred: list[tuple[str, str, str]] = []
+        # Auto-picks released in this run: not picked again at once (a case study changed
+        # outside impact-vignettes still looks approved to the candidates' query).
+        self.released: set[str] = set()
         self.resolved_on_commit: list[str] = []
 
     def fix(
@@ -142,6 +146,7 @@ class SlotFixer:
                 CandidatePool(session, self.config.selection.prefer_ready),
                 organisations_by_month(session),
                 self.config.selection.avoid_same_organisation_months,
+                exclude=self.released,
             )
             if result.candidate is not None:
                 slot.case_study_id = get_case_study(session, result.candidate.ref).id
@@ -171,7 +176,9 @@ class SlotFixer:
         now: dt.datetime,
     ) -> bool:
         why = (
-            f"{cs.ref} changed after approval"
+            f"{cs.ref}: {CHANGED_OUTSIDE}"
+            if cs.changed_outside
+            else f"{cs.ref} changed after approval"
             if cs.approved_hash is None and cs.approvals and cs.approvals[-1].decision == "voided"
             else f"{cs.ref} is not approved ({cs.status})"
         )
@@ -188,6 +195,7 @@ class SlotFixer:
         ).first()
         if slot.source == "auto" and sent is None:
             # Nothing went out yet: let auto-pick choose again rather than lose the month.
+            self.released.add(cs.ref)
             slot.case_study_id = None
             slot.fixed_at = None
             slot.source = None
