@@ -86,6 +86,8 @@ STATUSES["withdrawn"] = "rejected"
 DECISION_FIELDS = ("status", "approved_by", "approved_on")
 DECISIONS_IGNORED = "ignored: approval is given on the case study's page"
 _ASCII_HASHTAG = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# Hashtags are written `#A;#B`, `#A #B` or `#A, #B`: a hashtag holds none of these.
+_TAG_SEPARATORS = re.compile(r"[;,\s]+")
 
 
 class ImportRules(Protocol):
@@ -173,7 +175,7 @@ def _categories(value: Any, vocabulary: Vocabulary, p: RowIssues) -> list[str]:
 
 def _hashtags(value: Any, p: RowIssues) -> list[str]:
     hashtags: list[str] = []
-    for tag in as_list(value, "hashtags", p):
+    for tag in as_list(value, "hashtags", p, _TAG_SEPARATORS):
         tag = tag.lstrip("#")
         plain = tag.isascii() and _ASCII_HASHTAG.fullmatch(tag) is not None
         if not plain and not (tag[:1].isalpha() and all(c.isalnum() or c == "_" for c in tag)):
