@@ -195,3 +195,18 @@ def test_show_never_calls_content_changed_outside_approved_and_approve_takes_it_
     shown = vignettes("show", "O-1", "--json").json()
     assert (shown["approval_current"], shown["changed_outside"]) == (True, False)
     assert [e["action"] for e in shown["audit"]][-2:] == ["changed_outside", "approved"]
+
+
+WIDEST = ("WWWWWWWWWWWW " * 10)[:90].strip()  # a headline at its limit, of the widest letter
+
+
+def test_a_headline_within_its_limit_that_no_card_can_hold_is_refused_at_approval(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    row = case_study_row("WD-1", status="submitted", approved_by=None, approved_on=None,
+                         headline=WIDEST)  # fmt: skip
+    assert vignettes("import", str(write_import(tmp_path / "in.json", [row]))).code == 0
+    result = vignettes("approve", "WD-1", "--by", "Dr Reviewer")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "WD-1 cannot be approved: it could not be posted" in result.err
+    assert "headline does not fit on the card" in result.err
