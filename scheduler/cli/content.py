@@ -88,8 +88,7 @@ def _field(label: str, value: str, *, indent: str = "  ") -> None:
 
 
 def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.case_studies import case_study
-    from vignettes.content import CHANGED_OUTSIDE
+    from scheduler.operations.case_studies import CHANGED_OUTSIDE, case_study
 
     detail = case_study(ws, args.ref)
     if args.json:

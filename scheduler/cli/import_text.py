@@ -10,10 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from scheduler.operations.importing import ImportReport
+from scheduler.operations.importing import DETAIL_LINES, ImportReport, Issue, listing
 from vignettes.errors import ImportRejected
-from vignettes.issue_groups import DETAIL_LINES, listing
-from vignettes.issues import Issue
 
 
 def print_report(report: ImportReport) -> None:

@@ -39,8 +39,9 @@ def has_engagement(entries: Sequence[PostEngagement]) -> bool:
 def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str]) -> bool:
     """A 1200 x 1000 PNG: engagement per month per platform (bars), and impressions over
     the days since posting for the last 6 vignettes (lines), on axes from 0 with whole
-    number ticks, written as `replace_file` does. Returns False, writing nothing, when no engagement is recorded yet: a chart of
-    empty axes would only look like a broken one. Raises ReportWriteError."""
+    number ticks, written as `replace_file` does. Returns False, writing nothing, when no
+    engagement is recorded yet: a chart of empty axes would only look like a broken one.
+    Raises ReportWriteError."""
     # A path that could never be written fails first, before matplotlib is imported, and
     # whether or not there is anything to draw.
     check_replaceable(path)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.operations.context import Workspace
-from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
+from vignettes.content import CHANGED_OUTSIDE, QUOTE_WITHHELD, CaseStudyContent
 from vignettes.readiness import NOT_READY, Readiness, readiness
 from vignettes.remembered import remember
 from vignettes.search import CaseStudyQuery, ListingPage, find_case_studies
@@ -21,6 +21,7 @@ from vignettes.store import (
 )
 
 __all__ = [
+    "CHANGED_OUTSIDE",
     "CaseStudyDetail",
     "CaseStudyQuery",
     "CaseStudyRow",

@@ -16,8 +16,20 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.permissions import Permission, require
 from vignettes.importing import SAMPLE_FILE, ImportReport, import_file
+from vignettes.issue_groups import DETAIL_LINES, Listing, listing
+from vignettes.issues import Issue
 
-__all__ = ["SAMPLE_SOURCE", "ImportReport", "import_case_studies"]
+# The report's lines as interfaces show them: identical problems grouped, at most
+# DETAIL_LINES of them (`vignettes.issue_groups`).
+__all__ = [
+    "DETAIL_LINES",
+    "SAMPLE_SOURCE",
+    "ImportReport",
+    "Issue",
+    "Listing",
+    "import_case_studies",
+    "listing",
+]
 
 SAMPLE_SOURCE = "samples/case_studies.json"
 

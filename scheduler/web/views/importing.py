@@ -13,7 +13,7 @@ from flask import Blueprint, abort, make_response, redirect, render_template, se
 from flask.typing import ResponseReturnValue
 
 from scheduler.config.web import format_size
-from scheduler.operations.importing import import_case_studies
+from scheduler.operations.importing import import_case_studies, listing
 from scheduler.operations.permissions import Permission
 from scheduler.web.formatting import spoken_duration
 from scheduler.web.forms import ConfirmImportForm, ImportForm, error_list
@@ -21,7 +21,6 @@ from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, web_config, workspace
 from scheduler.web.uploads import Pending, PendingImports, display_name, private_copy, suffix_of
 from vignettes.errors import ImportRejected
-from vignettes.issue_groups import listing
 
 bp = Blueprint("importing", __name__)
 
