@@ -37,6 +37,7 @@ from vignettes.content import (
     QUOTE_WITHHELD,
     CaseStudyContent,
 )
+from vignettes.decisions import DECISION_FIELDS, carries_decision, ignored_decisions
 from vignettes.errors import ImportRejected
 from vignettes.issues import Issue, char_name, display
 from vignettes.refs import confusable, confusable_key, normalise_ref, ref_key, ref_problems
@@ -79,12 +80,6 @@ NAME_FIELDS = ("approved_by",)
 # `withdrawn` is how some spreadsheets say rejected: the case study must not be showcased.
 STATUSES = {"submitted": "submitted", "approved": "approved", "rejected": "rejected"}
 STATUSES["withdrawn"] = "rejected"
-# The columns that record a decision (an approval, a rejection or withdrawal) rather than
-# content. Only the machine's operator may bring decisions in a file (`vignettes import`);
-# an upload in the console never decides anything: approval is a person's act on the case
-# study's page, so there these columns are read as nothing but a warning.
-DECISION_FIELDS = ("status", "approved_by", "approved_on")
-DECISIONS_IGNORED = "ignored: approval is given on the case study's page"
 _ASCII_HASHTAG = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # Hashtags are written `#A;#B`, `#A #B` or `#A, #B`: a hashtag holds none of these.
 _TAG_SEPARATORS = re.compile(r"[;,\s]+")
@@ -210,24 +205,6 @@ def _quote(raw: Mapping[str, Any], texts: dict[str, str], p: RowIssues) -> bool:
     return bool(consent)
 
 
-def carries_decision(raw: Mapping[str, Any]) -> bool:
-    """Whether a row records a decision: a status other than submitted (approved, rejected,
-    withdrawn, or a word that is none of them), or who approved it, or when."""
-    status = raw.get("status")
-    if not is_blank(status) and str(status).strip().lower() != "submitted":
-        return True
-    return any(not is_blank(raw.get(name)) for name in DECISION_FIELDS[1:])
-
-
-def _ignored_decisions(raw: Mapping[str, Any], p: RowIssues) -> None:
-    """Warn, once per column given, that a row's decision is not taken (an upload)."""
-    for name in DECISION_FIELDS:
-        value = raw.get(name)
-        if is_blank(value) or (name == "status" and str(value).strip().lower() == "submitted"):
-            continue
-        p.warn(name, DECISIONS_IGNORED)
-
-
 def _workflow(
     raw: Mapping[str, Any], p: RowIssues, now: dt.datetime
 ) -> tuple[str, str, str, dt.datetime | None]:
@@ -268,7 +245,7 @@ def validate_row(
     ref = normalise_ref(as_written)
     p = RowIssues(source, number, ref)
     if not decisions:
-        _ignored_decisions(raw, p)
+        ignored_decisions(raw, p)
         raw = {k: v for k, v in raw.items() if k not in DECISION_FIELDS}
     unusable = [k for k, v in raw.items() if isinstance(v, CellProblem)]
     for key in unusable:
