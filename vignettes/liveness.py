@@ -6,15 +6,16 @@ replaced by another, or emptied while the program runs, the pool's connections g
 reading the old data as if nothing had happened, and every page would show it. So the
 store remembers which file it opened (`DatabaseFile`: device, inode) and checks, before
 each read or write, that the file at the configured path is still that one and still a
-SQLite database (`DatabaseFile.check`, a `stat` and a 16-byte read). `probe` is the health
-check's question: can a fresh connection, never one from the pool, read a real table?
+SQLite database (`DatabaseFile.check`: a `stat`, and a 16-byte read whenever the file's
+size or times changed). `probe` is the health check's question: can a fresh connection,
+never one from the pool, read a real table?
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,7 +32,7 @@ class DatabaseGone(DatabaseUnavailable):
     """The database file the program opened was moved, replaced or emptied under it."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class DatabaseFile:
     """The SQLite file a store opened, by identity."""
 
@@ -39,6 +40,9 @@ class DatabaseFile:
     path: Path
     device: int
     inode: int
+    # The last (size, mtime, ctime) whose header was read and found right: the header is
+    # read again only when one of them changes (each read or write asks; a stat is cheap).
+    verified: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, engine: Engine) -> DatabaseFile | None:
@@ -68,6 +72,9 @@ class DatabaseFile:
             raise self._gone(f"cannot be looked at ({exc.strerror})") from None
         if (found.st_dev, found.st_ino) != (self.device, self.inode):
             raise self._gone("was replaced by another file")
+        seen = (found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+        if seen == self.verified:
+            return
         try:
             with open(self.path, "rb") as fh:
                 header = fh.read(len(SQLITE_HEADER))
@@ -75,6 +82,7 @@ class DatabaseFile:
             raise self._gone(f"cannot be read ({exc.strerror})") from None
         if header != SQLITE_HEADER:
             raise self._gone("was emptied or overwritten: it is no longer a SQLite database")
+        self.verified = seen
 
     def _gone(self, what: str) -> DatabaseGone:
         db = describe(self.url)
