@@ -37,10 +37,10 @@ from scheduler.publishing.postability import why_not_postable  # noqa: E402
 from vignettes.planning.plan import build_plan  # noqa: E402
 from vignettes.planning.selection import auto_pick  # noqa: E402
 from vignettes.planning.slots import Month  # noqa: E402
+from vignettes.store.candidates import auto_pick_candidates  # noqa: E402
 from vignettes.store.models import CaseStudy, MonthlySlot, Post, RenderCheck  # noqa: E402
 from vignettes.store.queries import (  # noqa: E402
     Store,
-    auto_pick_candidates,
     case_studies_by_ref,
     organisations_by_month,
     slots_by_month,

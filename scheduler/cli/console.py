@@ -239,10 +239,12 @@ def cmd_user_reset_password(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_web(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.accounts.console_key import start_console_logging
     from scheduler.operations.accounts.users import any_users
+    from scheduler.operations.health import require_database_folder
     from scheduler.web import create_app
     from scheduler.web.server import ConsoleServer
 
     config = ws.config
+    require_database_folder(config)
     start_console_logging(ws)
     app = create_app(ws)
     host = args.host or config.web.host

@@ -23,7 +23,8 @@ from scheduler.errors import SchedulerError
 from vignettes.content import CaseStudyContent
 from vignettes.errors import VignettesError
 from vignettes.planning.slots import Month
-from vignettes.store.queries import Store, cached_render_checks, remember_render_checks
+from vignettes.store.queries import Store
+from vignettes.store.render_checks import cached_render_checks, remember_render_checks
 
 log = logging.getLogger(__name__)
 

@@ -9,16 +9,13 @@ function returns plain text, so whatever it is given stays escaped.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 
-from scheduler.config import format_duration
 from scheduler.operations.content.import_columns import HEADERS, column_name
 from scheduler.operations.months import Month
 from scheduler.operations.showcase.planning import PlanEntry
 
-_UNITS = {"d": "day", "h": "hour", "m": "minute", "s": "second"}
 # A month as the operations write it (2027-03), standing alone: not part of a date
 # (2027-03-02), a ref (ICS-2027-03) or a longer number.
 _MONTH = re.compile(r"(?<![\w-])(\d{4})-(0[1-9]|1[0-2])(?![\w-])")
@@ -30,15 +27,6 @@ def spoken_list(items: Iterable[object], conjunction: str = "and") -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
-
-
-def spoken_duration(value: dt.timedelta | str) -> str:
-    """timedelta(hours=1) or "1h" → "1 hour"; "1h30m" → "1 hour 30 minutes"."""
-    text = format_duration(value) if isinstance(value, dt.timedelta) else value
-    parts = []
-    for number, unit in re.findall(r"(\d+)([dhms])", text):
-        parts.append(f"{number} {_UNITS[unit]}{'' if number == '1' else 's'}")
-    return " ".join(parts) or text
 
 
 def sentence(text: str | None) -> str:
@@ -56,6 +44,8 @@ def months_in_words(text: str) -> str:
 
 def blocked_reason(entry: PlanEntry) -> str:
     """Why the month's case study will not be sent, as a sentence."""
+    if entry.blocked == "changed" and "changed outside" in entry.note:
+        return "It was changed outside impact-vignettes after it was approved: approve it again."
     if entry.blocked == "changed":
         return "It was changed after it was approved, so its approval was voided."
     if entry.blocked == "not-approved":
@@ -130,7 +120,6 @@ FILTERS = {
     "issue_text": issue_text,
     "field_label": field_label,
     "spoken_list": spoken_list,
-    "spoken_duration": spoken_duration,
     "sentence": sentence,
     "months_in_words": months_in_words,
 }

@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import case_study_row, write_import
 from tests.store.helpers import rejection, run_import
-from vignettes.store.queries import Store, list_case_studies
+from vignettes.store.listing import list_case_studies
+from vignettes.store.queries import Store
 
 
 def test_a_full_width_ref_is_stored_in_plain_letters_with_a_warning(

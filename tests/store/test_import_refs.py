@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from tests.conftest import case_study_row, write_import
 from tests.store.helpers import rejection, run_import
-from vignettes.store.queries import Store, list_case_studies
+from vignettes.store.listing import list_case_studies
+from vignettes.store.queries import Store
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])

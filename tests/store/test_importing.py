@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import case_study_row, write_import
 from tests.store.helpers import rejection, run_import, snapshot
-from vignettes.store.queries import Store, get_case_study, list_case_studies
+from vignettes.store.listing import list_case_studies
+from vignettes.store.queries import Store, get_case_study
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])

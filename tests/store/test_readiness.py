@@ -14,7 +14,8 @@ from vignettes.planning.plan import build_plan
 from vignettes.planning.selection import auto_pick, preference
 from vignettes.planning.slots import Month
 from vignettes.readiness import Readiness
-from vignettes.store.queries import Candidate, CandidatePool, Store
+from vignettes.store.candidates import Candidate, CandidatePool
+from vignettes.store.queries import Store
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 READY, QUOTE_ONLY, NONE = Readiness(True, True), Readiness(True, False), Readiness(False, False)

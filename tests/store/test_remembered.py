@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tests.conftest import case_study_row, schedule_rule, write_import
 from vignettes.importing.files import import_file
-from vignettes.store.queries import CandidatePool, Store
+from vignettes.store.candidates import CandidatePool
+from vignettes.store.queries import Store
 from vignettes.store.remembered import PREFIX, candidates, generation, remember
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)

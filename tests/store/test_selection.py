@@ -6,7 +6,7 @@ import datetime as dt
 
 from vignettes.planning.selection import auto_pick
 from vignettes.planning.slots import Month
-from vignettes.store.queries import Candidate
+from vignettes.store.candidates import Candidate
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

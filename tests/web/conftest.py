@@ -112,13 +112,18 @@ def make_console(
     blueprints: Iterable[Blueprint] = (),
     sections: dict[str, Any] | None = None,
     now: dt.datetime = NOW,
+    directory: bool = True,
     **web: Any,
 ) -> Console:
+    """The console on `db_url` (a fresh SQLite file by default) with the library service
+    the fixtures name in its directory; `directory=False` leaves the database untouched
+    (one that cannot be reached, say)."""
     clock = FakeClock(now)
     db = db_url or f"sqlite:///{tmp_path / 'vignettes.db'}"
     ws = workspace_for(tmp_path, db, clock, sections, **web)
     app = create_app(ws, signing_key=SIGNING_KEY, frontend=frontend, blueprints=blueprints)
-    seed_directory(ws.store)
+    if directory:
+        seed_directory(ws.store)
     return Console(app, ws, clock)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from scheduler.clock import FakeClock
 from scheduler.operations.accounts import users as accounts
 from scheduler.operations.accounts.permissions import PermissionDenied
+from scheduler.operations.accounts.sessions import check_session, end_session
 from scheduler.operations.accounts.signin import authenticate, calendar_owner, reset_calendar_token
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
@@ -20,12 +21,13 @@ from tests.web.conftest import OPERATOR, PASSWORD, workspace_for
 from vignettes.store.models import AuditEvent, User
 
 ADMIN = Actor("root", "web", "admin")
+SAM = "sam@nhs.example"
 
 
 @pytest.fixture
 def ws(tmp_path: Path, db_url: str) -> Iterator[Workspace]:
     made = workspace_for(tmp_path, db_url, FakeClock(NOW))
-    accounts.add_user(made, OPERATOR, "root", "admin", PASSWORD)
+    accounts.add_user(made, OPERATOR, "root", "admin", PASSWORD, email="root@nhs.example")
     yield made
     made.close()
 
@@ -37,13 +39,13 @@ def trail(ws: Workspace) -> list[tuple[str, str, str, dict[str, object]]]:
 
 
 def test_every_account_change_is_audited_with_who_and_through_what(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
     accounts.set_role(ws, ADMIN, "sam", "editor")
     accounts.disable_user(ws, ADMIN, "sam")
     authenticate(ws, "root", PASSWORD, "192.0.2.1")
     assert trail(ws) == [
-        ("operator", "cli", "user.add", {"user": "root", "role": "admin"}),
-        ("root", "web", "user.add", {"user": "sam", "role": "viewer"}),
+        ("operator", "cli", "user.add", {"user": "root", "role": "admin", "services": []}),
+        ("root", "web", "user.add", {"user": "sam", "role": "viewer", "services": []}),
         ("root", "web", "user.set-role", {"user": "sam", "old": "viewer", "new": "editor"}),
         ("root", "web", "user.disable", {"user": "sam"}),
         ("root", "web", "user.sign-in", {"address": "192.0.2.1"}),
@@ -59,7 +61,7 @@ def test_passwords_are_kept_only_as_argon2id_hashes(ws: Workspace) -> None:
 
 
 def test_the_calendar_token_is_shown_once_and_kept_as_a_hash(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
     token = reset_calendar_token(ws, Actor("sam", "web", "viewer"), "sam")
     with ws.store.read() as session:
         kept = session.scalars(select(User.calendar_token_hash).where(User.name == "sam")).one()
@@ -71,13 +73,50 @@ def test_the_calendar_token_is_shown_once_and_kept_as_a_hash(ws: Workspace) -> N
 
 
 def test_only_the_person_or_an_admin_resets_a_calendar_token(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "editor", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "editor", PASSWORD, email=SAM)
     with pytest.raises(PermissionDenied):
         reset_calendar_token(ws, Actor("eve", "web", "approver"), "sam")
 
 
 def test_a_disabled_accounts_calendar_feed_stops(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
     token = reset_calendar_token(ws, OPERATOR, "sam")
     accounts.disable_user(ws, ADMIN, "sam")
     assert calendar_owner(ws, token) is None
+
+
+def test_enabling_an_account_again_does_not_bring_its_calendar_feed_back(ws: Workspace) -> None:
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    token = reset_calendar_token(ws, OPERATOR, "sam")
+    accounts.disable_user(ws, ADMIN, "sam")
+    accounts.enable_user(ws, ADMIN, "sam")
+    assert calendar_owner(ws, token) is None
+
+
+def test_a_password_reset_ends_the_calendar_feed_address(ws: Workspace) -> None:
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    token = reset_calendar_token(ws, OPERATOR, "sam")
+    accounts.reset_password(ws, ADMIN, "sam", "a completely new password")
+    assert calendar_owner(ws, token) is None
+
+
+def test_sessions_end_on_sign_out_reset_role_change_and_disable(ws: Workspace) -> None:
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+
+    def session_of_sam() -> str:
+        return authenticate(ws, "sam", PASSWORD, "127.0.0.1").session_id
+
+    def opens(token: str) -> bool:
+        return check_session(ws, token).user is not None
+
+    first, second = session_of_sam(), session_of_sam()
+    end_session(ws, first)
+    assert (opens(first), opens(second)) == (False, True)
+    accounts.set_role(ws, ADMIN, "sam", "editor")
+    assert not opens(second)
+    third = session_of_sam()
+    accounts.reset_password(ws, ADMIN, "sam", PASSWORD)
+    assert not opens(third)
+    fourth = session_of_sam()
+    accounts.disable_user(ws, ADMIN, "sam")
+    assert not opens(fourth)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.operations.accounts.permissions import ROLES
+from scheduler.operations.accounts.permissions import RANKED
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import Console, make_console
 from tests.web.plan_data import DECEMBER_MORNING, approved, load
@@ -57,18 +57,28 @@ def request(console: Console, method: str, path: str, data: dict[str, str]) -> i
     return response.status_code
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", RANKED)
 def test_each_role_reaches_exactly_the_routes_its_role_allows(console: Console, role: str) -> None:
     console.add_user("sam", role)
     console.sign_in("sam")
-    rank = ROLES.index(role)
+    rank = RANKED.index(role)
 
     answers = {(m, p): request(console, m, p, d) for m, p, d, _lowest in ROUTES}
 
     refused = {route for route, status in answers.items() if status == 403}
-    expected = {(m, p) for m, p, _d, lowest in ROUTES if ROLES.index(lowest) > rank}
+    expected = {(m, p) for m, p, _d, lowest in ROUTES if RANKED.index(lowest) > rank}
     assert refused == expected
     assert all(status not in (302, 500) for status in answers.values()), answers
+
+
+def test_library_staff_find_none_of_these_screens_but_their_home(console: Console) -> None:
+    console.add_user("cara", "contributor", services=("Northmoor Healthcare Library",))
+    console.sign_in("cara")
+
+    answers = {(m, p): request(console, m, p, d) for m, p, d, _lowest in ROUTES}
+
+    assert answers.pop(("GET", "/")) == 200
+    assert set(answers.values()) == {404}, answers
 
 
 def test_a_signed_out_visitor_is_sent_to_sign_in_and_cannot_post(console: Console) -> None:

@@ -1,5 +1,6 @@
-"""Decisions on a case study's page: approve (with four eyes), reject with a reason, queue
-to a free month; each a POST with the CSRF token, allowed by role, then back to the page."""
+"""Decisions on a case study's page: approve an escalated one (with four eyes), reject with
+a reason, queue to a free month; each a POST with the CSRF token, allowed by role, then
+back to the page."""
 
 from __future__ import annotations
 

@@ -15,12 +15,22 @@ from scheduler.web.frontend import Frontend
 from scheduler.web.guards import current_actor, is_guarded, requires
 from tests.web.conftest import PASSWORD, Console, make_console
 
-VIEWER = {"read", "preview"}
-EDITOR = VIEWER | {"add", "edit", "import", "queue"}
-APPROVER = EDITOR | {"approve"}
-ADMIN = APPROVER | {"manage-users", "read-audit-log", "settle", "publish-now"}
-# What issue 13 says each role may do.
-MAY = {"viewer": VIEWER, "editor": EDITOR, "approver": APPROVER, "admin": ADMIN}
+VIEWER = {"browse", "read", "preview"}
+EDITOR = VIEWER | {"add", "edit", "import", "queue", "submit"}
+REVIEWER = EDITOR | {"review", "comment"}
+APPROVER = REVIEWER | {"approve"}
+ADMIN = APPROVER | {"manage-users", "manage-services", "read-audit-log", "settle", "publish-now"}
+# Library staff: their own services' case studies only (the operations scope which).
+CONTRIBUTOR = {"browse", "preview", "add", "edit", "submit", "comment"}
+# What issues 13 and 20 say each role may do.
+MAY = {
+    "contributor": CONTRIBUTOR,
+    "viewer": VIEWER,
+    "editor": EDITOR,
+    "reviewer": REVIEWER,
+    "approver": APPROVER,
+    "admin": ADMIN,
+}
 
 
 def probes() -> Blueprint:
@@ -46,14 +56,29 @@ def console(tmp_path: Path, frontend: Frontend) -> Iterator[Console]:
 
 @pytest.mark.parametrize("role", sorted(MAY))
 def test_each_role_reaches_exactly_what_it_may_do(console: Console, role: str) -> None:
-    console.add_user("sam", role)
+    console.add_user("sam", role, services=("Northmoor Healthcare Library",))
     console.sign_in("sam")
     reached = {p.value for p in Permission if console.get(f"/probe/{p.value}").status_code == 200}
     assert reached == MAY[role]
-    for beyond in sorted({p.value for p in Permission} - MAY[role])[:1]:
+
+
+@pytest.mark.parametrize("role", sorted(set(MAY) - {"contributor", "admin"}))
+def test_a_role_refused_is_told_it_lacks_permission(console: Console, role: str) -> None:
+    console.add_user("sam", role)
+    console.sign_in("sam")
+    for beyond in sorted({p.value for p in Permission} - MAY[role]):
         refused = console.get(f"/probe/{beyond}")
         assert refused.status_code == 403
         assert "You do not have permission to do this" in refused.text
+
+
+def test_library_staff_are_not_told_what_else_exists(console: Console) -> None:
+    console.add_user("cara", "contributor", services=("Northmoor Healthcare Library",))
+    console.sign_in("cara")
+    for beyond in sorted({p.value for p in Permission} - CONTRIBUTOR):
+        refused = console.get(f"/probe/{beyond}")
+        assert refused.status_code == 404, beyond
+        assert "permission" not in refused.text
 
 
 def test_a_refused_post_changes_nothing_and_an_allowed_one_acts_as_the_person(
@@ -84,7 +109,8 @@ def test_every_view_checks_a_role_or_is_marked_public(console: Console) -> None:
 
 def test_operations_refuse_a_web_actor_whose_role_is_too_low(console: Console) -> None:
     with pytest.raises(PermissionDenied, match=r"sam \(editor\) may not manage users"):
-        add_user(console.ws, Actor("sam", "web", "editor"), "eve", "admin", PASSWORD)
+        add_user(console.ws, Actor("sam", "web", "editor"), "eve", "admin", PASSWORD,
+                 email="eve@nhs.example")  # fmt: skip
     with pytest.raises(PermissionDenied):
         list_users(console.ws, Actor("anon", "web"))
     assert list_users(console.ws, Actor("operator", "cli")) == []

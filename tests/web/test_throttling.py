@@ -31,7 +31,7 @@ OFFICE = "192.0.2.10"
 @pytest.fixture
 def ws(tmp_path: Path, db_url: str) -> Iterator[Workspace]:
     made = workspace_for(tmp_path, db_url, FakeClock(NOW))
-    add_user(made, OPERATOR, "priya", "editor", PASSWORD)
+    add_user(made, OPERATOR, "priya", "editor", PASSWORD, email="priya@nhs.example")
     yield made
     made.close()
 

@@ -102,13 +102,17 @@ def test_an_admin_adds_a_user_with_a_typed_password(console: Console) -> None:
     assert accounts(console)["sam"] == ("viewer", False, False)
 
 
-TYPED = {"name": "sam", "role": "viewer", "password_choice": "typed"}
+SAM = {"name": "sam", "email": "sam@nhs.example", "role": "viewer"}
+TYPED = {**SAM, "password_choice": "typed"}
 NOT_ADDED = [
-    ({"name": "", "role": "viewer"}, "Enter a user name"),
-    ({"name": "a b", "role": "viewer"}, "'a b' is not a user name: use 1 to 64 letters, digits"),
+    ({**SAM, "name": ""}, "Enter a user name"),
+    ({**SAM, "name": "a b"}, "'a b' is not a user name: use 1 to 64 letters, digits"),
+    ({**SAM, "email": ""}, "Enter their email address"),
+    ({**SAM, "email": "sam at nhs"}, "'sam at nhs' is not an email address like name@nhs.net"),
+    ({**SAM, "email": "ADA@nhs.example"}, "There is already an account with the email address"),
     (TYPED, "Enter a password, or choose a one-time password"),
     ({**TYPED, "password": "short"}, "The password is too short: use at least 10 characters"),
-    ({"name": "ada", "role": "viewer"}, "There is already a user called 'ada'"),
+    ({**SAM, "name": "ada"}, "There is already a user called 'ada'"),
 ]
 
 

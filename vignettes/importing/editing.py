@@ -52,7 +52,11 @@ def check_record(
     raw = dict(record)
     if ref is not None:
         raw["ref"] = ref
-    return validate_rows(FORM_SOURCE, SourceRows([(FORM_ROW, raw)]), now, rules or DefaultRules())
+    validated = validate_rows(
+        FORM_SOURCE, SourceRows([(FORM_ROW, raw)]), now, rules or DefaultRules()
+    )
+    validated.raise_problems(FORM_SOURCE)
+    return validated
 
 
 def save_record(
@@ -98,6 +102,7 @@ def save_record(
         validated = validate_rows(
             FORM_SOURCE, SourceRows([(FORM_ROW, raw)]), now, rules or DefaultRules()
         )
+        validated.raise_problems(FORM_SOURCE)
         row = validated.rows[0]
         new_ref = row.content.ref
         if ref is None and session.scalar(select(CaseStudy.id).where(CaseStudy.ref == new_ref)):

@@ -155,6 +155,4 @@ def _read_json(source: str, data: bytes, rules: ColumnRules) -> SourceRows:
             holder[name] = key
             written.setdefault(name, key)
         rows.append((index, record))
-    if any(p.field == "row" for p in problems):
-        raise ImportRejected(source, problems)
     return SourceRows(rows, problems + resolver.problems, resolver.warnings, columns=written)

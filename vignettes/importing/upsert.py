@@ -1,37 +1,33 @@
-"""The write half of an import, inside one transaction: new refs inserted in bulk, changed
-ones updated (voiding any approval, and recording the old and new value of each changed
-field), withdrawn ones rejected, queue requests pinned. A case study added or edited in a
-form is written here too (`edit=True`), so a form and a file can never differ in effect.
-
-New rows are most of a first import (thousands at once), so they go in with one executemany
-per table (SQLAlchemy Core) instead of one ORM object each; the rows, approvals and audit
-lines written are exactly those the ORM path writes for an existing case study. Anything
-refused is collected and raised as ImportRejected, which rolls the transaction back.
+"""The write half of an import, inside one transaction: new refs inserted in bulk
+(`inserting`), changed ones updated (voiding any approval or acceptance, and recording the
+old and new value of each changed field), rejected and withdrawn ones taken out of the
+pipeline, queue requests pinned. A case study added or edited in a form is written here
+too (`edit=True`), so a form and a file can never differ in effect. Anything refused is
+collected and raised as ImportRejected, which rolls the transaction back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vignettes.approval import record_rejection, void_approval
 from vignettes.changes import content_changes
 from vignettes.content import CaseStudyContent
 from vignettes.errors import ApprovalError, ImportRejected, QueueError
-from vignettes.importing.issues import Issue, display
+from vignettes.importing.clashes import ref_clashes
+from vignettes.importing.inserting import content_columns, insert_new, origin
+from vignettes.importing.issues import Issue
 from vignettes.importing.report import TITLES_KEPT, ImportReport
 from vignettes.importing.services import ANY_SERVICE, ServicePolicy, match_services
 from vignettes.importing.validation import ImportRow
 from vignettes.planning.slots import ScheduleRule, current_month
-from vignettes.refs import confusable, confusable_key, lookalike_note, ref_key
 from vignettes.states import APPROVED_STATES, CLOSED, CaseStudyState
-from vignettes.store.models import Approval, AuditEvent, CaseStudy
+from vignettes.store.models import CaseStudy
 from vignettes.store.queries import audit, case_studies_by_ref
 from vignettes.workflow import void_acceptance
 
@@ -72,51 +68,6 @@ def _stored(session: Session, refs: Sequence[str]) -> dict[str, _Stored]:
     return {ref: _Stored(id_, h, status, approved) for ref, id_, h, status, approved in rows}
 
 
-def _clashes(session: Session, rows: Sequence[ImportRow], source: str) -> dict[str, Issue]:
-    """Problems, by ref, for new refs that differ only by case or Unicode form from a
-    stored ref, or look like one. Compared in Python on every stored ref, in this
-    transaction: SQL lower() folds only ASCII on SQLite."""
-    stored_refs = list(session.scalars(select(CaseStudy.ref)))
-    by_key = {ref_key(ref): ref for ref in stored_refs}
-    lookalikes: dict[str, str] = {}
-    if any(not r.content.ref.isascii() for r in rows) or any(not r.isascii() for r in stored_refs):
-        for ref in stored_refs:
-            lookalikes.setdefault(confusable_key(ref), ref)
-    problems = {}
-    for row in rows:
-        ref = row.content.ref
-        other = by_key.get(ref_key(ref))
-        if other is not None:
-            how = (
-                "by Unicode form (composed or decomposed accents, or compatibility "
-                "characters such as full-width letters)"
-                if unicodedata.normalize("NFKC", other) == ref
-                else "by case"
-            )
-            problems[ref] = Issue(
-                source,
-                row.row,
-                ref,
-                "ref",
-                f"differs only {how} from {display(other)} (already in the database)",
-            )
-            continue
-        similar = lookalikes.get(confusable_key(ref)) if lookalikes else None
-        if similar is not None and confusable(ref, similar):
-            odd = (
-                lookalike_note(ref, similar) if not ref.isascii() else lookalike_note(similar, ref)
-            )
-            problems[ref] = Issue(
-                source,
-                row.row,
-                ref,
-                "ref",
-                f"looks like {display(similar)} (already in the database) but is a different "
-                f"ref ({odd}); use the same ref to update it, or one that looks different",
-            )
-    return problems
-
-
 def upsert(
     session: Session,
     rows: list[ImportRow],
@@ -129,19 +80,21 @@ def upsert(
     edit: bool = False,
     services: ServicePolicy = ANY_SERVICE,
     draft: bool = False,
+    earlier: Sequence[Issue] = (),
 ) -> None:
     """Write `rows` in `session`, filling `report`; raises ImportRejected (the caller's
-    transaction is then rolled back) for anything the database state does not allow.
-    `edit`: the one row comes from a form, not a file (the audit trail says "added" rather
-    than "imported", and names no file row). `services`: how rows are matched to the
-    directory of library services. `draft`: a new case study starts as a draft (a
-    contributor's), not submitted."""
-    problems: list[Issue] = []
+    transaction is then rolled back) for anything the database state does not allow, or
+    when there are `earlier` problems (the file's own, found by validation): those and
+    these are reported together, in row order. `edit`: the one row comes from a form, not
+    a file (the audit trail says "added" rather than "imported", and names no file row).
+    `services`: how rows are matched to the directory of library services. `draft`: a new
+    case study starts as a draft (a contributor's), not submitted."""
+    problems: list[Issue] = [*earlier]
     report.keep_titles([(r.content.ref, r.content.title) for r in rows[:TITLES_KEPT]])
     rows, service_ids = match_services(session, rows, report, problems, policy=services, now=now)
     stored = _stored(session, [r.content.ref for r in rows])
     new_rows = [r for r in rows if r.content.ref not in stored]
-    clashes = _clashes(session, new_rows, report.source) if new_rows else {}
+    clashes = ref_clashes(session, new_rows, report.source) if new_rows else {}
     problems += clashes.values()
     hashes = {r.content.ref: r.content.content_hash() for r in rows}
     this_month = current_month(now, schedule)
@@ -157,7 +110,7 @@ def upsert(
                 )
             )
     fresh = [r for r in new_rows if r.content.ref not in clashes]
-    _insert_new(session, fresh, hashes, report, now=now, actor=actor, via=via, edit=edit,
+    insert_new(session, fresh, hashes, report, now=now, actor=actor, via=via, edit=edit,
                 service_ids=service_ids, draft=draft)  # fmt: skip
     existing = [r for r in rows if r.content.ref in stored]
     _update_existing(session, existing, stored, hashes, report, problems, now, actor, via, edit,
@@ -165,130 +118,12 @@ def upsert(
     kept = [r for r in rows if r.content.ref not in clashes]
     _pin_requests(session, kept, report, problems, now=now, actor=actor, schedule=schedule, via=via)
     if problems:
+        problems.sort(key=lambda issue: issue.row or 0)  # stable: the file's own come first
         raise ImportRejected(report.source, problems, report.warnings)
-
-
-def _insert_new(
-    session: Session,
-    rows: Sequence[ImportRow],
-    hashes: dict[str, str],
-    report: ImportReport,
-    *,
-    now: dt.datetime,
-    actor: str,
-    via: str,
-    edit: bool = False,
-    service_ids: dict[str, int | None],
-    draft: bool = False,
-) -> None:
-    if not rows:
-        return
-    table = cast(Table, CaseStudy.__table__)
-    params = []
-    for row in rows:
-        approved = row.status == "approved"
-        content_hash = hashes[row.content.ref]
-        params.append(
-            {
-                **_content_columns(row.content),
-                "content_hash": content_hash,
-                # A file's approved row was accepted and escalated elsewhere (legacy files).
-                "status": CaseStudyState.DRAFT if draft else row.status,
-                "library_service_id": service_ids.get(row.content.ref),
-                "submitted_at": None if draft else now,
-                "accepted_at": row.approved_on if approved else None,
-                "approved_hash": content_hash if approved else None,
-                "approved_by": row.approved_by if approved else None,
-                "approved_at": row.approved_on if approved else None,
-                "requested_month": None,
-                "source": report.source,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    # A plain executemany (the driver's own loop): cheaper than RETURNING, which SQLAlchemy
-    # must batch into multi-row VALUES statements.
-    session.execute(insert(table), params)
-    events: list[dict[str, Any]] = []
-    for row in rows:
-        ref, content_hash = row.content.ref, hashes[row.content.ref]
-        report.created.append(ref)
-        action = "added" if edit else "imported"
-        events.append(_event(now, actor, action, ref, via, **_origin(report, row, edit),
-                             content_hash=content_hash))  # fmt: skip
-        if row.status == "approved":
-            events.append(
-                _event(now, actor, "approved", ref, via, approved_by=row.approved_by,
-                       approved_in="import", content_hash=content_hash)
-            )  # fmt: skip
-    _record_approvals(session, now)
-    session.execute(insert(cast(Table, AuditEvent.__table__)), events)
-
-
-def _record_approvals(session: Session, now: dt.datetime) -> None:
-    """An approval record for each case study just inserted as approved, written by the
-    database from the rows themselves (who, when, hash) in one statement. "Just inserted":
-    created at this import's `now` and without any approval yet (every approved case study
-    already stored has one)."""
-    approvals = cast(Table, Approval.__table__)
-    has_any = select(Approval.id).where(Approval.case_study_id == CaseStudy.id).exists()
-    chosen = select(
-        CaseStudy.id,
-        literal("approved"),
-        CaseStudy.approved_by,
-        CaseStudy.approved_at,
-        CaseStudy.content_hash,
-        literal(""),
-    ).where(CaseStudy.created_at == now, CaseStudy.status == "approved", ~has_any)
-    columns = ["case_study_id", "decision", "actor", "at", "content_hash", "reason"]
-    session.execute(insert(approvals).from_select(columns, chosen))
-
-
-def _event(
-    at: dt.datetime, actor: str, action: str, ref: str, via: str, **detail: Any
-) -> dict[str, Any]:
-    """An audit row as `vignettes.store.queries.audit` writes it."""
-    return {
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "ref": ref,
-        "month": "",
-        "via": via,
-        "detail": detail,
-    }
-
-
-def _origin(report: ImportReport, row: ImportRow, edit: bool) -> dict[str, Any]:
-    """Where a change came from, for its audit line: the file and row, or the form."""
-    return {"source": report.source} if edit else {"source": report.source, "row": row.row}
 
 
 def _how(report: ImportReport, row: ImportRow, edit: bool) -> str:
     return "an edit" if edit else f"import of {report.source} row {row.row}"
-
-
-def _content_columns(content: CaseStudyContent) -> dict[str, Any]:
-    return {
-        "ref": content.ref,
-        "title": content.title,
-        "organisation": content.organisation,
-        "library_service": content.library_service,
-        "region": content.region,
-        "headline": content.headline,
-        "summary": content.summary,
-        "background": content.background,
-        "library_contribution": content.library_contribution,
-        "outcome": content.outcome,
-        "impact_categories": list(content.impact_categories),
-        "time_saved_hours": content.time_saved_hours,
-        "cost_saving_gbp": content.cost_saving_gbp,
-        "quote_text": content.quote_text,
-        "quote_attribution": content.quote_attribution,
-        "quote_consent": content.quote_consent,
-        "link": content.link,
-        "hashtags": list(content.hashtags),
-    }
 
 
 def _update_existing(
@@ -332,7 +167,7 @@ def _update_existing(
             cs.library_service_id = (service_ids or {}).get(ref, cs.library_service_id)
             report.updated.append(ref)
             audit(session, at=now, actor=actor, action="updated", ref=ref, via=via,
-                  **_origin(report, row, edit), content_hash=hashes[ref],
+                  **origin(report, row, edit), content_hash=hashes[ref],
                   changes=changes)  # fmt: skip
             reason = f"content changed by {_how(report, row, edit)}"
             if was_approved:
@@ -421,7 +256,7 @@ def _pin_requests(
 
 
 def _apply(cs: CaseStudy, content: CaseStudyContent, content_hash: str, now: dt.datetime) -> None:
-    for name, value in _content_columns(content).items():
+    for name, value in content_columns(content).items():
         if name != "ref":
             setattr(cs, name, value)
     cs.content_hash = content_hash

@@ -9,15 +9,15 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from vignettes.content import CHANGED_OUTSIDE
 from vignettes.errors import QueueError
 from vignettes.planning.selection import pick_first
 from vignettes.planning.slots import Month, ScheduleRule, SlotTime, current_month, slot_time
 from vignettes.readiness import Readiness, readiness
+from vignettes.store.candidates import Candidate, CandidatePool
 from vignettes.store.models import MonthlySlot
 from vignettes.store.queries import (
     SHOWCASED_STATES,
-    Candidate,
-    CandidatePool,
     Store,
     audit,
     get_case_study,
@@ -160,8 +160,11 @@ def _entry_for_slot(month: Month, when: SlotTime, slot: MonthlySlot) -> PlanEntr
     cs = slot.case_study
     assert cs is not None
     note, blocked = "", ""
-    if slot.state == "planned" and not cs.approval_is_current:
-        changed = cs.status == "submitted" and cs.approved_hash is None and bool(cs.approvals)
+    changed = cs.status == "submitted" and cs.approved_hash is None and bool(cs.approvals)
+    if slot.state == "planned" and cs.changed_outside:
+        note = f"{cs.ref}: {CHANGED_OUTSIDE}: it will not be sent until approved again"
+        blocked = CHANGED
+    elif slot.state == "planned" and not cs.approval_is_current:
         blocked = CHANGED if changed else NOT_APPROVED
         note = (
             f"{cs.ref} is {cs.status} and its content changed since approval: it will not be sent"

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from vignettes.planning.slots import Month
-from vignettes.store.queries import Candidate
+from vignettes.store.candidates import Candidate
 
 
 @dataclass(frozen=True)

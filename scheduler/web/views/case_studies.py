@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, render_template, request, session,
 from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.content.cards import VignetteCards, card_png, vignette_cards
 from scheduler.operations.content.case_studies import (
+    STATE_VALUES,
     ApprovalRecord,
     CaseStudyDetail,
     CaseStudyQuery,
@@ -35,7 +36,6 @@ from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, workspace
 from scheduler.web.wording import audit_action
 from vignettes.errors import NotFound
-from vignettes.states import STATE_VALUES
 
 bp = Blueprint("case_studies", __name__)
 

@@ -1,7 +1,8 @@
 """What the comms team does with case studies in a real browser: import a file (a bad row
-first, then a good file), approve, queue, see every platform's card, edit an approved case
-study and read the change in its history, all by keyboard if need be; every page checked
-with axe-core and photographed, with script payloads in the text staying text."""
+first, then a good file), approve one a peer review escalated, queue, see every platform's
+card, edit an approved case study and read the change in its history, all by keyboard if
+need be; every page checked with axe-core and photographed, with script payloads in the
+text staying text."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from scheduler.operations.context import Workspace
 from scheduler.web import create_app
 from scheduler.web.frontend import Frontend
 from scheduler.web.server import ConsoleServer
-from tests.conftest import NOW, case_study_row, escalate
+from tests.conftest import NOW, case_study_row, escalate, seed_directory
 from tests.web.browser.conftest import (
     Screenshots,
     Served,
@@ -44,6 +45,7 @@ def served(tmp_path: Path, frontend: Frontend) -> Iterator[Served]:
     }
     clock = FakeClock(NOW)
     ws = Workspace(config=parse_config(data, tmp_path / "config.toml"), clock=clock)
+    seed_directory(ws.store)
     console = Console(create_app(ws, signing_key=SIGNING_KEY, frontend=frontend), ws, clock)
     server = ConsoleServer(console.app, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, name="console", daemon=True)
@@ -99,7 +101,7 @@ def test_approve_and_queue_with_every_platform_card_loaded(
     served: Served, page: Page, screenshots: Screenshots
 ) -> None:
     load(served.console, submitted("A-1", time_saved_hours=30))
-    escalate(served.console.ws.store, "A-1")  # a peer review escalated it for approval
+    escalate(served.console.ws.store, "A-1")
     served.add_user("priya", "approver")
     sign_in(page, served, "priya")
     page.goto(served.url + "case-studies/A-1")
@@ -165,7 +167,7 @@ def tab_to(page: Page, text: str, limit: int = 60) -> None:
 
 def test_a_keyboard_alone_goes_from_sign_in_to_approval(served: Served, page: Page) -> None:
     load(served.console, submitted("K-1"))
-    escalate(served.console.ws.store, "K-1")  # a peer review escalated it for approval
+    escalate(served.console.ws.store, "K-1")
     served.add_user("priya", "approver")
     page.goto(served.url + "login")
     page.get_by_label("Username").focus()
