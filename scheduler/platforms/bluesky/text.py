@@ -1,6 +1,6 @@
 """Bluesky post text: counting its graphemes and finding its rich-text facets.
 
-Pure: no I/O, no clock; below publishing (the composer in `scheduler/compose_bluesky.py`,
+Pure: no I/O, no clock; below publishing (the composer in `scheduler/publishing/compose_bluesky.py`,
 the preview and the adapter all use it). Bluesky counts *graphemes* (Unicode extended
 grapheme clusters, as the reference implementation's `graphemeLen` does), so `é`, `🇬🇧` and
 a ZWJ family emoji each count 1; a URL counts in full (there is no t.co discount). The record
