@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from cards.brand import Brand  # noqa: E402
 from cards.figures import key_figures  # noqa: E402
 from cards.fonts import Face, face_path  # noqa: E402
-from cards.render import LINKEDIN_SIZE, X_SIZE, CardSpec, render_card, write_png_atomic  # noqa: E402
+from cards.render import LINKEDIN_SIZE, X_SIZE, CardSpec, render_card  # noqa: E402
+from scheduler.files import write_atomic  # noqa: E402
 from vignettes.content import CaseStudyContent  # noqa: E402
 
 SAMPLES = ROOT / "vignettes" / "samples" / "case_studies.json"
@@ -182,7 +183,7 @@ def write_examples(contents: list[CaseStudyContent], folder: Path) -> None:
         if ref not in by_ref:
             sys.exit(f"bench/cards.py: sample case study {ref} not found in {SAMPLES}")
         card = render_card(by_ref[ref], CardSpec(platform, size, month, 250), Brand())
-        write_png_atomic(folder / name, card.png)
+        write_atomic(folder / name, card.png)
         print(f"wrote {folder / name} ({ref}, {size[0]}x{size[1]}, {len(card.png)} bytes)")
 
 
