@@ -9,8 +9,9 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from cards.fonts import EMOJI_NATIVE_SIZE, ITALIC_CHAIN, REGULAR_CHAIN, Face, font
-from cards.glyphs import Run, clusters, segment, words
+from cards.glyphs import Run, segment, words
 from cards.layout import Line, Word
+from vignettes.text import graphemes
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class PillowMetrics:
         return float(_metrics(self._base, size, self.style.weight)[1])
 
     def split(self, word: Word) -> list[Word]:
-        return [(Run(c, run.face),) for run in word for c in clusters(run.text)]
+        return [(Run(c, run.face),) for run in word for c in graphemes(run.text)]
 
 
 def prepare(text: str, style: TextStyle, field: str) -> list[Word]:

@@ -19,11 +19,11 @@ from typing import Any, Literal
 import regex
 
 from scheduler.config import BLUESKY_HANDLE
+from vignettes.text import graphemes as grapheme_clusters
 
 BLUESKY_LIMIT = 300  # graphemes
 MAX_TEXT_BYTES = 3000  # the lexicon's maxLength, in UTF-8 bytes
 MAX_TAG_GRAPHEMES = 64
-_GRAPHEME = regex.compile(r"\X")
 _URL = regex.compile(r"(?<![^\s(\[{\"'“‘])https?://[^\s]+")  # at a word's start, or after a bracket
 _TAG = regex.compile(r"(?<!\S)[#＃](\w+)")
 _MENTION = regex.compile(r"(?<!\S)@(" + BLUESKY_HANDLE.pattern + ")")
@@ -60,7 +60,7 @@ class Facet:
 
 def graphemes(text: str) -> int:
     """How many graphemes Bluesky counts in `text` (extended grapheme clusters)."""
-    return len(_GRAPHEME.findall(text))
+    return len(grapheme_clusters(text))
 
 
 def utf8_len(text: str) -> int:
