@@ -14,6 +14,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
+import idna
+
 from vignettes.importing.issues import Issue, char_name, display
 from vignettes.planning.slots import Month
 from vignettes.text import normalise_text
@@ -197,7 +199,9 @@ def _host_problem(host: str) -> str:
         if unicodedata.category(c) in ("Cf", "Zs") or c in _SLASH_LOOKALIKES:
             return f"host name contains {char_name(c)}"
     try:
-        host.encode("idna")
-    except UnicodeError:
+        # IDNA 2008 with UTS #46 mapping, as browsers and registries resolve names today
+        # (Python's own "idna" codec is IDNA 2003, which allows symbols such as ☃).
+        idna.encode(host, uts46=True)
+    except idna.IDNAError:
         return f"host name {display(host)!r} is not a valid international domain name"
     return ""
