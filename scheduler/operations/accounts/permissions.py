@@ -79,11 +79,6 @@ def allows(role: str | None, permission: Permission) -> bool:
     return role is not None and permission in GRANTS.get(role, frozenset())
 
 
-def lowest_role_with(permission: Permission) -> str:
-    """The least role that grants `permission` (for messages and tests)."""
-    return next(role for role in ROLES if permission in GRANTS[role])
-
-
 def actor_may(actor: Actor, permission: Permission) -> bool:
     if actor.role is None:
         return actor.via != "web"

@@ -166,11 +166,6 @@ def status(ws: Workspace) -> Status:
     return build_status(ws.config, ws.store, ws.now())
 
 
-def collect_status(config: Config, store: Store, now: dt.datetime) -> dict[str, Any]:
-    """`build_status` as the JSON `vignettes status --json` prints."""
-    return build_status(config, store, now).to_json()
-
-
 @dataclass(frozen=True)
 class _Read:
     """What status reads from the database (besides the credentials' files)."""
