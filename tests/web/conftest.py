@@ -31,7 +31,7 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.web import create_app
 from scheduler.web.frontend import Frontend, locate_frontend
-from tests.conftest import NOW
+from tests.conftest import NOW, migrated_sqlite
 
 PASSWORD = "correct horse battery staple"
 SIGNING_KEY = b"a test signing key, 32 bytes long!"
@@ -112,7 +112,7 @@ def make_console(
     **web: Any,
 ) -> Console:
     clock = FakeClock(now)
-    db = db_url or f"sqlite:///{tmp_path / 'vignettes.db'}"
+    db = db_url or migrated_sqlite(tmp_path / "vignettes.db")
     ws = workspace_for(tmp_path, db, clock, sections, **web)
     app = create_app(ws, signing_key=SIGNING_KEY, frontend=frontend, blueprints=blueprints)
     return Console(app, ws, clock)
