@@ -20,7 +20,7 @@ from scheduler.alerts import Alerter
 from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
-from scheduler.platforms.base import Platform, PlatformError, Published
+from scheduler.platforms.base import ErrorKind, Platform, PlatformError, Published
 from scheduler.publishing.matching import find_match
 from vignettes.planning.slots import Month
 from vignettes.store.models import Post
@@ -145,7 +145,7 @@ class Outcomes:
     def failed(self, post_id: int, month: Month, exc: PlatformError) -> str:
         """Store what our own send ran into and decide the next step from the error's
         fields (never from HTTP codes)."""
-        if exc.duplicate_of is not None or type(exc).__name__ == "Duplicate":
+        if exc.kind is ErrorKind.DUPLICATE:
             return self._duplicate(post_id, exc)
         now = self.clock.now()
         severity = action = ""
