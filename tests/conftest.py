@@ -60,13 +60,26 @@ passwords.use_parameters(profiles.CHEAPEST)
 
 
 _migrated: list[Path] = []
+_SYSTEM_TEMP = tempfile.gettempdir()  # before any test has its own
+
+
+@pytest.fixture(autouse=True)
+def own_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test's temporary files (`tempfile`, and `$TMPDIR` for the commands it runs)
+    in a folder of its own, so a test that looks at temporary files sees only its own,
+    however many workers or suites run beside it."""
+    folder = tmp_path_factory.mktemp("tmp")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(folder))
+        patch.setenv("TMPDIR", str(folder))
+        yield folder
 
 
 def migrated_sqlite(path: Path) -> str:
     """The URL of a new SQLite database at `path`: a copy of one migrated once per process
     (migrating a database afresh for every test cost about a tenth of a second each)."""
     if not _migrated:
-        folder = Path(tempfile.mkdtemp(prefix="vignettes-template-"))
+        folder = Path(tempfile.mkdtemp(prefix="vignettes-template-", dir=_SYSTEM_TEMP))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         template = folder / "migrated.db"
         Store.open(f"sqlite:///{template}").close()
