@@ -23,6 +23,7 @@ from scheduler.errors import SchedulerError
 from scheduler.platforms.base import ErrorKind, Platform, PlatformError, Published
 from scheduler.publishing.matching import find_match
 from vignettes.planning.slots import Month
+from vignettes.states import PostState
 from vignettes.store.models import Post
 from vignettes.store.queries import Store, audit, get_slot
 
@@ -35,7 +36,7 @@ BACKOFF_CAP = dt.timedelta(hours=1)
 # safe inside it.
 DUPLICATE_WINDOW = dt.timedelta(minutes=10)
 GRACE_ENDED = "the grace window ended"
-FINAL_POST_STATES = ("posted", "failed", "needs_reauth")
+FINAL_POST_STATES = (PostState.POSTED, PostState.FAILED, PostState.NEEDS_REAUTH)
 
 
 class PublishError(SchedulerError):

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from vignettes.errors import StoreError
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # The newest migration; checked cheaply on every start so that the common case (schema up
 # to date) never imports Alembic. A test keeps it equal to the migration scripts' head.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0009"
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_BUSY_TIMEOUT = 15.0  # seconds; `[database] busy_timeout`
 WRITE_OPTION = "vignettes_write"
@@ -121,12 +121,34 @@ def migrate(engine: Engine) -> None:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Two processes starting together must not both create the tables.
-                conn.execute(text("SELECT pg_advisory_xact_lock(727001)"))
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                # A migration that adds a constraint rebuilds the table on SQLite (copy, drop,
+                # rename), which foreign keys would refuse while other tables point at it.
+                # The pragma is a no-op inside a transaction: set before BEGIN, checked
+                # before COMMIT, and set back before the connection is used again.
+                _foreign_keys(conn, on=False)
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # Two processes starting together must not both create the tables.
+                        conn.execute(text("SELECT pg_advisory_xact_lock(727001)"))
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise CommandError("a foreign key no longer holds after the migration")
+            finally:
+                if sqlite:
+                    _foreign_keys(conn, on=True)
     except CommandError as exc:
         raise StoreError(f"cannot migrate the database: {exc}") from exc
     log.info("database schema migrated to %s", HEAD_REVISION)
+
+
+def _foreign_keys(conn: Connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys on the connection's own DB-API connection, outside any
+    transaction (SQLAlchemy would begin one first)."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")

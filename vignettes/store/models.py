@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -27,6 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from vignettes.content import CaseStudyContent
+from vignettes.states import PostState, SlotState, SnapshotState, one_of
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -52,7 +54,6 @@ class Base(DeclarativeBase):
 
 
 STATUSES = ("submitted", "approved", "rejected")
-SLOT_STATES = ("planned", "publishing", "published", "partial", "missed", "skipped")
 
 
 class CaseStudy(Base):
@@ -160,6 +161,7 @@ class MonthlySlot(Base):
     that is what makes 'already showcased or queued elsewhere' a constraint, not a hope."""
 
     __tablename__ = "monthly_slots"
+    __table_args__ = (CheckConstraint(one_of("state", SlotState), name="ck_monthly_slots_state"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[str] = mapped_column(String(7), unique=True)
@@ -168,16 +170,13 @@ class MonthlySlot(Base):
     queued_by: Mapped[str | None] = mapped_column(String(120))
     queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     scheduled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(16), default="planned")
+    state: Mapped[str] = mapped_column(String(16), default=SlotState.PLANNED.value)
     # Set when publishing fixes the choice; the hash of the snapshot that is rendered.
     fixed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(Text, default="")
 
     case_study: Mapped[CaseStudy | None] = relationship()
-
-
-POST_STATES = ("pending", "sending", "posted", "unknown", "failed", "needs_reauth")
 
 
 class Post(Base):
@@ -189,13 +188,14 @@ class Post(Base):
     __table_args__ = (
         UniqueConstraint("slot_id", "platform", name="uq_posts_slot_platform"),
         UniqueConstraint("case_study_id", "platform", name="uq_posts_case_study_platform"),
+        CheckConstraint(one_of("state", PostState), name="ck_posts_state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("monthly_slots.id"))
     case_study_id: Mapped[int] = mapped_column(ForeignKey("case_studies.id"))
     platform: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=PostState.PENDING.value, index=True)
     content_hash: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text, default="")
     remote_id: Mapped[str | None] = mapped_column(String(120))
@@ -246,9 +246,6 @@ class Heartbeat(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-SNAPSHOT_STATES = ("due", "taken", "skipped", "unavailable")
-
-
 class EngagementSnapshot(Base):
     """One scheduled look at a published post's engagement, `poll_after` after it went out.
 
@@ -260,6 +257,7 @@ class EngagementSnapshot(Base):
     __tablename__ = "engagement_snapshots"
     __table_args__ = (
         UniqueConstraint("post_id", "offset_seconds", name="uq_engagement_post_offset"),
+        CheckConstraint(one_of("state", SnapshotState), name="ck_engagement_snapshots_state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -268,7 +266,7 @@ class EngagementSnapshot(Base):
     offset_label: Mapped[str] = mapped_column(String(16))
     offset_seconds: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
-    state: Mapped[str] = mapped_column(String(16), default="due", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=SnapshotState.DUE.value, index=True)
     taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     impressions: Mapped[int | None] = mapped_column(Integer)
     likes: Mapped[int | None] = mapped_column(Integer)
