@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import (
     BytecodeCache,
@@ -26,7 +26,7 @@ from jinja2.bccache import Bucket
 
 from scheduler.operations.accounts.console_key import signing_key as console_signing_key
 from scheduler.operations.accounts.passwords import MIN_LENGTH
-from scheduler.operations.context import Workspace
+from scheduler.operations.context import Workspace, one_request
 from scheduler.web import auth, components, formatting, navigation, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
@@ -121,6 +121,10 @@ def create_app(
         [FileSystemLoader(TEMPLATES), PackageLoader("nhsuk_frontend_jinja")]
     )
     state.attach(app, ws)
+    # First, before the session's account is read: every cached read of the request then
+    # shares one look at the database's generation.
+    app.before_request(_begin_request)
+    app.teardown_request(_end_request)
     CSRFProtect(app)
     auth.init_auth(app)
     app.register_blueprint(frontend_blueprint(frontend))
@@ -135,7 +139,7 @@ def create_app(
         footer_text=config.cards.brand.footer_text,
         frontend_css=frontend.css,
     )
-    # The design system's macros, remembered by their parameters.
+    # The design system's macros, their markup cached by their parameters.
     app.extensions["vignettes.components"] = components.install(app.jinja_env)
     app.jinja_env.filters.update(formatting.FILTERS)  # phase B2's screens
     app.jinja_env.globals.update(formatting.GLOBALS)
@@ -159,3 +163,15 @@ def _chrome() -> dict[str, Any]:
         if account
         else [],
     }
+
+
+def _begin_request() -> None:
+    scope = one_request()
+    scope.__enter__()
+    g.read_scope = scope
+
+
+def _end_request(_error: BaseException | None) -> None:
+    scope = g.pop("read_scope", None)
+    if scope is not None:
+        scope.__exit__(None, None, None)

@@ -32,9 +32,9 @@ from scheduler.operations.accounts.users import AccountError, normalise_name, se
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
+from vignettes.store import read_models
 from vignettes.store.models import User
 from vignettes.store.queries import audit
-from vignettes.store.remembered import remember
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def _failed(ws: Workspace, name: str, address: str, now: dt.datetime, why: str) 
 def session_user(ws: Workspace, session_id: str) -> SessionUser | None:
     """The account a session cookie names, if that session is still valid (the account
     exists, is enabled, and its password has not been reset since). Asked on every page,
-    so remembered until anyone changes the database (which a disabled account, a reset
+    so cached until anyone changes the database (which a disabled account, a reset
     password or a new role does)."""
 
     def read() -> SessionUser | None:
@@ -146,7 +146,7 @@ def session_user(ws: Workspace, session_id: str) -> SessionUser | None:
             user = _account_of(session, session_id)
             return SessionUser.of(user) if user is not None else None
 
-    return remember(ws.store, ("session user", session_id), read)
+    return read_models.cached(ws.store, ("session user", session_id), read)
 
 
 def _account_of(session: Session, session_id: str) -> User | None:

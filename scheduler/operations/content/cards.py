@@ -1,4 +1,4 @@
-"""A case study's cards and post texts for a screen, rendered on demand and remembered on
+"""A case study's cards and post texts for a screen, rendered on demand and cached on
 disk by content hash, month and rendering settings, so a page shows them at once the second
 time and never shows a stale card after an edit or a change of settings.
 
@@ -23,8 +23,8 @@ from scheduler.publishing.preview_page import display_text
 from scheduler.publishing.rendering import PLATFORMS, render_vignette
 from vignettes.content import CaseStudyContent
 from vignettes.planning.slots import Month
+from vignettes.store import read_models
 from vignettes.store.queries import get_case_study
-from vignettes.store.remembered import remember
 
 __all__ = ["PLATFORMS", "CardPost", "VignetteCards", "card_png", "vignette_cards"]
 
@@ -85,7 +85,7 @@ def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> Vigne
 
     # A page shows the same cards again and again: the content is read afresh only after
     # someone changed the database.
-    content = remember(ws.store, ("content", ref), read)
+    content = read_models.cached(ws.store, ("content", ref), read)
     content_hash = content.content_hash()
     raw = f"{content_hash}|{month or ''}|{settings_fingerprint(config)}"
     key = hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -10,6 +10,7 @@ from typing import Any
 from scheduler.operations.context import Workspace
 from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
 from vignettes.readiness import NOT_READY, Readiness, readiness
+from vignettes.store import read_models
 from vignettes.store.queries import (
     CaseStudyRow,
     audit_trail,
@@ -17,7 +18,6 @@ from vignettes.store.queries import (
     list_case_studies,
     slot_of_case_study,
 )
-from vignettes.store.remembered import remember
 from vignettes.store.search import CaseStudyQuery, ListingPage, find_case_studies
 
 __all__ = [
@@ -125,7 +125,7 @@ class CaseStudyDetail:
 def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
     """`ref` with everything a reviewer needs; raises NotFound. Remembered while the
     database is unchanged (its page is the one reviewers reload)."""
-    return remember(ws.store, ("case study", ref), lambda: _read_case_study(ws, ref))
+    return read_models.cached(ws.store, ("case study", ref), lambda: _read_case_study(ws, ref))
 
 
 def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
@@ -166,4 +166,4 @@ def find(ws: Workspace, query: CaseStudyQuery) -> ListingPage:
         with ws.store.read() as session:
             return find_case_studies(session, query)
 
-    return remember(ws.store, ("listing", query), read)
+    return read_models.cached(ws.store, ("listing", query), read)

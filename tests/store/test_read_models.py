@@ -1,5 +1,5 @@
-"""Read models remembered while the database is unchanged: the generation moves with every
-commit by anyone (another process included), so nothing remembered is ever shown stale."""
+"""Read models cached while the database is unchanged: the generation moves with every
+commit by anyone (another process included), so nothing cached is ever shown stale."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.conftest import case_study_row, schedule_rule, write_import
 from vignettes.importing.files import import_file
 from vignettes.store.queries import CandidatePool, Store
-from vignettes.store.remembered import PREFIX, candidates, generation, remember
+from vignettes.store.read_models import PREFIX, cached, candidates, generation, one_generation
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 
@@ -31,7 +31,7 @@ def test_the_generation_moves_with_a_commit_from_another_process(
     assert generation(store) != before
 
 
-def test_remembered_values_are_read_again_after_any_change(
+def test_cached_values_are_read_again_after_any_change(
     store: Store, db_url: str, tmp_path: Path
 ) -> None:
     reads: list[int] = []
@@ -41,15 +41,15 @@ def test_remembered_values_are_read_again_after_any_change(
         with store.read() as session:
             return len(list(CandidatePool(session)))
 
-    assert remember(store, "count", count) == 0
-    assert remember(store, "count", count) == 0 and len(reads) == 1
+    assert cached(store, "count", count) == 0
+    assert cached(store, "count", count) == 0 and len(reads) == 1
     other = Store.open(db_url)
     load(other, tmp_path, "R-1", "R-2")
     other.close()
-    assert remember(store, "count", count) == 2 and len(reads) == 2
+    assert cached(store, "count", count) == 2 and len(reads) == 2
 
 
-def test_remembered_candidates_are_the_pool_s_and_never_stale(
+def test_cached_candidates_are_the_pool_s_and_never_stale(
     store: Store, db_url: str, tmp_path: Path
 ) -> None:
     load(store, tmp_path, "C-2", "C-3")
@@ -62,12 +62,41 @@ def test_remembered_candidates_are_the_pool_s_and_never_stale(
         assert [c.ref for c in candidates(store, session, True)] == ["C-1", "C-2", "C-3"]
 
 
-def test_candidates_beyond_the_remembered_ones_are_read_from_the_database(
+def test_candidates_beyond_the_cached_ones_are_read_from_the_database(
     store: Store, tmp_path: Path
 ) -> None:
     load(store, tmp_path, *(f"M-{i:04d}" for i in range(PREFIX + 20)))
     with store.read() as session:
         expected = [c.ref for c in CandidatePool(session, True)]
-        remembered = candidates(store, session, True)
-        assert [c.ref for c in remembered] == expected == [c.ref for c in remembered]
+        found = candidates(store, session, True)
+        assert [c.ref for c in found] == expected == [c.ref for c in found]
     assert len(expected) == PREFIX + 20
+
+
+def test_one_request_looks_at_the_generation_once(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    reads: list[int] = []
+
+    def count() -> int:
+        reads.append(1)
+        return len(reads)
+
+    with one_generation():
+        assert cached(store, "reads", count) == 1
+        other = Store.open(db_url)  # another process commits during the request
+        load(other, tmp_path, "Q-1")
+        other.close()
+        assert cached(store, "reads", count) == 1  # the request's one look still holds
+    assert cached(store, "reads", count) == 2  # the next request sees the change
+
+
+def test_a_request_that_commits_sees_its_own_change(store: Store, tmp_path: Path) -> None:
+    def count() -> int:
+        with store.read() as session:
+            return len(list(CandidatePool(session)))
+
+    with one_generation():
+        assert cached(store, "candidates", count) == 0
+        load(store, tmp_path, "W-1", "W-2")  # through this process's own engine
+        assert cached(store, "candidates", count) == 2
