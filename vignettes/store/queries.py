@@ -372,3 +372,12 @@ def remember_render_checks(
                     checked_at=now,
                 )
             )
+
+
+def prune_render_checks(session: Session, settings: str) -> int:
+    """Delete the postability answers kept under any fingerprint but `settings`: they can
+    never be asked for again. Returns how many went."""
+    from sqlalchemy import delete
+
+    result = session.execute(delete(RenderCheck).where(RenderCheck.settings != settings))
+    return int(getattr(result, "rowcount", 0) or 0)
