@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 
 import idna
 
+from vignettes.content import SPECS
 from vignettes.importing.issues import Issue, char_name, display
 from vignettes.planning.slots import Month
 from vignettes.text import normalise_text
 
-NUMBER_LIMITS = {"time_saved_hours": 100_000.0, "cost_saving_gbp": 1_000_000_000.0}
+# The largest value of each number field (`vignettes.fields`).
+NUMBER_LIMITS = {s.name: float(s.limit or 0) for s in SPECS if s.kind == "number"}
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 _SLASH_LOOKALIKES = "\u2044\u2215\uff0f"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from vignettes.approval import record_rejection, void_approval
 from vignettes.changes import content_changes
-from vignettes.content import CaseStudyContent
+from vignettes.content import SPECS, CaseStudyContent
 from vignettes.errors import ApprovalError, ImportRejected, QueueError
 from vignettes.importing.issues import Issue, display
 from vignettes.importing.report import ImportReport
@@ -251,25 +251,10 @@ def _how(report: ImportReport, row: ImportRow, edit: bool) -> str:
 
 
 def _content_columns(content: CaseStudyContent) -> dict[str, Any]:
+    """The stored columns of `content`: one per declared field, lists where it has tuples."""
     return {
-        "ref": content.ref,
-        "title": content.title,
-        "organisation": content.organisation,
-        "library_service": content.library_service,
-        "region": content.region,
-        "headline": content.headline,
-        "summary": content.summary,
-        "background": content.background,
-        "library_contribution": content.library_contribution,
-        "outcome": content.outcome,
-        "impact_categories": list(content.impact_categories),
-        "time_saved_hours": content.time_saved_hours,
-        "cost_saving_gbp": content.cost_saving_gbp,
-        "quote_text": content.quote_text,
-        "quote_attribution": content.quote_attribution,
-        "quote_consent": content.quote_consent,
-        "link": content.link,
-        "hashtags": list(content.hashtags),
+        spec.name: list(value) if isinstance(value := getattr(content, spec.name), tuple) else value
+        for spec in SPECS
     }
 
 

@@ -8,8 +8,9 @@ back aware.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -25,9 +26,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    MappedColumn,
+    mapped_column,
+    relationship,
+)
 
-from vignettes.content import CaseStudyContent
+from vignettes.content import SPECS, CaseStudyContent
+from vignettes.fields import SPEC, FieldSpec
 from vignettes.states import PostState, SlotState, SnapshotState, one_of
 
 
@@ -61,23 +69,19 @@ class CaseStudy(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(String(40), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    organisation: Mapped[str] = mapped_column(String(120), index=True)
-    library_service: Mapped[str] = mapped_column(String(120), default="")
-    region: Mapped[str] = mapped_column(String(60), default="")
-    headline: Mapped[str] = mapped_column(String(90))
-    summary: Mapped[str] = mapped_column(Text)
-    background: Mapped[str] = mapped_column(Text, default="")
-    library_contribution: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(Text, default="")
-    impact_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
-    time_saved_hours: Mapped[float | None] = mapped_column(Float)
-    cost_saving_gbp: Mapped[float | None] = mapped_column(Float)
-    quote_text: Mapped[str] = mapped_column(Text, default="")
-    quote_attribution: Mapped[str] = mapped_column(String(120), default="")
-    quote_consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    link: Mapped[str] = mapped_column(String(500), default="")
-    hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # One column per content field, added below from their declaration (`content_columns`).
+    if TYPE_CHECKING:
+        # What the type checker sees of those columns: only the ones code queries by name
+        # need to be here (the columns themselves come from the declaration alone).
+        title: Mapped[str]
+        organisation: Mapped[str]
+        region: Mapped[str]
+        impact_categories: Mapped[list[str]]
+        time_saved_hours: Mapped[float | None]
+        cost_saving_gbp: Mapped[float | None]
+        quote_text: Mapped[str]
+        quote_attribution: Mapped[str]
+        quote_consent: Mapped[bool]
 
     status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
     content_hash: Mapped[str] = mapped_column(String(80))
@@ -95,26 +99,11 @@ class CaseStudy(Base):
     )
 
     def content(self) -> CaseStudyContent:
-        return CaseStudyContent(
-            ref=self.ref,
-            title=self.title,
-            organisation=self.organisation,
-            headline=self.headline,
-            summary=self.summary,
-            library_service=self.library_service,
-            region=self.region,
-            background=self.background,
-            library_contribution=self.library_contribution,
-            outcome=self.outcome,
-            impact_categories=tuple(self.impact_categories or ()),
-            time_saved_hours=self.time_saved_hours,
-            cost_saving_gbp=self.cost_saving_gbp,
-            quote_text=self.quote_text,
-            quote_attribution=self.quote_attribution,
-            quote_consent=self.quote_consent,
-            link=self.link,
-            hashtags=tuple(self.hashtags or ()),
-        )
+        values = {spec.name: getattr(self, spec.name) for spec in SPECS}
+        for spec in SPECS:  # stored as JSON lists, held as tuples
+            if isinstance(values[spec.name], list):
+                values[spec.name] = tuple(values[spec.name])
+        return CaseStudyContent(**values)
 
     @property
     def approval_is_current(self) -> bool:
@@ -124,6 +113,36 @@ class CaseStudy(Base):
             and self.approved_hash is not None
             and self.approved_hash == self.content_hash
         )
+
+
+def _content_column(spec: FieldSpec, annotation: str, default: object) -> MappedColumn[Any]:
+    """The stored column of a content field: text in one line to its limit, several lines
+    as Text, numbers as Float (None: not given), yes/no as Boolean, lists as JSON."""
+    if annotation.startswith("tuple"):
+        return mapped_column(JSON, default=list, nullable=False)
+    if annotation.startswith("float"):
+        return mapped_column(Float, nullable=True)
+    if annotation == "bool":
+        return mapped_column(Boolean, default=default, nullable=False)
+    kind = Text() if spec.multi_line or spec.limit is None else String(spec.limit)
+    if default is dataclasses.MISSING:  # a required field: always given
+        return mapped_column(kind, nullable=False, index=spec.index)
+    return mapped_column(kind, default=default, nullable=False, index=spec.index)
+
+
+def content_columns() -> None:
+    """Add a column to `CaseStudy` for every content field the declaration has."""
+    for field in dataclasses.fields(CaseStudyContent):
+        if (
+            SPEC in field.metadata
+            and field.name != "ref"
+            and field.name not in CaseStudy.__table__.c
+        ):
+            spec = next(s for s in SPECS if s.name == field.name)
+            setattr(CaseStudy, field.name, _content_column(spec, str(field.type), field.default))
+
+
+content_columns()
 
 
 class Approval(Base):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.operations.context import Workspace
-from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
+from vignettes.content import CONTENT_FIELDS, QUOTE_WITHHELD, CaseStudyContent
 from vignettes.readiness import NOT_READY, Readiness, readiness
 from vignettes.store import read_models
 from vignettes.store.queries import (
@@ -109,17 +109,21 @@ class CaseStudyDetail:
             "month": self.month,
             "slot_state": self.slot_state,
             "requested_month": self.requested_month,
-            "content": {
-                **{k: v for k, v in vars(content).items() if k not in ("ref", "category_labels")},
-                "impact_categories": list(content.impact_categories),
-                "hashtags": list(content.hashtags),
-            },
+            "content": content_json(content),
             "approvals": [a.to_json() for a in self.approvals],
             "audit": [e.to_json() for e in self.history],
             "impact_labels": list(content.impact_labels),
             "readiness": self.readiness.to_json(),
             "quote_withheld": self.quote_note,
         }
+
+
+def content_json(content: CaseStudyContent) -> dict[str, Any]:
+    """Every content field (the declaration's, in its order) as JSON: lists for tuples."""
+    return {
+        name: list(value) if isinstance(value := getattr(content, name), tuple) else value
+        for name in CONTENT_FIELDS
+    }
 
 
 def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
