@@ -13,6 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# The one cache concept, for what the interfaces keep themselves (the console's markup).
+from vignettes.caching import Cache
+
+__all__ = ["Cache", "Workspace", "one_request", "parse_fake_now"]
+
 if TYPE_CHECKING:
     from scheduler.clock import Clock
     from scheduler.config import Config

@@ -33,7 +33,7 @@ from typing import Any
 from jinja2 import Environment, Undefined
 from markupsafe import Markup
 
-from vignettes.caching import Cache
+from scheduler.operations.context import Cache
 
 # Global name -> the component's folder under nhsuk/components.
 COMPONENTS = {
