@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cards.errors import MissingGlyphError
 from cards.fonts import Face, coverage
+from vignettes.caching import memoised
 from vignettes.text import graphemes
 
 ZWJ = "\u200d"
@@ -86,7 +86,7 @@ def _face_for(cluster: str, chain: tuple[Face, ...]) -> Face | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@memoised("glyph runs", "the word, the font chain and the field", 4 * 1024 * 1024)
 def segment(word: str, chain: tuple[Face, ...], field: str) -> tuple[Run, ...]:
     """`word` as runs of one face each; raises MissingGlyphError for a character no face has."""
     runs: list[Run] = []

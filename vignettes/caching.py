@@ -10,6 +10,8 @@ The caches, and what each key must hold (docs/caches.md says more):
   per console, under the component's name and every parameter it was given.
 - `postability answers`: the `render_checks` table (durable, pruned), under content hash,
   month and the settings fingerprint (`scheduler.publishing.postability`).
+- `glyph runs`, `run widths`, `emoji images` (`cards.glyphs`, `cards.typeset`): what
+  laying out a card's words costs, under the word or run and the size (`memoised`).
 - `rendered cards`: card PNGs and texts on disk under `daemon.var_dir/cache/vignettes`,
   under the same three, pruned to `[cards] cache_limit` (`scheduler.operations.content.cards`).
 
@@ -22,10 +24,11 @@ entries go first. An entry bigger than the whole bound is not kept at all.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 import threading
-from collections.abc import Hashable
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from cachetools import LRUCache
 
@@ -109,3 +112,32 @@ class Cache(Generic[V]):
         """The keys of everything kept now."""
         with self._lock:
             return list(self._entries.keys())
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def memoised(
+    name: str, keyed_by: str, max_bytes: int, size_of: Callable[[Any], int] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A function's results kept in a `Cache` under its (hashable, positional) arguments:
+    what `functools.lru_cache` does, bounded in bytes. `size_of` gives a result's bytes
+    when `approximate_size` cannot see them (an image's pixels). Exceptions are not kept."""
+
+    def wrap(function: Callable[P, R]) -> Callable[P, R]:
+        kept: Cache[R] = Cache(name, keyed_by, max_bytes)
+
+        @functools.wraps(function)
+        def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+            found = kept.get(args, _MISSING)
+            if found is not _MISSING:
+                return found
+            value = function(*args, **kwargs)
+            kept.put(args, value, size=size_of(value) if size_of else None)
+            return value
+
+        cached.cache = kept  # type: ignore[attr-defined]
+        return cached
+
+    return wrap
