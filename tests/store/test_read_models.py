@@ -4,6 +4,8 @@ commit by anyone (another process included), so nothing cached is ever shown sta
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 from tests.conftest import case_study_row, schedule_rule, write_import
@@ -100,3 +102,23 @@ def test_a_request_that_commits_sees_its_own_change(store: Store, tmp_path: Path
         assert cached(store, "candidates", count) == 0
         load(store, tmp_path, "W-1", "W-2")  # through this process's own engine
         assert cached(store, "candidates", count) == 2
+
+
+def test_readers_asking_at_once_share_one_computation(store: Store) -> None:
+    computed: list[int] = []
+
+    def slow() -> int:
+        computed.append(1)
+        time.sleep(0.3)  # long enough for every reader to arrive while it runs
+        return 42
+
+    answers: list[int] = []
+    readers = [
+        threading.Thread(target=lambda: answers.append(cached(store, "slow", slow)))
+        for _ in range(5)
+    ]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert answers == [42] * 5 and len(computed) == 1

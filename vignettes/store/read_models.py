@@ -50,6 +50,8 @@ PREFIX = 512
 # Bytes of read models kept per store: a page of 50 rows is about 50 kB of objects, a case
 # study with a long history a few hundred; the least recently used go first.
 MAX_BYTES = 64 * 1024 * 1024
+STRIPES = 64
+WAIT_FOR_ANOTHER = 5.0  # seconds a reader waits for another's computation of the same key
 T = TypeVar("T")
 # Per request (`one_generation`): each store's generation, read once.
 _pinned: contextvars.ContextVar[dict[int, object] | None] = contextvars.ContextVar(
@@ -69,6 +71,12 @@ class _Generations:
         self.kept: Cache[tuple[object, Any]] = Cache(
             "read models", "the read model's name and arguments (and the generation)", MAX_BYTES
         )
+        # One computation of a read model at a time: after a commit, every session asks for
+        # the same pages at once, and all but the first should wait for its answer rather
+        # than work it out again beside it. Striped, so keys typed by people cannot make
+        # the locks grow; re-entrant, and given up after a while (then computed anyway),
+        # so a read model computed inside another can never deadlock.
+        self._stripes = [threading.RLock() for _ in range(STRIPES)]
         # A commit through this engine makes a request's pinned generation stale. (The
         # listener holds only the id: the engine must not keep this object alive.)
         mine = id(self)
@@ -112,6 +120,16 @@ class _Generations:
         if self._watch is not None:
             self._watch.close()
 
+    @contextlib.contextmanager
+    def computing(self, key: Any) -> Iterator[None]:
+        stripe = self._stripes[hash(key) % STRIPES]
+        held = stripe.acquire(timeout=WAIT_FOR_ANOTHER)
+        try:
+            yield
+        finally:
+            if held:
+                stripe.release()
+
     def kept_value(self, key: Any, generation: object) -> Any:
         found = self.kept.get(key)
         return found[1] if found is not None and found[0] == generation else None
@@ -144,14 +162,18 @@ def cached(store: Store, key: Hashable, compute: Callable[[], T]) -> T:
     if nobody has committed a change since."""
     known = _generations(store)
     now = known.generation()
-    if now is not None:
-        found = known.kept_value(("value", key), now)
+    if now is None:
+        return compute()
+    found = known.kept_value(("value", key), now)
+    if found is not None:
+        return found[0]  # type: ignore[no-any-return]
+    with known.computing(("value", key)):
+        found = known.kept_value(("value", key), now)  # another reader may have just kept it
         if found is not None:
             return found[0]  # type: ignore[no-any-return]
-    value = compute()  # after the generation was read: never older than it
-    if now is not None:
+        value = compute()  # after the generation was read: never older than it
         known.keep(("value", key), now, (value,))
-    return value
+        return value
 
 
 @contextlib.contextmanager
@@ -200,10 +222,14 @@ def candidates(store: Store, session: Session, prefer_ready: bool) -> CachedCand
     key = ("candidates", prefer_ready)
     found = known.kept_value(key, now) if now is not None else None
     if found is None:
-        with store.read() as fresh:  # after the generation was read: never older than it
-            read = tuple(itertools.islice(CandidatePool(fresh, prefer_ready), PREFIX + 1))
-        found = (read[:PREFIX], len(read) <= PREFIX)
-        if now is not None:
-            known.keep(key, now, found)
+        with known.computing(key):
+            found = known.kept_value(key, now) if now is not None else None
+            if found is None:
+                with store.read() as fresh:  # after the generation was read: never older
+                    pool = CandidatePool(fresh, prefer_ready)
+                    read = tuple(itertools.islice(pool, PREFIX + 1))
+                found = (read[:PREFIX], len(read) <= PREFIX)
+                if now is not None:
+                    known.keep(key, now, found)
     prefix, complete = found
     return CachedCandidates(prefix, complete, session, prefer_ready)
