@@ -150,7 +150,7 @@ def settings_fingerprint(config: Config) -> str:
 
 class Postability:
     """Answers "could this be posted in that month?" for many case studies at once: one
-    query for what is remembered, a render for the rest, and one write to remember them."""
+    query for what is kept, a render for the rest, and one write to keep them."""
 
     def __init__(self, store: Store, config: Config) -> None:
         self.store = store
@@ -188,4 +188,4 @@ class Postability:
                 remember_render_checks(session, fresh, settings, now)
                 prune_render_checks(session, settings)
         except (SQLAlchemyError, VignettesError) as exc:
-            log.debug("postability answers not remembered: %s", exc)
+            log.debug("postability answers not kept: %s", exc)

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from vignettes.errors import StoreError
@@ -124,10 +124,9 @@ def migrate(engine: Engine) -> None:
         with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
             sqlite = conn.dialect.name == "sqlite"
             if sqlite:
-                # A migration that adds a constraint rebuilds the table on SQLite (copy, drop,
-                # rename), which foreign keys would refuse while other tables point at it.
-                # The pragma is a no-op inside a transaction: set before BEGIN, checked
-                # before COMMIT, and set back before the connection is used again.
+                # A migration that changes a referenced table (a new CHECK constraint, a wider
+                # column) rebuilds it, which SQLite allows only with foreign keys off; they
+                # are checked before the commit instead (sqlite.org/lang_altertable.html).
                 _foreign_keys(conn, on=False)
             try:
                 with conn.begin():
@@ -136,8 +135,13 @@ def migrate(engine: Engine) -> None:
                         conn.execute(text("SELECT pg_advisory_xact_lock(727001)"))
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
-                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
-                        raise CommandError("a foreign key no longer holds after the migration")
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                        if broken is not None:
+                            raise StoreError(
+                                f"cannot migrate the database: table {broken[0]} row "
+                                f"{broken[1]} refers to a missing row of {broken[2]}"
+                            )
             finally:
                 if sqlite:
                     _foreign_keys(conn, on=True)
@@ -146,9 +150,11 @@ def migrate(engine: Engine) -> None:
     log.info("database schema migrated to %s", HEAD_REVISION)
 
 
-def _foreign_keys(conn: Connection, *, on: bool) -> None:
-    """Switch SQLite's foreign keys on the connection's own DB-API connection, outside any
-    transaction (SQLAlchemy would begin one first)."""
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+def _foreign_keys(conn: Any, *, on: bool) -> None:
+    """Switch SQLite's foreign keys on the connection's driver, outside any transaction
+    (the pragma is a no-op inside one, so it must not go through SQLAlchemy's autobegin)."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()

@@ -1,5 +1,5 @@
 """SQLAlchemy 2.x models: case studies, approvals, the audit trail, monthly slots, posts,
-engagement and console accounts.
+engagement and console accounts (the review pipeline's tables are in `pipeline_models`).
 
 Each table after the first four is added by its own migration. Timestamps use
 `UTCDateTime`: SQLite drops time zones, so every value is stored as naive UTC and handed
@@ -36,7 +36,14 @@ from sqlalchemy.orm import (
 
 from vignettes.content import SPECS, CaseStudyContent
 from vignettes.fields import SPEC, FieldSpec
-from vignettes.states import PostState, SlotState, SnapshotState, one_of
+from vignettes.states import (
+    APPROVED_STATES,
+    STATE_LENGTH,
+    STATE_VALUES,
+    PostState,
+    SlotState,
+    SnapshotState,
+)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -61,11 +68,19 @@ class Base(DeclarativeBase):
     pass
 
 
-STATUSES = ("submitted", "approved", "rejected")
+STATUSES = STATE_VALUES
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's SQL: `column` holds one of `values` (plain identifiers only)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class CaseStudy(Base):
     __tablename__ = "case_studies"
+    __table_args__ = (
+        CheckConstraint(one_of("status", STATE_VALUES), name="ck_case_studies_status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(String(40), unique=True)
@@ -82,8 +97,19 @@ class CaseStudy(Base):
         quote_text: Mapped[str]
         quote_attribution: Mapped[str]
         quote_consent: Mapped[bool]
+        library_service: Mapped[str]
 
-    status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
+    # A `vignettes.states.CaseStudyState` (a CHECK constraint keeps it one).
+    status: Mapped[str] = mapped_column(String(STATE_LENGTH), default="submitted", index=True)
+    # The directory entry this case study belongs to; `library_service` above is its name
+    # as the content says it (on the card). None only for case studies imported before the
+    # directory existed without a library service.
+    library_service_id: Mapped[int | None] = mapped_column(
+        ForeignKey("library_services.id"), index=True
+    )
+    # When it was first submitted (the year a case study counts in) and last accepted.
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(80))
     # The hash recorded when approved; publishing requires it to equal `content_hash`.
     approved_hash: Mapped[str | None] = mapped_column(String(80))
@@ -107,9 +133,10 @@ class CaseStudy(Base):
 
     @property
     def approval_is_current(self) -> bool:
-        """Invariant 1: approved, and the content is still exactly what was approved."""
+        """Invariant 1: approved (or showcased on that approval), and the content is still
+        exactly what was approved."""
         return (
-            self.status == "approved"
+            self.status in APPROVED_STATES
             and self.approved_hash is not None
             and self.approved_hash == self.content_hash
         )
@@ -180,7 +207,9 @@ class MonthlySlot(Base):
     that is what makes 'already showcased or queued elsewhere' a constraint, not a hope."""
 
     __tablename__ = "monthly_slots"
-    __table_args__ = (CheckConstraint(one_of("state", SlotState), name="ck_monthly_slots_state"),)
+    __table_args__ = (
+        CheckConstraint(one_of("state", tuple(SlotState)), name="ck_monthly_slots_state"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[str] = mapped_column(String(7), unique=True)
@@ -207,7 +236,7 @@ class Post(Base):
     __table_args__ = (
         UniqueConstraint("slot_id", "platform", name="uq_posts_slot_platform"),
         UniqueConstraint("case_study_id", "platform", name="uq_posts_case_study_platform"),
-        CheckConstraint(one_of("state", PostState), name="ck_posts_state"),
+        CheckConstraint(one_of("state", tuple(PostState)), name="ck_posts_state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -276,7 +305,9 @@ class EngagementSnapshot(Base):
     __tablename__ = "engagement_snapshots"
     __table_args__ = (
         UniqueConstraint("post_id", "offset_seconds", name="uq_engagement_post_offset"),
-        CheckConstraint(one_of("state", SnapshotState), name="ck_engagement_snapshots_state"),
+        CheckConstraint(
+            one_of("state", tuple(SnapshotState)), name="ck_engagement_snapshots_state"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -338,7 +369,10 @@ class RenderCheck(Base):
     checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-ROLES = ("viewer", "editor", "approver", "admin")
+# `contributor` (library staff) stands apart from the others, which are cumulative.
+ROLES = ("contributor", "viewer", "editor", "reviewer", "approver", "admin")
+# How a reviewer hears of new submissions: one email each, or one a day listing them.
+SUBMISSION_EMAILS = ("immediate", "daily")
 
 
 class User(Base):
@@ -347,10 +381,20 @@ class User(Base):
     account disabled, which ends every session signed in before."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(one_of("role", ROLES), name="ck_users_role"),
+        CheckConstraint(
+            one_of("submission_emails", SUBMISSION_EMAILS), name="ck_users_submission_emails"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
+    # Lower case; required for every account made since the pipeline (migration 0010),
+    # None for older ones until an admin adds it.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    submission_emails: Mapped[str] = mapped_column(String(16), default="immediate")
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,13 +10,14 @@ row); `vignettes.store.db.migrate` runs migrations with foreign keys off for tha
 checks them before committing.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0010 (the pipeline, written alongside: 0009 was given to this change first, so
+the chain runs 0007 → 0010 → 0009 and databases already at 0010 still get these checks)
 """
 
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
