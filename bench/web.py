@@ -270,7 +270,7 @@ def main() -> None:
         import_case_studies(ws, operator, root / "rows.csv")
         slots, posts, snapshots = seed_history(ws)
         for n in range(SESSIONS):
-            add_user(ws, operator, f"ada{n}", "admin", PASSWORD)
+            add_user(ws, operator, f"ada{n}", "admin", PASSWORD, email=f"ada{n}@bench.nhs.example")
         with ws.store.read() as session:
             studies = session.scalar(select(func.count()).select_from(CaseStudy))
         print(
