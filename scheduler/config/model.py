@@ -78,6 +78,9 @@ class CardsConfig:
     linkedin_alt_text_limit: int
     brand: BrandConfig
     bluesky_size: tuple[int, int] = (1200, 675)
+    # Bytes the rendered-cards cache may take on disk. Not in repr: it decides nothing
+    # about what a card looks like, so it is not part of the settings fingerprint.
+    cache_limit: int = field(default=200 * 1024 * 1024, repr=False)
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import (
+    BytecodeCache,
+    ChainableUndefined,
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+)
+from jinja2.bccache import Bucket
 
 from scheduler.operations.accounts.console_key import signing_key as console_signing_key
 from scheduler.operations.accounts.passwords import MIN_LENGTH
-from scheduler.operations.context import Workspace
+from scheduler.operations.context import Workspace, one_request
 from scheduler.web import auth, components, formatting, navigation, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
@@ -60,6 +67,28 @@ TEMPLATES = Path(__file__).parent / "templates"
 ROLE_COLOURS = {"viewer": "grey", "editor": "blue", "approver": "purple", "admin": "orange"}
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates shared by every console app in this process. Every app compiles
+    the same templates with the same options (autoescape, the same loaders), and Jinja
+    checks each entry against its template's source, so an app never runs another
+    version's code. A process runs one console; the test suite makes hundreds, and
+    compiling the design system's 23 component templates was most of each one's start."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = SharedBytecode()
+
+
 def create_app(
     ws: Workspace,
     *,
@@ -89,11 +118,20 @@ def create_app(
         WTF_CSRF_TIME_LIMIT=None,
         PREFERRED_URL_SCHEME="https" if web.secure_cookies else "http",
     )
-    app.jinja_options = {**app.jinja_options, "autoescape": True, "undefined": ChainableUndefined}
+    app.jinja_options = {
+        **app.jinja_options,
+        "autoescape": True,
+        "undefined": ChainableUndefined,
+        "bytecode_cache": _BYTECODE,
+    }
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(TEMPLATES), PackageLoader("nhsuk_frontend_jinja")]
     )
     state.attach(app, ws)
+    # First, before the session's account is read: every cached read of the request then
+    # shares one look at the database's generation.
+    app.before_request(_begin_request)
+    app.teardown_request(_end_request)
     CSRFProtect(app)
     auth.init_auth(app)
     app.register_blueprint(frontend_blueprint(frontend))
@@ -108,7 +146,7 @@ def create_app(
         footer_text=config.cards.brand.footer_text,
         frontend_css=frontend.css,
     )
-    # The design system's macros, remembered by their parameters.
+    # The design system's macros, their markup cached by their parameters.
     app.extensions["vignettes.components"] = components.install(app.jinja_env)
     app.jinja_env.filters.update(formatting.FILTERS)  # phase B2's screens
     app.jinja_env.globals.update(formatting.GLOBALS)
@@ -134,3 +172,15 @@ def _chrome() -> dict[str, Any]:
         if account
         else [],
     }
+
+
+def _begin_request() -> None:
+    scope = one_request()
+    scope.__enter__()
+    g.read_scope = scope
+
+
+def _end_request(_error: BaseException | None) -> None:
+    scope = g.pop("read_scope", None)
+    if scope is not None:
+        scope.__exit__(None, None, None)
