@@ -6,12 +6,14 @@ The session-signing key is a secret and never read here (`VIGNETTES_WEB_SECRET_K
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import re
 from dataclasses import dataclass
 
 from scheduler.config.reader import Reader
+from scheduler.config.sso import SsoConfig, parse_base_url, read_sso
 from scheduler.config.values import parse_duration
 from vignettes.importing.sources import MAX_FILE_BYTES
 
@@ -35,6 +37,15 @@ class WebConfig:
     four_eyes: bool = True
     upload_limit: int = 10 * 1024 * 1024
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    # Where people reach the console ("https://vignettes.example.nhs.uk"), for addresses
+    # that must be absolute, such as where a sign-in provider sends people back to.
+    base_url: str = ""
+    sso: SsoConfig | None = None
+
+    @property
+    def password_sign_in(self) -> bool:
+        """Whether the username and password form is offered (off only with single sign-on)."""
+        return self.sso is None or self.sso.password_sign_in
 
     def trusts(self, address: str | None) -> bool:
         """Whether a request from `address` comes through a configured proxy."""
@@ -86,7 +97,9 @@ def read_web(root: Reader) -> WebConfig:
         four_eyes=web.get("four_eyes", bool, default.four_eyes),
         upload_limit=web.convert("upload_limit", "10MB", parse_size, default.upload_limit),
         trusted_proxies=_networks(web),
+        base_url=web.convert("base_url", "", _base_url, ""),
     )
+    config = dataclasses.replace(config, sso=read_sso(web, config.base_url))
     if not 1 <= config.port <= 65535:
         web.problem("port", f"{config.port} is not a TCP port (1 to 65535)")
     if not MIN_TIMEOUT <= config.session_timeout <= MAX_TIMEOUT:
@@ -99,6 +112,10 @@ def read_web(root: Reader) -> WebConfig:
         )
     web.finish()
     return config
+
+
+def _base_url(text: str) -> str:
+    return parse_base_url(text) if text else ""
 
 
 def _networks(web: Reader) -> tuple[IPNetwork, ...]:

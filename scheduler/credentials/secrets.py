@@ -30,6 +30,8 @@ KNOWN_KEYS = (
     "VIGNETTES_BLUESKY_APP_PASSWORD",
     # Signs the web console's session cookies and CSRF tokens (`vignettes web`).
     "VIGNETTES_WEB_SECRET_KEY",
+    # The console's client secret at the single sign-on provider (`[web.sso]`).
+    "VIGNETTES_SSO_CLIENT_SECRET",
 )
 
 
@@ -101,6 +103,10 @@ class Secrets(Mapping[str, str]):
     @property
     def web_secret_key(self) -> str | None:
         return self._values.get("VIGNETTES_WEB_SECRET_KEY")
+
+    @property
+    def sso_client_secret(self) -> str | None:
+        return self._values.get("VIGNETTES_SSO_CLIENT_SECRET")
 
 
 def check_private_file(path: Path, what: str = "secrets file") -> None:

@@ -20,7 +20,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from scheduler.operations.accounts.console_key import signing_key as console_signing_key
 from scheduler.operations.accounts.passwords import MIN_LENGTH
 from scheduler.operations.context import Workspace
-from scheduler.web import auth, components, formatting, navigation, state
+from scheduler.web import auth, components, formatting, navigation, sso, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
@@ -30,6 +30,7 @@ from scheduler.web.views import calendar as calendar_view
 from scheduler.web.views import engagement as engagement_view
 from scheduler.web.views import health, home, signin
 from scheduler.web.views import plan as plan_view
+from scheduler.web.views import sso as sso_view
 from scheduler.web.views import users as users_view
 from scheduler.web.views.case_studies import bp as case_studies_bp
 from scheduler.web.views.editing import bp as editing_bp
@@ -48,7 +49,14 @@ PLAN_SCREENS: tuple[Blueprint, ...] = (
     users_view.bp,
     audit_view.bp,
 )
-SCREENS: tuple[Blueprint, ...] = (signin.bp, home.bp, health.bp, *CONTENT_SCREENS, *PLAN_SCREENS)
+SCREENS: tuple[Blueprint, ...] = (
+    signin.bp,
+    sso_view.bp,
+    home.bp,
+    health.bp,
+    *CONTENT_SCREENS,
+    *PLAN_SCREENS,
+)
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
@@ -62,7 +70,8 @@ def create_app(
     frontend: Frontend | None = None,
     blueprints: Iterable[Blueprint] = (),
 ) -> Flask:
-    """The console for `ws`. Raises ConfigError (bad config, unsafe or short key),
+    """The console for `ws`. Raises ConfigError (bad config, unsafe or short key, no
+    single sign-on client secret),
     FrontendMissing (design system not installed: the message says which command to run).
     `blueprints` adds screens (tests add probe routes this way)."""
     config = ws.config
@@ -89,6 +98,7 @@ def create_app(
     state.attach(app, ws)
     CSRFProtect(app)
     auth.init_auth(app)
+    sso.init_sso(app, config)
     app.register_blueprint(frontend_blueprint(frontend))
     for blueprint in (*SCREENS, *blueprints):
         app.register_blueprint(blueprint)

@@ -106,7 +106,11 @@ def _keep_session() -> Response | None:
         )
         return redirect(url_for("signin.login", next=here()))
     session[SEEN] = now
-    if account.must_change_password and request.endpoint not in WHILE_CHANGING_PASSWORD:
+    if (
+        account.must_change_password
+        and web_config().password_sign_in
+        and request.endpoint not in WHILE_CHANGING_PASSWORD
+    ):
         return redirect(url_for("signin.change_password", next=here()))
     return None
 

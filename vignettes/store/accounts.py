@@ -34,6 +34,8 @@ class UserRow:
     has_calendar_token: bool
     created_at: dt.datetime
     last_sign_in_at: dt.datetime | None
+    # Whether the account is bound to a single sign-on identity (never which one).
+    single_sign_on: bool = False
 
     @classmethod
     def of(cls, user: User) -> UserRow:
@@ -45,6 +47,7 @@ class UserRow:
             has_calendar_token=user.calendar_token_hash is not None,
             created_at=user.created_at,
             last_sign_in_at=user.last_sign_in_at,
+            single_sign_on=user.sso_subject is not None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -56,6 +59,7 @@ class UserRow:
             "has_calendar_token": self.has_calendar_token,
             "created_at": self.created_at.isoformat(),
             "last_sign_in_at": self.last_sign_in_at.isoformat() if self.last_sign_in_at else None,
+            "single_sign_on": self.single_sign_on,
         }
 
 
@@ -73,6 +77,12 @@ def get_user(session: Session, name: str) -> User:
 
 def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
+
+
+def user_by_identity(session: Session, issuer: str, subject: str) -> User | None:
+    """The account bound to the provider `issuer`'s person `subject`, if any."""
+    stmt = select(User).where(User.sso_issuer == issuer, User.sso_subject == subject)
+    return session.scalars(stmt).first()
 
 
 def user_by_calendar_hash(session: Session, token_hash: str) -> User | None:

@@ -327,9 +327,12 @@ ROLES = ("viewer", "editor", "approver", "admin")
 class User(Base):
     """A console account. Only an argon2id hash of the password is kept, and only a SHA-256
     of the calendar token; `session_epoch` grows whenever the password is reset or the
-    account disabled, which ends every session signed in before."""
+    account disabled, which ends every session signed in before. `sso_issuer` and
+    `sso_subject` are the OpenID Connect provider's name for the person, bound on their
+    first single sign-on: from then on only that pair, never an email, finds the account."""
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("sso_issuer", "sso_subject", name="uq_users_sso_identity"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
@@ -340,6 +343,8 @@ class User(Base):
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sso_issuer: Mapped[str | None] = mapped_column(String(255))
+    sso_subject: Mapped[str | None] = mapped_column(String(255))
     password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
