@@ -115,8 +115,10 @@ class Provider:
 
 
 def sign(claims: Claims, key: RSAKey, kid: str) -> str:
-    """An RS256 ID token over `claims`, signed by `key` under key id `kid`."""
-    return jwt.encode({"alg": "RS256", "kid": kid}, claims, key)
+    """An RS256 ID token over `claims`, signed by `key` under key id `kid` (none when "",
+    as the provider's own tokens come)."""
+    header = {"alg": "RS256", **({"kid": kid} if kid else {})}
+    return jwt.encode(header, claims, key)
 
 
 def another_key() -> RSAKey:

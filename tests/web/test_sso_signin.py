@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,16 @@ from scheduler.operations.accounts.users import disable_user
 from scheduler.web.frontend import Frontend
 from tests.sso_provider import Provider, query_of
 from tests.web.conftest import OPERATOR, PASSWORD, Console, make_console
-from tests.web.sso_flow import LABEL, bind, callback, sign_in_through, sso_console, start
+from tests.web.sso_flow import (
+    CLIENT_ID,
+    LABEL,
+    SSO_SECRET,
+    bind,
+    callback,
+    sign_in_through,
+    sso_console,
+    start,
+)
 from vignettes.store.models import AuditEvent
 
 
@@ -190,3 +200,23 @@ def test_without_sso_settings_its_addresses_do_not_exist(console_without_sso: Co
     assert console_without_sso.get("/login/sso").status_code == 404
     assert console_without_sso.get("/login/sso/callback?code=x&state=y").status_code == 404
     assert "/login/sso" not in console_without_sso.get("/login").text
+
+
+def test_the_client_secret_goes_to_the_provider_and_nowhere_else(
+    console: Console, sso_provider: Provider, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    console.add_user("priya", "admin")
+    bind(console, "priya", sso_provider, "priya-secret")
+    pages = [console.get("/login").text, sign_in_through(console, sso_provider, "stranger").text]
+    pages.append(sign_in_through(console, sso_provider, "priya-secret").text)
+    pages += [console.get(path).text for path in ("/", "/users", "/audit")]
+    sent = sso_provider.requests_to("/oauth2/token")[-1].authorization
+    assert base64.b64decode(sent.split()[1]).decode() == f"{CLIENT_ID}:{SSO_SECRET}"
+    cookie = console.client.get_cookie("vignettes")
+    assert cookie is not None
+    cookies = [cookie.value]
+    stored = b"".join(path.read_bytes() for path in tmp_path.glob("vignettes.db*"))
+    for place in (*pages, *cookies, caplog.text):
+        assert SSO_SECRET not in place
+    assert SSO_SECRET.encode() not in stored
