@@ -22,12 +22,9 @@ from werkzeug.wrappers import Response
 
 from scheduler.config import Config
 from scheduler.config.sso import CALLBACK_PATH
-from scheduler.credentials.secrets import load_secrets
-from scheduler.errors import ConfigError
-from scheduler.operations.accounts.sso import Identity
+from scheduler.operations.accounts.sso import Identity, client_secret
 
 CLIENT = "provider"
-SECRET_KEY = "VIGNETTES_SSO_CLIENT_SECRET"
 SCOPES = "openid email profile"
 TIMEOUT = 10  # seconds for each call to the provider; a sign-in page must not hang
 
@@ -48,15 +45,7 @@ def init_sso(app: Flask, config: Config) -> None:
     sso = config.web.sso
     if sso is None:
         return
-    secret = load_secrets().sso_client_secret
-    if not secret:
-        raise ConfigError(
-            SECRET_KEY,
-            [
-                "is not set: [web.sso] needs the client secret the provider gave, in the "
-                "environment or the 0600 secrets file (never config.toml)"
-            ],
-        )
+    secret = client_secret()
     oauth = OAuth(app)
     oauth.register(
         CLIENT,

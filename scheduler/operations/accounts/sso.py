@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from scheduler.config.sso import SsoConfig
+from scheduler.credentials.secrets import load_secrets
+from scheduler.errors import ConfigError
 from scheduler.operations.accounts.signin import (
     SessionUser,
     SignInRefused,
@@ -41,6 +43,22 @@ ASK_AN_ADMIN = (
     "email address you use to sign in, and then sign in again."
 )
 DISABLED = "This account has been disabled. Ask an admin to enable it."
+SECRET_KEY = "VIGNETTES_SSO_CLIENT_SECRET"
+
+
+def client_secret() -> str:
+    """The console's client secret at the provider, from the environment or the secrets
+    file; raises ConfigError when it is missing (or the secrets file is unsafe)."""
+    secret = load_secrets().sso_client_secret
+    if not secret:
+        raise ConfigError(
+            SECRET_KEY,
+            [
+                "is not set: [web.sso] needs the client secret the provider gave, in the "
+                "environment or the 0600 secrets file (never config.toml)"
+            ],
+        )
+    return secret
 
 
 @dataclass(frozen=True)
