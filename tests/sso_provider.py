@@ -59,8 +59,7 @@ class Provider:
     def running(cls) -> Iterator[Provider]:
         # The provider is Authlib's server side, which refuses plain http unless told.
         os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
-        app = flask.Flask("oidc-provider")
-        oidc_provider_mock.init_app(app, require_nonce=True)
+        app = oidc_provider_mock.app(require_nonce=True)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         provider = cls(server)
         app.before_request(provider._record)
