@@ -38,8 +38,11 @@ class WebConfig:
     upload_limit: int = 10 * 1024 * 1024
     trusted_proxies: tuple[IPNetwork, ...] = ()
     # Where people reach the console ("https://vignettes.example.nhs.uk"), for addresses
-    # that must be absolute, such as where a sign-in provider sends people back to.
+    # that must be absolute: links in emails, where a sign-in provider sends people back to
+    # ("" = not configured).
     base_url: str = ""
+    # How long an invitation's one-time link works.
+    invitation_lifetime: dt.timedelta = dt.timedelta(days=7)
     sso: SsoConfig | None = None
 
     @property
@@ -97,9 +100,14 @@ def read_web(root: Reader) -> WebConfig:
         four_eyes=web.get("four_eyes", bool, default.four_eyes),
         upload_limit=web.convert("upload_limit", "10MB", parse_size, default.upload_limit),
         trusted_proxies=_networks(web),
-        base_url=web.convert("base_url", "", _base_url, ""),
+        base_url=web.convert("base_url", "", _base_url, default.base_url),
+        invitation_lifetime=web.convert(
+            "invitation_lifetime", "7d", parse_duration, default.invitation_lifetime
+        ),
     )
     config = dataclasses.replace(config, sso=read_sso(web, config.base_url))
+    if not dt.timedelta(hours=1) <= config.invitation_lifetime <= dt.timedelta(days=90):
+        web.problem("invitation_lifetime", "must be between 1h and 90d")
     if not 1 <= config.port <= 65535:
         web.problem("port", f"{config.port} is not a TCP port (1 to 65535)")
     if not MIN_TIMEOUT <= config.session_timeout <= MAX_TIMEOUT:
@@ -115,7 +123,7 @@ def read_web(root: Reader) -> WebConfig:
 
 
 def _base_url(text: str) -> str:
-    return parse_base_url(text) if text else ""
+    return parse_base_url(text) if text.strip() else ""
 
 
 def _networks(web: Reader) -> tuple[IPNetwork, ...]:

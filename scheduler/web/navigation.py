@@ -20,9 +20,9 @@ class NavItem:
 
 
 NAVIGATION = (
-    NavItem("Home", "home.index", Permission.READ),
+    NavItem("Home", "home.index", Permission.BROWSE),
     NavItem("Plan", "plan.index", Permission.READ),
-    NavItem("Case studies", "case_studies.index", Permission.READ),
+    NavItem("Case studies", "case_studies.index", Permission.BROWSE),
     NavItem("Import", "importing.index", Permission.IMPORT),
     NavItem("Engagement", "engagement.index", Permission.READ),
     NavItem("Users", "users.index", Permission.MANAGE_USERS),

@@ -1,5 +1,6 @@
-"""Migration 0011 (single sign-on) on a database made at the revision before it: every
-account is kept as it was, unbound, and one provider identity can bind one account only."""
+"""Migration 0011 (single sign-on) on a database made at the revision before it (0010, the
+pipeline): every account is kept as it was, unbound, with its email address and the
+pipeline's checks; one provider identity can bind one account only."""
 
 from __future__ import annotations
 
@@ -7,17 +8,21 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import BACKENDS
 from tests.pgcluster import Cluster
-from vignettes.store.db import MIGRATIONS, current_revision
+from tests.store.previous_release import database_at
+from vignettes.store.db import current_revision
 from vignettes.store.queries import Store
 
-WHEN = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+WHEN = dt.datetime(2026, 11, 1, 9, 0)  # naive UTC, as UTCDateTime stores it
+ADD_USER = (
+    "INSERT INTO users (name, role, password_hash, must_change_password, session_epoch,"
+    " email, submission_emails, password_changed_at, created_at, updated_at)"
+    " VALUES (:name, :role, 'argon2-hash', false, 3, :email, 'daily', :t, :t, :t)"
+)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -29,50 +34,58 @@ def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return cluster.url(cluster.new_database())
 
 
-def made_at_0007(url: str) -> None:
-    engine = create_engine(url)
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+def made_at_0010(url: str) -> Store:
+    """Priya's account as revision 0010 wrote it, then the store opened (so migrated)."""
+    engine = database_at(url, "0010")
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0007")
         conn.execute(
-            text(
-                "INSERT INTO users (name, role, password_hash, must_change_password,"
-                " session_epoch, password_changed_at, created_at, updated_at)"
-                " VALUES ('priya', 'admin', 'argon2-hash', false, 3, :t, :t, :t)"
-            ),
-            {"t": WHEN.isoformat() if url.startswith("sqlite") else WHEN},
+            text(ADD_USER), {"name": "priya", "role": "admin", "email": "priya@nhs.net", "t": WHEN}
         )
     engine.dispose()
+    return Store.open(url)
 
 
 def test_accounts_made_before_single_sign_on_are_kept_and_unbound(blank_url: str) -> None:
-    made_at_0007(blank_url)
-    store = Store.open(blank_url)  # migrates to the head
+    store = made_at_0010(blank_url)
     assert current_revision(store.engine) == "0011"
     with store.engine.connect() as conn:
         row = conn.execute(
             text(
-                "SELECT name, role, password_hash, session_epoch, sso_issuer, sso_subject"
-                " FROM users"
+                "SELECT name, role, password_hash, session_epoch, email, submission_emails,"
+                " sso_issuer, sso_subject FROM users"
             )
         ).one()
-    assert tuple(row) == ("priya", "admin", "argon2-hash", 3, None, None)
+    assert tuple(row) == (
+        "priya",
+        "admin",
+        "argon2-hash",
+        3,
+        "priya@nhs.net",
+        "daily",
+        None,
+        None,
+    )
+    store.close()
+
+
+def test_the_pipeline_checks_on_accounts_survive_the_table_copy(blank_url: str) -> None:
+    # SQLite rebuilds the table to add the constraint: the role check and the unique
+    # email address made at 0010 must come through it.
+    store = made_at_0010(blank_url)
+    for name, role, email in (
+        ("sam", "overlord", "sam@nhs.net"),
+        ("sam", "admin", "priya@nhs.net"),
+    ):
+        with pytest.raises(IntegrityError), store.engine.begin() as conn:
+            conn.execute(text(ADD_USER), {"name": name, "role": role, "email": email, "t": WHEN})
     store.close()
 
 
 def test_one_provider_identity_binds_one_account_only(blank_url: str) -> None:
-    made_at_0007(blank_url)
-    store = Store.open(blank_url)
+    store = made_at_0010(blank_url)
     bind = "UPDATE users SET sso_issuer = 'https://idp', sso_subject = 'abc' WHERE name = :n"
-    copy = (
-        "INSERT INTO users (name, role, password_hash, must_change_password, session_epoch,"
-        " password_changed_at, created_at, updated_at) SELECT 'sam', role, password_hash,"
-        " must_change_password, 0, password_changed_at, created_at, updated_at FROM users"
-    )
     with store.engine.begin() as conn:
-        conn.execute(text(copy))
+        conn.execute(text(ADD_USER), {"name": "sam", "role": "viewer", "email": None, "t": WHEN})
         conn.execute(text(bind), {"n": "priya"})
     with pytest.raises(IntegrityError), store.engine.begin() as conn:
         conn.execute(text(bind), {"n": "sam"})

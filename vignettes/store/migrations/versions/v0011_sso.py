@@ -3,14 +3,14 @@ on its first sign-in through the provider. Unique together, so one person at the
 is at most one account here; both empty for accounts that have never used it.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
