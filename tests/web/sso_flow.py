@@ -17,10 +17,12 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.test import TestResponse
 
+from scheduler.operations.accounts.users import add_user
 from scheduler.web.frontend import Frontend
 from tests.sso_provider import Provider
-from tests.web.conftest import Console, make_console
+from tests.web.conftest import OPERATOR, PASSWORD, Console, make_console
 from vignettes.store.accounts import get_user
+from vignettes.store.models import User
 
 SSO_SECRET = "test-sso-client-secret-4f9a1c"
 CLIENT_ID = "impact-vignettes-console"
@@ -41,6 +43,21 @@ def sso_console(
     monkeypatch.setenv("VIGNETTES_SSO_CLIENT_SECRET", SSO_SECRET)
     settings = {"issuer": provider.issuer, "client_id": CLIENT_ID, "label": LABEL, **sso}
     return make_console(tmp_path, frontend, db_url=db_url, base_url=base_url, sso=settings)
+
+
+def account_with_email(
+    console: Console, name: str, role: str, email: str, services: tuple[str, ...] = ()
+) -> None:
+    """An account as an admin adds it, with its email address and library services."""
+    add_user(console.ws, OPERATOR, name, role, PASSWORD, email=email, services=services)
+
+
+def account(console: Console, name: str) -> User:
+    """The account `name` as stored now (its binding, email, role)."""
+    with console.ws.store.read() as session:
+        user = get_user(session, name)
+        session.expunge(user)
+        return user
 
 
 def bind(console: Console, name: str, provider: Provider, subject: str) -> None:

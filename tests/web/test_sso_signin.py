@@ -21,6 +21,8 @@ from tests.web.sso_flow import (
     CLIENT_ID,
     LABEL,
     SSO_SECRET,
+    account,
+    account_with_email,
     bind,
     callback,
     sign_in_through,
@@ -97,15 +99,20 @@ def test_someone_the_console_does_not_know_is_told_to_ask_an_admin(
 def test_only_the_subject_decides_never_an_email_the_provider_sends(
     console: Console, sso_provider: Provider
 ) -> None:
-    console.add_user("priya", "admin")
-    bind(console, "priya", sso_provider, "priya-subject")
-    # Someone else at the provider whose email now reads like Priya's gets nowhere...
+    account_with_email(console, "priya", "admin", "priya@nhs.net")
+    account_with_email(console, "sam", "viewer", "sam@nhs.net")
+    sso_provider.add_person("priya-subject", email="priya@nhs.net", email_verified=True)
+    sign_in_through(console, sso_provider, "priya-subject")  # binds Priya by her email
+    console.sign_out()
+    # Someone else at the provider whose verified email now reads like Priya's gets nowhere...
     sso_provider.add_person("mallory", email="priya@nhs.net", email_verified=True)
     assert sign_in_through(console, sso_provider, "mallory").status_code == 403
-    # ...while Priya, whatever her email became, is still herself.
-    sso_provider.add_person("priya-subject", email="p.shah@nhs.net", email_verified=True)
+    # ...and Priya, her email changed to Sam's, is still herself, never Sam.
+    sso_provider.add_person("priya-subject", email="sam@nhs.net", email_verified=True)
     assert sign_in_through(console, sso_provider, "priya-subject").location == "/"
     assert "priya (admin)" in console.get("/").text
+    assert account(console, "priya").sso_subject == "priya-subject"
+    assert account(console, "sam").sso_subject is None
 
 
 def test_a_disabled_account_is_refused_and_its_session_ends(

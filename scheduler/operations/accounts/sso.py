@@ -5,10 +5,11 @@ The web interface runs the protocol (Authlib checks the token's signature, issue
 audience, expiry and nonce) and hands over the `Identity` it names. From there the rules
 are those of a password sign-in, in one place:
 
-- an account is found by the provider's `(issuer, subject)` alone once bound; it is bound
-  on the person's first single sign-on when the provider vouches for an email address (in
-  an allowed domain) that an account has, and an email changed at the provider later can
-  never lead to another account;
+- an account is found by the provider's `(issuer, subject)` alone once bound; on the
+  person's first single sign-on, when the provider vouches for an email address in an
+  allowed domain, the account or invitation with that address is bound, or with
+  `new_users = "contributor"` a waiting contributor account is made (`sso_accounts`); an
+  email changed at the provider later can never lead to another account;
 - someone the console does not know is refused (ask an admin);
 - a disabled account is refused; the callback counts as a sign-in attempt for throttling,
   so a refused or failed one counts as a failure for the address and, when known, the
@@ -17,15 +18,15 @@ are those of a password sign-in, in one place:
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-from dataclasses import dataclass
+import secrets
 
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
 
 from scheduler.config.sso import SsoConfig
 from scheduler.credentials.secrets import load_secrets
 from scheduler.errors import ConfigError
+from scheduler.operations.accounts import sso_accounts as accounts
+from scheduler.operations.accounts.passwords import hash_password
 from scheduler.operations.accounts.signin import (
     SessionUser,
     SignInRefused,
@@ -33,9 +34,9 @@ from scheduler.operations.accounts.signin import (
     record_failed,
     throttle_wait,
 )
+from scheduler.operations.accounts.sso_accounts import Identity as Identity  # the views use it
 from scheduler.operations.context import Workspace
-from vignettes.store import accounts as q
-from vignettes.store.models import User
+from vignettes.store.directory import user_service_ids
 from vignettes.store.queries import audit
 
 ASK_AN_ADMIN = (
@@ -43,6 +44,7 @@ ASK_AN_ADMIN = (
     "email address you use to sign in, and then sign in again."
 )
 DISABLED = "This account has been disabled. Ask an admin to enable it."
+AGAIN = "Your account changed while you were signing in. Sign in again."
 SECRET_KEY = "VIGNETTES_SSO_CLIENT_SECRET"
 
 
@@ -59,44 +61,6 @@ def client_secret() -> str:
             ],
         )
     return secret
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who the provider says signed in, read from an ID token the library has verified.
-    `email_verified` is the provider vouching for `email` (OpenID's `email_verified`, or
-    Entra ID's `xms_edov`: the email's domain is one the tenant has verified)."""
-
-    issuer: str
-    subject: str
-    email: str = ""
-    email_verified: bool = False
-    name: str = ""
-
-    @classmethod
-    def from_claims(cls, claims: dict[str, object]) -> Identity:
-        """From the ID token's claims (the library has checked the token itself)."""
-
-        def text(key: str) -> str:
-            value = claims.get(key)
-            return value.strip() if isinstance(value, str) else ""
-
-        def yes(key: str) -> bool:
-            value = claims.get(key)
-            return value is True or (isinstance(value, str) and value.lower() == "true")
-
-        return cls(
-            issuer=text("iss"),
-            subject=text("sub"),
-            email=text("email").lower(),
-            email_verified=yes("email_verified") or yes("xms_edov"),
-            name=text("name"),
-        )
-
-    def failure_key(self) -> str:
-        """What throttling counts an unknown person's failures under (never their email)."""
-        digest = hashlib.sha256(f"{self.issuer} {self.subject}".encode()).hexdigest()
-        return "unknown:sso:" + digest[:32]
 
 
 class SsoRefused(SignInRefused):
@@ -138,8 +102,9 @@ def callback_failed(ws: Workspace, address: str, why: str) -> None:
 
 
 def sign_in_with_provider(ws: Workspace, identity: Identity, address: str) -> SessionUser:
-    """The account `identity` signs in as. Raises SignInThrottled, SsoRefused (unknown
-    person, disabled account, an identity the settings do not accept)."""
+    """The account `identity` signs in as, bound, made from an invitation or made as a
+    waiting contributor on a first sign-on (`sso_accounts`). Raises SignInThrottled,
+    SsoRefused (unknown person, disabled account, an identity the settings do not accept)."""
     sso = policy(ws)
     address = address or "unknown"
     now = ws.now()
@@ -147,63 +112,36 @@ def sign_in_with_provider(ws: Workspace, identity: Identity, address: str) -> Se
         callback_failed(ws, address, f"an ID token from {identity.issuer!r}")
         raise SsoRefused("The sign-in came from a provider this console does not use.", 400)
     with ws.store.read() as session:
-        user = _account_for(session, identity, sso)
+        found = accounts.find(session, identity, sso, now)
+        user = found.user
         key = user.name if user is not None else identity.failure_key()
         wait = throttle_wait(session, key, user, address, now)
     if wait is not None:
         raise SignInThrottled(wait)
-    if user is None:
+    if not found.anyone:
         record_failed(ws, key, address, now, "no account for this single sign-on identity")
         raise SsoRefused(ASK_AN_ADMIN)
-    if user.disabled_at is not None:
+    if user is not None and user.disabled_at is not None:
         record_failed(ws, key, address, now, "the account is disabled")
         raise SsoRefused(DISABLED)
-    with ws.store.write() as session:
-        user = q.get_user(session, user.name)
-        if user.sso_subject is None:
-            _bind(session, user, identity, now, address)
-        user.last_sign_in_at = now
-        audit(
-            session,
-            at=now,
-            actor=user.name,
-            via="web",
-            action="user.sign-in",
-            address=address,
-            method="sso",
-        )
-        return SessionUser.of(user)
+    # Outside any transaction, like a password check: argon2 takes a noticeable time.
+    unusable = hash_password(secrets.token_urlsafe(32)) if user is None else ""
+    try:
+        with ws.store.write() as session:
+            again = accounts.find(session, identity, sso, now)
+            if again.kind != found.kind:
+                raise _Changed
+            user = accounts.settle(session, identity, again, unusable_password_hash=unusable,
+                                   now=now, address=address)  # fmt: skip
+            user.last_sign_in_at = now
+            audit(session, at=now, actor=user.name, via="web", action="user.sign-in",
+                  address=address, method="sso")  # fmt: skip
+            return SessionUser.of(user, user_service_ids(session, user.id))
+    except (_Changed, IntegrityError):
+        # Someone else's sign-in, or an admin, changed these accounts meanwhile (on
+        # PostgreSQL two first sign-ins of one person can race to make the account).
+        raise SsoRefused(AGAIN, 409) from None
 
 
-def _account_for(session: Session, identity: Identity, sso: SsoConfig) -> User | None:
-    """The account bound to the identity, else the unbound account its verified email
-    names (in an allowed domain), else None."""
-    bound = q.user_by_identity(session, identity.issuer, identity.subject)
-    if bound is not None:
-        return bound
-    if not (identity.email and identity.email_verified and sso.allows_domain(identity.email)):
-        return None
-    by_email = _account_with_email(session, identity.email)
-    if by_email is None or by_email.sso_subject is not None:
-        # Bound to someone else at the provider: only that subject signs in as it.
-        return None
-    return by_email
-
-
-def _account_with_email(session: Session, email: str) -> User | None:
-    # Accounts have no email address yet (the pipeline's data model adds one): until then
-    # no account can be found, and so bound, by email.
-    return None
-
-
-def _bind(session: Session, user: User, identity: Identity, now: dt.datetime, address: str) -> None:
-    user.sso_issuer, user.sso_subject = identity.issuer, identity.subject
-    audit(
-        session,
-        at=now,
-        actor=user.name,
-        via="web",
-        action="user.sso-bind",
-        user=user.name,
-        address=address,
-    )
+class _Changed(Exception):
+    """What the identity leads to changed between finding it and settling it."""
