@@ -32,6 +32,7 @@ from scheduler.web.views import health, home, signin
 from scheduler.web.views import plan as plan_view
 from scheduler.web.views import sso as sso_view
 from scheduler.web.views import users as users_view
+from scheduler.web.views import waiting as waiting_view
 from scheduler.web.views.case_studies import bp as case_studies_bp
 from scheduler.web.views.editing import bp as editing_bp
 from scheduler.web.views.importing import bp as importing_bp
@@ -53,6 +54,7 @@ SCREENS: tuple[Blueprint, ...] = (
     signin.bp,
     sso_view.bp,
     home.bp,
+    waiting_view.bp,
     health.bp,
     *CONTENT_SCREENS,
     *PLAN_SCREENS,
@@ -132,6 +134,6 @@ def _chrome() -> dict[str, Any]:
         "cspNonce": csp_nonce(),
         "account": account,
         "navigation": navigation.header_items(current_app, account.role, request.endpoint)
-        if account
+        if account and not auth.waiting(account)
         else [],
     }

@@ -4,18 +4,21 @@ out, the idle timeout, and the forced password change after a one-time password.
 The session cookie holds only the account's "id:epoch" session id, the time of the last
 request and Flask-WTF's CSRF secret, signed with the console key. Every request re-reads
 the account, so a disabled account, a reset password or a changed role takes effect at
-once.
+once. A contributor in no library service reaches only the page saying it waits for an
+admin (`waiting.index`): home sends it there, and everything else answers 404 (nothing
+exists for it yet).
 """
 
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, login_user, logout_user
 from flask_login import current_user as _current_user
 from werkzeug.wrappers import Response
 
 from scheduler.config import format_duration
 from scheduler.operations.accounts.signin import SessionUser, session_user
+from scheduler.operations.pipeline.scope import waits_for_a_service
 from scheduler.web.state import web_config, workspace
 
 SEEN = "seen"
@@ -24,6 +27,8 @@ SEEN = "seen"
 SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz", "calendar.feed"})
 # What a person who must change their password may still reach.
 WHILE_CHANGING_PASSWORD = frozenset({"signin.change_password", "signin.logout"})
+# What a contributor waiting for a library service may reach.
+WHILE_WAITING = frozenset({"waiting.index", "signin.logout"})
 
 
 class ConsoleUser(UserMixin):  # type: ignore[misc]
@@ -112,7 +117,16 @@ def _keep_session() -> Response | None:
         and request.endpoint not in WHILE_CHANGING_PASSWORD
     ):
         return redirect(url_for("signin.change_password", next=here()))
+    if waiting(account) and request.endpoint not in WHILE_WAITING:
+        if request.endpoint == "home.index":
+            return redirect(url_for("waiting.index"))
+        abort(404)  # as for any contributor, what it may not see does not exist
     return None
+
+
+def waiting(account: SessionUser) -> bool:
+    """Whether `account` waits for an admin to give it a library service."""
+    return waits_for_a_service(account.role, account.services)
 
 
 def _spoken(duration: str) -> str:

@@ -23,7 +23,7 @@ from scheduler.operations.accounts.sso import (
     sign_in_with_provider,
 )
 from scheduler.web import sso
-from scheduler.web.auth import sign_in, signed_in
+from scheduler.web.auth import sign_in, signed_in, waiting
 from scheduler.web.guards import public
 from scheduler.web.security import safe_next
 from scheduler.web.state import config, workspace
@@ -72,6 +72,8 @@ def callback() -> ResponseReturnValue:
     except SsoRefused as exc:
         return _refused("You cannot sign in to this console", str(exc), exc.status)
     sign_in(account)
+    if waiting(account):  # a new contributor: no page but this one exists for it yet
+        return redirect(url("waiting.index"))
     return redirect(target or url("home.index"))
 
 
