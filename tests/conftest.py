@@ -28,6 +28,7 @@ from scheduler.credentials.secrets import Secrets
 from scheduler.operations.accounts import passwords
 from tests.emulator import Emulator
 from tests.pgcluster import Cluster, running_cluster
+from tests.sso_provider import Provider
 from vignettes.store.queries import Store
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -114,6 +115,20 @@ def emulator(clock: FakeClock) -> Iterator[Emulator]:
 @pytest.fixture
 def secrets() -> Secrets:
     return Secrets(SECRET_VALUES)
+
+
+@pytest.fixture(scope="session")
+def sso_provider_server() -> Iterator[Provider]:
+    """One real OpenID Connect provider on loopback for the session (oidc-provider-mock)."""
+    with Provider.running() as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_provider(sso_provider_server: Provider) -> Provider:
+    """The provider, with nothing seen and no token of the test's own waiting."""
+    sso_provider_server.reset()
+    return sso_provider_server
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ from jinja2.bccache import Bucket
 from scheduler.operations.accounts.console_key import signing_key as console_signing_key
 from scheduler.operations.accounts.passwords import MIN_LENGTH
 from scheduler.operations.context import Workspace, one_request
-from scheduler.web import auth, components, formatting, navigation, state
+from scheduler.web import auth, components, formatting, navigation, sso, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
@@ -42,7 +42,9 @@ from scheduler.web.views import calendar as calendar_view
 from scheduler.web.views import engagement as engagement_view
 from scheduler.web.views import health, home, signin
 from scheduler.web.views import plan as plan_view
+from scheduler.web.views import sso as sso_view
 from scheduler.web.views import users as users_view
+from scheduler.web.views import waiting as waiting_view
 from scheduler.web.views.case_studies import bp as case_studies_bp
 from scheduler.web.views.editing import bp as editing_bp
 from scheduler.web.views.importing import bp as importing_bp
@@ -60,7 +62,15 @@ PLAN_SCREENS: tuple[Blueprint, ...] = (
     users_view.bp,
     audit_view.bp,
 )
-SCREENS: tuple[Blueprint, ...] = (signin.bp, home.bp, health.bp, *CONTENT_SCREENS, *PLAN_SCREENS)
+SCREENS: tuple[Blueprint, ...] = (
+    signin.bp,
+    sso_view.bp,
+    home.bp,
+    waiting_view.bp,
+    health.bp,
+    *CONTENT_SCREENS,
+    *PLAN_SCREENS,
+)
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
@@ -96,7 +106,8 @@ def create_app(
     frontend: Frontend | None = None,
     blueprints: Iterable[Blueprint] = (),
 ) -> Flask:
-    """The console for `ws`. Raises ConfigError (bad config, unsafe or short key),
+    """The console for `ws`. Raises ConfigError (bad config, unsafe or short key, no
+    single sign-on client secret),
     FrontendMissing (design system not installed: the message says which command to run).
     `blueprints` adds screens (tests add probe routes this way)."""
     config = ws.config
@@ -134,6 +145,7 @@ def create_app(
     app.teardown_request(_end_request)
     CSRFProtect(app)
     auth.init_auth(app)
+    sso.init_sso(app, config)
     app.register_blueprint(frontend_blueprint(frontend))
     for blueprint in (*SCREENS, *blueprints):
         app.register_blueprint(blueprint)
@@ -169,7 +181,7 @@ def _chrome() -> dict[str, Any]:
         "cspNonce": csp_nonce(),
         "account": account,
         "navigation": navigation.header_items(current_app, account.role, request.endpoint)
-        if account
+        if account and not auth.waiting(account)
         else [],
     }
 

@@ -3,20 +3,25 @@ out, and the forced password change after a one-time password.
 
 The session cookie holds only the session's random token and Flask-WTF's CSRF secret,
 signed with the console key. The session itself is a row on the server
-(`scheduler.operations.accounts.sessions`), checked on every request: signing out ends it for any
-copy of the cookie, as do a password change or reset, a disabled account and a role
-change; it also ends after `[web] session_timeout` without activity and
+(`scheduler.operations.accounts.sessions`), checked on every request: signing out ends
+it for any copy of the cookie, as do a password change or reset, a disabled account and a
+role change; it also ends after `[web] session_timeout` without activity and
 `[web] session_lifetime` after signing in, and the person is told which.
+
+A contributor in no library service reaches only the page saying it waits for an admin
+(`waiting.index`): home sends it there, and everything else answers 404 (nothing exists
+for it yet).
 """
 
 from __future__ import annotations
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, login_user, logout_user
 from flask_login import current_user as _current_user
 from werkzeug.wrappers import Response
 
 from scheduler.operations.accounts.sessions import IDLE, SessionUser, check_session, end_session
+from scheduler.operations.pipeline.scope import waits_for_a_service
 from scheduler.web.formatting import spoken_duration
 from scheduler.web.state import web_config, workspace
 from vignettes.errors import StoreError
@@ -28,6 +33,8 @@ SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz", "calendar.f
 WHILE_CHANGING_PASSWORD = frozenset({"signin.change_password", "signin.logout"})
 _ENDED = "vignettes.session_ended"
 _FAULT = "vignettes.session_fault"
+# What a contributor waiting for a library service may reach.
+WHILE_WAITING = frozenset({"waiting.index", "signin.logout"})
 
 
 class ConsoleUser(UserMixin):  # type: ignore[misc]
@@ -125,6 +132,19 @@ def _keep_session() -> Response | None:
             "information",
         )
         return redirect(url_for("signin.login", next=here()))
-    if account.must_change_password and request.endpoint not in WHILE_CHANGING_PASSWORD:
+    if (
+        account.must_change_password
+        and web_config().password_sign_in
+        and request.endpoint not in WHILE_CHANGING_PASSWORD
+    ):
         return redirect(url_for("signin.change_password", next=here()))
+    if waiting(account) and request.endpoint not in WHILE_WAITING:
+        if request.endpoint == "home.index":
+            return redirect(url_for("waiting.index"))
+        abort(404)  # as for any contributor, what it may not see does not exist
     return None
+
+
+def waiting(account: SessionUser) -> bool:
+    """Whether `account` waits for an admin to give it a library service."""
+    return waits_for_a_service(account.role, account.services)

@@ -386,7 +386,9 @@ class User(Base):
     """A console account. Only an argon2id hash of the password is kept, and only a SHA-256
     of the calendar token. `session_epoch` grows whenever the password is reset or the
     account disabled; sessions are kept as rows of their own (`ConsoleSession`) since
-    revision 0008, and it is no longer read."""
+    revision 0008, and it is no longer read. `sso_issuer` and `sso_subject` are the OpenID
+    Connect provider's name for the person, bound on their first single sign-on: from then
+    on only that pair, never an email, finds the account."""
 
     __tablename__ = "users"
     __table_args__ = (
@@ -394,6 +396,7 @@ class User(Base):
         CheckConstraint(
             one_of("submission_emails", SUBMISSION_EMAILS), name="ck_users_submission_emails"
         ),
+        UniqueConstraint("sso_issuer", "sso_subject", name="uq_users_sso_identity"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -409,6 +412,8 @@ class User(Base):
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sso_issuer: Mapped[str | None] = mapped_column(String(255))
+    sso_subject: Mapped[str | None] = mapped_column(String(255))
     password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
