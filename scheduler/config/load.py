@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from scheduler.config.gallery import read_gallery
 from scheduler.config.importing import read_import
 from scheduler.config.model import Config
 from scheduler.config.platforms import read_platforms
@@ -44,6 +45,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     daemon = read_daemon(root, base)
     importing = read_import(root)
     web = read_web(root)
+    gallery = read_gallery(root)
     root.finish()
     if problems:
         raise ConfigError(str(path), problems)
@@ -59,6 +61,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         daemon=daemon,
         importing=importing,
         web=web,
+        gallery=gallery,
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from scheduler.config.gallery import GalleryConfig
 from scheduler.config.web import WebConfig
 from vignettes.categories import DEFAULT_VOCABULARY, Vocabulary
 from vignettes.importing.columns import ColumnRules
@@ -177,6 +178,7 @@ class Config:
     importing: ImportConfig = field(default_factory=ImportConfig)
     extra: Mapping[str, Any] = field(default_factory=dict)
     web: WebConfig = field(default_factory=WebConfig)
+    gallery: GalleryConfig = field(default_factory=GalleryConfig)
 
     @property
     def outbox_dir(self) -> Path:
