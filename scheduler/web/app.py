@@ -30,6 +30,7 @@ from scheduler.web.views import calendar as calendar_view
 from scheduler.web.views import engagement as engagement_view
 from scheduler.web.views import gallery as gallery_view
 from scheduler.web.views import health, home, signin
+from scheduler.web.views import impact as impact_view
 from scheduler.web.views import plan as plan_view
 from scheduler.web.views import users as users_view
 from scheduler.web.views.case_studies import bp as case_studies_bp
@@ -52,6 +53,7 @@ PLAN_SCREENS: tuple[Blueprint, ...] = (
 )
 # Issue 22: the public gallery and its feed.
 PUBLIC_SCREENS: tuple[Blueprint, ...] = (gallery_view.bp,)
+IMPACT_SCREENS: tuple[Blueprint, ...] = (impact_view.bp,)
 SCREENS: tuple[Blueprint, ...] = (
     signin.bp,
     home.bp,
@@ -59,6 +61,7 @@ SCREENS: tuple[Blueprint, ...] = (
     *CONTENT_SCREENS,
     *PLAN_SCREENS,
     *PUBLIC_SCREENS,
+    *IMPACT_SCREENS,
 )
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024

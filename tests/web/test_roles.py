@@ -18,7 +18,7 @@ from tests.web.conftest import PASSWORD, Console, make_console
 VIEWER = {"read", "preview"}
 EDITOR = VIEWER | {"add", "edit", "import", "queue"}
 APPROVER = EDITOR | {"approve"}
-ADMIN = APPROVER | {"manage-users", "read-audit-log", "settle", "publish-now"}
+ADMIN = APPROVER | {"manage-users", "read-audit-log", "settle", "publish-now", "evidence-pack"}
 # What issue 13 says each role may do.
 MAY = {"viewer": VIEWER, "editor": EDITOR, "approver": APPROVER, "admin": ADMIN}
 
