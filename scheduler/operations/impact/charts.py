@@ -32,7 +32,9 @@ SERIES = (
 )
 TEXT = "#231F20"
 TOP_SERVICES = 15
-CSV_COLUMNS = ("breakdown", "key", *Counts.__dataclass_fields__)
+# The engagement rows fill the last four columns; the others fill the counts.
+ENGAGEMENT_COLUMNS = ("vignettes", "posts", "impressions", "interactions")
+CSV_COLUMNS = ("breakdown", "key", *Counts.__dataclass_fields__, *ENGAGEMENT_COLUMNS)
 
 
 def csv_text(report: ImpactReport) -> str:
@@ -46,12 +48,11 @@ def csv_text(report: ImpactReport) -> str:
         rows += [(name, g.key, g.counts) for g in report.breakdown(name)]
     for breakdown, key, counts in rows:
         values = ["" if v is None else _number(v) for v in vars(counts).values()]
-        writer.writerow([breakdown, spreadsheet_text(key), *values])
+        writer.writerow([breakdown, spreadsheet_text(key), *values, *[""] * 4])
+    blanks = [""] * len(Counts.__dataclass_fields__)
     for e in report.figures.engagement:
-        writer.writerow(
-            ["engagement", spreadsheet_text(e.category), e.vignettes, e.posts]
-            + [e.impressions, e.interactions]
-        )
+        figures = (e.vignettes, e.posts, e.impressions, e.interactions)
+        writer.writerow(["engagement", spreadsheet_text(e.category), *blanks, *figures])
     return out.getvalue()
 
 

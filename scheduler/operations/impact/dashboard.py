@@ -120,8 +120,16 @@ def _named(ws: Workspace, figures: ImpactFigures) -> ImpactFigures:
     vocabulary = ws.config.importing.vocabulary
     return replace(
         figures,
-        by_category=tuple(replace(g, key=vocabulary.label(g.key)) for g in figures.by_category),
+        by_category=tuple(
+            sorted(
+                (replace(g, key=vocabulary.label(g.key)) for g in figures.by_category),
+                key=lambda g: g.key,
+            )
+        ),
         engagement=tuple(
-            replace(e, category=vocabulary.label(e.category)) for e in figures.engagement
+            sorted(
+                (replace(e, category=vocabulary.label(e.category)) for e in figures.engagement),
+                key=lambda e: e.category,
+            )
         ),
     )

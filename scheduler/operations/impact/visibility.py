@@ -12,7 +12,15 @@ from scheduler.operations.accounts.permissions import Permission, actor_may
 from scheduler.operations.actor import Actor
 from vignettes.store.visibility import PublicRule, Stages, ViewerScope
 
-__all__ = ["PublicRule", "Stages", "ViewerScope", "public_rule", "stages", "viewer_scope"]
+__all__ = [
+    "PublicRule",
+    "Stages",
+    "ViewerScope",
+    "may_download_evidence",
+    "public_rule",
+    "stages",
+    "viewer_scope",
+]
 
 # Approved is accepted; a case study rejected (or withdrawn: stored as rejected) after its
 # acceptance is gone from the gallery, and its public address says so (410).
@@ -37,3 +45,10 @@ def viewer_scope(actor: Actor) -> ViewerScope:
     if not actor_may(actor, Permission.READ):
         return ViewerScope(services=())
     return ViewerScope(services=None)
+
+
+def may_download_evidence(actor: Actor, service: str) -> bool:
+    """Whether `actor` may download `service`'s evidence pack: admins (and the command
+    line, the operator's own authority) for every service; the service's own contributors
+    once they have accounts."""
+    return actor_may(actor, Permission.EVIDENCE_PACK)

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from scheduler.operations.accounts.permissions import Permission, allows
+from scheduler.errors import OperationFailed
+from scheduler.operations.accounts.permissions import Permission, PermissionDenied
 from scheduler.operations.impact.charts import CHARTS, chart_png, csv_text
 from scheduler.operations.impact.dashboard import BREAKDOWNS, ImpactReport, impact_report
-from scheduler.web.auth import signed_in
+from scheduler.operations.impact.evidence import evidence_pack, known_services
+from scheduler.operations.impact.visibility import may_download_evidence
+from scheduler.web.formatting import problem_text
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import workspace
 
@@ -52,20 +55,54 @@ def report(chosen: Filters) -> ImpactReport:
 @bp.get("/impact")
 @requires(Permission.READ)
 def index() -> tuple[str, int]:
-    chosen = filters()
-    found = report(chosen)
-    account = signed_in()
+    return render_dashboard(filters())
+
+
+def render_dashboard(
+    chosen: Filters, evidence_errors: list[dict[str, str]] | None = None
+) -> tuple[str, int]:
+    """The dashboard for `chosen`, with the evidence pack's form and any problems."""
+    actor = current_actor()
+    errors = chosen.errors + (evidence_errors or [])
+    # Only the services this person may take a pack of (admins: every one).
+    services = [s for s in known_services(workspace()) if may_download_evidence(actor, s)]
     page = render_template(
         "impact/index.jinja",
-        report=found,
+        report=report(chosen),
         chosen=chosen,
-        errors=chosen.errors,
+        errors=errors,
         breakdowns=BREAKDOWNS,
         charts=CHARTS,
-        may_download_evidence=account is not None
-        and allows(account.role, Permission.EVIDENCE_PACK),
+        evidence_services=services,
+        evidence_args=request.args,
     )
-    return page, 400 if chosen.errors else 200
+    return page, 400 if errors else 200
+
+
+@bp.get("/impact/evidence.xlsx")
+@requires(Permission.READ)
+def evidence() -> Response | tuple[str, int]:
+    service = request.args.get("service", "").strip()
+    year_text = request.args.get("evidence_year", "").strip()
+    problems = []
+    if not service:
+        problems.append({"text": "Select a library service", "href": "#service"})
+    if not (year_text.isdigit() and len(year_text) == 4):
+        problems.append({"text": "Enter the year, like 2026", "href": "#evidence_year"})
+    if problems:
+        return render_dashboard(filters(), problems)
+    try:
+        pack = evidence_pack(workspace(), current_actor(), service, int(year_text))
+    except PermissionDenied:
+        abort(403)
+    except OperationFailed as exc:
+        return render_dashboard(filters(), [{"text": problem_text(exc), "href": "#service"}])
+    response = Response(
+        pack.workbook,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
+    return response
 
 
 @bp.get("/impact/charts/<name>.png")

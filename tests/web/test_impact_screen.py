@@ -1,0 +1,86 @@
+"""The impact screen: every signed-in role sees the figures, each chart beside its table,
+the CSV download, the filters; only admins download an evidence pack."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from scheduler.web.frontend import Frontend
+from tests.web.conftest import Console
+from tests.web.impact_data import counted_history
+from tests.web.plan_data import problems
+
+
+@pytest.fixture
+def console(tmp_path: Path, frontend: Frontend) -> Iterator[Console]:
+    made = counted_history(tmp_path, frontend)
+    made.add_user("vera", "viewer")
+    made.add_user("ann", "admin")
+    yield made
+    made.ws.close()
+
+
+def test_a_viewer_sees_each_chart_beside_its_table(console: Console) -> None:
+    console.sign_in("vera")
+    page = console.get("/impact")
+    assert page.status_code == 200
+    for name in ("period", "region", "category", "service", "organisation_type"):
+        assert f'src="/impact/charts/{name}.png"' in page.text
+        assert f'id="{name}-table"' in page.text
+        chart = console.get(f"/impact/charts/{name}.png")
+        assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
+    assert 'id="engagement-table"' in page.text
+    assert "Evidence pack" not in page.text  # a viewer may not take one
+
+
+def test_the_csv_has_every_figure_the_page_shows(console: Console) -> None:
+    console.sign_in("vera")
+    response = console.get("/impact.csv?year=2026")
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="impact-2026-')
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    totals = next(r for r in rows if r["breakdown"] == "totals")
+    assert (totals["submitted"], totals["accepted"], totals["pounds"]) == ("4", "2", "2500")
+    care = next(r for r in rows if r["breakdown"] == "engagement")
+    assert (care["key"], care["impressions"], care["interactions"]) == (
+        "Better patient care",
+        "600",
+        "17",
+    )
+
+
+def test_a_year_that_is_not_one_is_a_clear_error(console: Console) -> None:
+    console.sign_in("vera")
+    page = console.get("/impact?year=twenty")
+    assert page.status_code == 400
+    assert problems(page.text) == ["Enter a year like 2026, or leave it empty"]
+
+
+def test_an_admin_downloads_a_services_evidence_pack(console: Console) -> None:
+    console.sign_in("ann")
+    assert "Evidence pack" in console.get("/impact").text
+    response = console.get("/impact/evidence.xlsx?service=Eastgate+LKS&evidence_year=2026")
+    assert response.status_code == 200
+    assert 'filename="evidence-Eastgate-LKS-2026.xlsx"' in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    refs = [r[0] for r in book["Case studies"].iter_rows(min_row=2, values_only=True)]
+    assert refs == ["S1", "A3", "R1"]
+
+
+def test_an_evidence_pack_for_a_service_nobody_names_is_a_clear_error(console: Console) -> None:
+    console.sign_in("ann")
+    page = console.get("/impact/evidence.xlsx?service=Eastgate+LK&evidence_year=2026")
+    assert page.status_code == 400
+    [problem] = problems(page.text)
+    assert problem.startswith("No case study names the library service 'Eastgate LK'")
+
+
+def test_a_viewer_may_not_download_an_evidence_pack(console: Console) -> None:
+    console.sign_in("vera")
+    response = console.get("/impact/evidence.xlsx?service=Eastgate+LKS&evidence_year=2026")
+    assert response.status_code == 403
