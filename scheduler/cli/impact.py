@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scheduler.cli.common import Subparsers, actor, add_command
 from scheduler.cli.output import emit_json, safe_line, table
-from scheduler.errors import EXIT_OK, OperationFailed
+from scheduler.errors import EXIT_OK
 from scheduler.operations.context import Workspace
 
 
@@ -78,21 +78,10 @@ def cmd_impact(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_evidence(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.files import write_atomic
-    from scheduler.operations.impact.evidence import evidence_pack
+    from scheduler.operations.impact.evidence import write_evidence_pack
 
     out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise OperationFailed(
-            f"--out {out}: the evidence pack is an Excel workbook: name a .xlsx file"
-        )
-    if not out.parent.is_dir():
-        raise OperationFailed(f"--out {out}: no such folder {out.parent}")
-    pack = evidence_pack(ws, actor(args), args.service, args.year)
-    try:
-        write_atomic(out, pack.workbook)
-    except OSError as exc:
-        raise OperationFailed(f"--out {out}: cannot write it: {exc.strerror or exc}") from exc
+    pack = write_evidence_pack(ws, actor(args), args.service, args.year, out)
     data = pack.data
     summary = {
         "service": data.service,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import io
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -19,13 +20,14 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.errors import OperationFailed
+from scheduler.files import write_atomic
 from scheduler.operations.accounts.permissions import Permission, PermissionDenied
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.visibility import may_download_evidence, public_rule
 from vignettes.store.evidence import Evidence, evidence, library_services
 
-__all__ = ["EvidencePack", "evidence_pack", "known_services"]
+__all__ = ["EvidencePack", "evidence_pack", "known_services", "write_evidence_pack"]
 
 SHEETS = ("Summary", "Case studies", "Quotes", "Vignettes")
 CASE_COLUMNS = (
@@ -84,6 +86,24 @@ def evidence_pack(ws: Workspace, actor: Actor, service: str, year: int) -> Evide
     with ws.store.read() as session:
         data = evidence(session, public_rule(), service, year)
     return EvidencePack(data, _workbook(ws, data))
+
+
+def write_evidence_pack(
+    ws: Workspace, actor: Actor, service: str, year: int, out: Path
+) -> EvidencePack:
+    """`evidence_pack`, written to `out` (replaced whole, or left as it was). Raises what
+    `evidence_pack` raises, and OperationFailed for a path that is not a writable .xlsx
+    file in a folder that exists (checked before any work)."""
+    if out.suffix.lower() != ".xlsx":
+        raise OperationFailed(f"--out {out}: the evidence pack is a workbook: name a .xlsx file")
+    if not out.parent.is_dir():
+        raise OperationFailed(f"--out {out}: no such folder {out.parent}")
+    pack = evidence_pack(ws, actor, service, year)
+    try:
+        write_atomic(out, pack.workbook)
+    except OSError as exc:
+        raise OperationFailed(f"--out {out}: cannot write it: {exc.strerror or exc}") from exc
+    return pack
 
 
 def _workbook(ws: Workspace, data: Evidence) -> bytes:
