@@ -9,6 +9,7 @@ types only carry them to the queries, so the workflow's states can change in one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, true
 
@@ -44,7 +45,7 @@ class ViewerScope:
 
     def condition(self) -> ColumnElement[bool]:
         if self.services is None:
-            return true()
+            return true()  # (a literal TRUE: SQLite's planner sees through it)
         if not self.services:
             return false()
         return CaseStudy.library_service.in_(self.services)
@@ -61,8 +62,12 @@ class Stages:
     accepted: tuple[str, ...]
     escalated: tuple[str, ...]
     in_review: tuple[str, ...]
+    every: tuple[str, ...] = ()  # every status a case study can have
 
-    def reached(self, statuses: tuple[str, ...] | None) -> ColumnElement[bool]:
+    def reached(
+        self, statuses: tuple[str, ...] | None, column: Any = CaseStudy.status
+    ) -> ColumnElement[bool]:
+        """`column` (a status) is one of `statuses` (None: any)."""
         if statuses is None:
             return true()
-        return CaseStudy.status.in_(statuses) if statuses else false()
+        return column.in_(statuses) if statuses else false()

@@ -13,7 +13,7 @@ from typing import Any
 
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
-from scheduler.operations.impact.visibility import public_rule, stages, viewer_scope
+from scheduler.operations.impact.visibility import stages, viewer_scope
 from vignettes.store.impact import (
     CategoryEngagement,
     Counts,
@@ -110,7 +110,7 @@ def impact_report(
 
     def read() -> ImpactReport:
         with ws.store.read() as session:
-            figures = impact_figures(session, public_rule(), stages(), scope, chosen)
+            figures = impact_figures(session, stages(), scope, chosen)
         return ImpactReport(chosen, _named(ws, figures))
 
     return remember(ws.store, ("impact", scope, chosen), read)

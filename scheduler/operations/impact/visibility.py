@@ -26,7 +26,13 @@ __all__ = [
 # acceptance is gone from the gallery, and its public address says so (410).
 _PUBLIC = PublicRule(listed=("approved",), gone=("rejected",))
 # Nothing is escalated before the pipeline: the stage is counted, and counts none.
-_STAGES = Stages(submitted=None, accepted=("approved",), escalated=(), in_review=("submitted",))
+_STAGES = Stages(
+    submitted=None,
+    accepted=("approved",),
+    escalated=(),
+    in_review=("submitted",),
+    every=("submitted", "approved", "rejected"),
+)
 
 
 def public_rule() -> PublicRule:

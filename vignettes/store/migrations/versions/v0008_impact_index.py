@@ -1,0 +1,35 @@
+"""Indexes for the impact dashboard: the columns it groups and sums, in the order it groups
+by, and by submission time, so its aggregates read indexes alone (SQLite's first index
+also holds the impact categories; PostgreSQL cannot index a `json` column). Existing rows
+are indexed as they are: no data changes.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from alembic import op
+
+from vignettes.store.models import IMPACT_GROUPS, IMPACT_SUMS, SUBMITTED_COLUMNS
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        columns = [*IMPACT_GROUPS, "impact_categories", *IMPACT_SUMS]
+        op.create_index("ix_case_studies_impact", "case_studies", columns)
+    else:
+        columns = [*IMPACT_GROUPS, *IMPACT_SUMS]
+        op.create_index("ix_case_studies_impact_pg", "case_studies", columns)
+    op.create_index("ix_case_studies_submitted", "case_studies", list(SUBMITTED_COLUMNS))
+
+
+def downgrade() -> None:
+    op.drop_index("ix_case_studies_submitted", "case_studies")
+    if op.get_bind().dialect.name == "sqlite":
+        op.drop_index("ix_case_studies_impact", "case_studies")
+    else:
+        op.drop_index("ix_case_studies_impact_pg", "case_studies")
