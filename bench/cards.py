@@ -3,10 +3,12 @@
 Run with the project venv: `.venv/bin/python bench/cards.py [--repeat N] [--chromium K]`.
 Prints figures only (no assertions). Targets on the project machine: median ≤ 25 ms per
 card (fit + draw + PNG encode), ≥ 30× faster than Chromium, peak RSS ≤ 120 MB. It also
-times the sample cards that lead with a key figure against the same cards without one.
+times the sample cards that lead with a key figure against the same cards without one, and
+the impact-in-numbers card beside a vignette card at the X size.
 
-`--examples DIR` instead writes the pictures in docs/cards.md (card-example-x.png and
-card-example-linkedin.png) from the sample case studies, so they can be rebuilt.
+`--examples DIR` instead writes the pictures in docs/cards.md (card-example-x.png,
+card-example-linkedin.png and impact-in-numbers-card.png) from the sample case studies and
+the sample figures below, so they can be rebuilt.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 from cards.brand import Brand  # noqa: E402
 from cards.figures import key_figures  # noqa: E402
 from cards.fonts import Face, face_path  # noqa: E402
+from cards.impact.card import render_impact_card  # noqa: E402
+from cards.impact.numbers import ImpactNumbers  # noqa: E402
 from cards.render import LINKEDIN_SIZE, X_SIZE, CardSpec, render_card, write_png_atomic  # noqa: E402
 from vignettes.content import CaseStudyContent  # noqa: E402
 
@@ -168,11 +172,51 @@ def bench_key_figures(contents: list[CaseStudyContent], repeat: int) -> tuple[fl
     return medians[0], medians[1], len(led)
 
 
+# Figures for the impact-in-numbers card: the issue's example, a region's quarter with every
+# figure, the largest figures (the tiles shrink), and a quarter with nothing to report.
+IMPACT_SAMPLES = (
+    ImpactNumbers("2026", 48, hours_saved=1240, pounds_saved=312_000),
+    ImpactNumbers(
+        "2026 Q3", 12, hours_saved=310.5, pounds_saved=86_500, library_services=9,
+        scope="South West",
+    ),
+    ImpactNumbers(
+        "Financial year April 2025 to March 2026", 1_234_567, hours_saved=100_000,
+        pounds_saved=1_000_000_000, library_services=1_000,
+    ),
+    ImpactNumbers("2026 Q1", 0),
+)  # fmt: skip
+
+
+def bench_impact(contents: list[CaseStudyContent], repeat: int) -> tuple[float, float]:
+    """Median ms per impact-in-numbers card (IMPACT_SAMPLES) and per vignette card (the
+    samples), both at the X size, timed in the same loop so they share the machine's load."""
+    brand = Brand()
+    spec = CardSpec("x", X_SIZE, dt.date(2026, 11, 1), 1000)
+    for numbers in IMPACT_SAMPLES:  # warm-up
+        render_impact_card(numbers, spec, brand)
+    impact: list[float] = []
+    vignette: list[float] = []
+    for _ in range(repeat):
+        for numbers in IMPACT_SAMPLES:
+            start = time.perf_counter()
+            render_impact_card(numbers, spec, brand)
+            impact.append(time.perf_counter() - start)
+        for content in contents:
+            start = time.perf_counter()
+            render_card(content, spec, brand)
+            vignette.append(time.perf_counter() - start)
+    return statistics.median(impact) * 1000, statistics.median(vignette) * 1000
+
+
 Example = tuple[str, str, Literal["x", "linkedin"], tuple[int, int], dt.date]
 EXAMPLES: tuple[Example, ...] = (  # file, case study, platform, size, month
     ("card-example-x.png", "ICS-2026-003", "x", X_SIZE, dt.date(2026, 11, 1)),
     ("card-example-linkedin.png", "ICS-2026-002", "linkedin", LINKEDIN_SIZE, dt.date(2026, 12, 1)),
 )
+
+
+IMPACT_EXAMPLE = "impact-in-numbers-card.png"
 
 
 def write_examples(contents: list[CaseStudyContent], folder: Path) -> None:
@@ -184,6 +228,11 @@ def write_examples(contents: list[CaseStudyContent], folder: Path) -> None:
         card = render_card(by_ref[ref], CardSpec(platform, size, month, 250), Brand())
         write_png_atomic(folder / name, card.png)
         print(f"wrote {folder / name} ({ref}, {size[0]}x{size[1]}, {len(card.png)} bytes)")
+    numbers = IMPACT_SAMPLES[0]
+    card = render_impact_card(numbers, CardSpec("x", X_SIZE, None, 1000), Brand())
+    write_png_atomic(folder / IMPACT_EXAMPLE, card.png)
+    size = f"{X_SIZE[0]}x{X_SIZE[1]}"
+    print(f"wrote {folder / IMPACT_EXAMPLE} ({numbers.period}, {size}, {len(card.png)} bytes)")
 
 
 def bench_chromium(contents: list[CaseStudyContent], count: int) -> list[float]:
@@ -236,6 +285,10 @@ def main() -> None:
     if led_count:
         print(f"  key figure      {led_ms:8.1f} ms per card ({led_count} samples with one, X size)")
         print(f"  same, no figure {plain_ms:8.1f} ms per card")
+    impact_ms, vignette_ms = bench_impact(contents, args.repeat)
+    sets = len(IMPACT_SAMPLES)
+    print(f"  impact card     {impact_ms:8.1f} ms per card ({sets} sets of figures, X size)")
+    print(f"  vignette card   {vignette_ms:8.1f} ms per card (same loop, X size)")
     print(f"  peak RSS        {peak_mb:8.1f} MB (this process)")
     chrome = bench_chromium(contents, args.chromium)
     if chrome:

@@ -76,11 +76,16 @@ def alt_text(content: CaseStudyContent, month: dt.date | None, limit: int) -> st
         if len(candidate) > limit:
             break
         text = candidate
-    if text:
+    return text or cut_at_word(sentences(content, month)[0], limit)
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word boundary, ending in an ellipsis
+    (for a sentence that is longer than the limit on its own)."""
+    if len(text) <= limit:
         return text
-    first = sentences(content, month)[0]
-    cut = first[: max(0, limit - 1)]
-    if not first[limit - 1 : limit].isspace():  # the cut fell inside a word: drop it
+    cut = text[: max(0, limit - 1)]
+    if not text[limit - 1 : limit].isspace():  # the cut fell inside a word: drop it
         cut = cut.rsplit(" ", 1)[0]
     cut = cut.rstrip(" ,;:")
     return (cut + "…")[:limit]

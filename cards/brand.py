@@ -13,10 +13,11 @@ LARGE_TEXT = 3.0  # 18 pt (24 px) regular or 14 pt (18.66 px) bold and larger
 # (text colour role, background role, minimum ratio, what the layout draws with it).
 # Keep in step with cards/paint.py: a pair drawn there must be listed here. The key figures
 # are light on primary too, so the first pair covers them; the divider between two figures
-# is decoration (pale on primary), not text.
+# is decoration (pale on primary), not text. The impact-in-numbers card (cards/impact/card.py)
+# draws its period light on primary, its figures dark on pale tiles, its footer light on dark.
 TEXT_PAIRS: tuple[tuple[str, str, float, str], ...] = (
-    ("light", "primary", NORMAL_TEXT, "month, headline and summary"),
-    ("dark", "pale", NORMAL_TEXT, "quote, attribution and impact labels"),
+    ("light", "primary", NORMAL_TEXT, "month, headline and summary; impact card period"),
+    ("dark", "pale", NORMAL_TEXT, "quote, attribution and impact labels; impact card figures"),
     ("primary", "pale", LARGE_TEXT, "large quotation mark"),
     ("light", "dark", NORMAL_TEXT, "footer"),
 )
@@ -43,7 +44,7 @@ class Brand:
 
     def contrast_problems(self) -> list[str]:
         """Each pair below its WCAG AA minimum, e.g. `text light #FFFFFF on primary #00A0E0
-        has contrast 2.79:1, needs 4.5:1 (month, headline and summary)`; empty when all pass."""
+        has contrast 2.79:1, needs 4.5:1 (month, headline and summary; …)`; empty when all pass."""
         problems = []
         for fg, bg, needed, used_for in TEXT_PAIRS:
             ratio = contrast_ratio(self.colour(fg), self.colour(bg))

@@ -31,7 +31,8 @@ class FigureRow:
     size: int
 
 
-def _one_line(field: str, line: Line, style: TextStyle, size: int) -> FittedText:
+def one_line(field: str, line: Line, style: TextStyle, size: int) -> FittedText:
+    """`line` set at exactly `size`, never wrapped (a figure is read as one unit)."""
     metrics = PillowMetrics(style)
     return FittedText(
         field=field,
@@ -44,7 +45,8 @@ def _one_line(field: str, line: Line, style: TextStyle, size: int) -> FittedText
     )
 
 
-def _line(text: str, style: TextStyle, field: str) -> Line:
+def as_line(text: str, style: TextStyle, field: str) -> Line:
+    """`text` as one line of words; raises MissingGlyphError naming `field`."""
     return tuple(Piece(word) for word in prepare(text, style, field))
 
 
@@ -55,9 +57,9 @@ def _set(
     label_size = max(p.px(LABEL_MIN), round(size * LABEL_RATIO))
     parts = []
     for f in figures:
-        number = _one_line(f.field, _line(f.number, FIGURE, f.field), FIGURE, size)
-        label = _one_line(
-            f"{f.field} label", _line(f.label, FIGURE_LABEL, f.field), FIGURE_LABEL, label_size
+        number = one_line(f.field, as_line(f.number, FIGURE, f.field), FIGURE, size)
+        label = one_line(
+            f"{f.field} label", as_line(f.label, FIGURE_LABEL, f.field), FIGURE_LABEL, label_size
         )
         parts.append((number, label))
     gap = round(size * 0.16)

@@ -21,7 +21,7 @@ def paint(layout: CardLayout, brand: Brand, logo: Image.Image | None) -> Image.I
         corners = (box.x, box.y, box.right - 1, box.bottom - 1)
         if name == "footer":
             draw.rectangle(corners, fill=brand.dark)
-        elif name == "quote":
+        elif name == "quote" or name.startswith("tile "):  # impact card: "tile <field>"
             draw.rounded_rectangle(corners, radius=round(18 * s), fill=brand.pale)
         elif name == "logo":
             draw.rounded_rectangle(corners, radius=round(10 * s), fill=brand.light)

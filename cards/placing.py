@@ -1,10 +1,12 @@
 """The planner's working state: what has been placed so far, and how to fit and place more.
 
-`Placer` holds the panels, texts and pills placed on one card, scales design sizes (given
+`Sheet` holds the panels, texts and pills placed on one card, scales design sizes (given
 for a 1200×627 card) to the card, fits a text to a box with `cards.layout.fit_text`, and can
-move everything placed since a checkpoint (to centre a stack). The parts of the card
-(cards/story.py, cards/quote_panel.py, cards/figure_row.py, cards/planner.py) place
-through one `Placer` each, so boxes are only ever added below or beside earlier ones.
+move everything placed since a checkpoint (to centre a stack). `Placer` is a sheet for one
+case study's card: the parts of that card (cards/story.py, cards/quote_panel.py,
+cards/figure_row.py, cards/planner.py) place through one `Placer` each; the impact-in-numbers
+card (cards/impact/card.py) places on a plain `Sheet`. Either way boxes are only ever added
+below or beside earlier ones.
 """
 
 from __future__ import annotations
@@ -24,10 +26,9 @@ Checkpoint = tuple[int, int, int]
 
 
 @dataclass
-class Placer:
+class Sheet:
     """One card's placed boxes so far; `s` scales design pixels to this card's size."""
 
-    c: CaseStudyContent
     spec: CardSpec
     brand: Brand
     texts: list[tuple[PlacedText, str]] = field(default_factory=list)
@@ -108,3 +109,10 @@ class Placer:
             q = self.pills[i]
             self.pills[i] = replace(q, box=q.box.moved(dy), baseline=q.baseline + dy)
         return (mark[0], mark[1] + dy, mark[2]) if mark else None
+
+
+@dataclass
+class Placer(Sheet):
+    """A sheet for one case study's card: its parts read the content from `c`."""
+
+    c: CaseStudyContent = field(kw_only=True)

@@ -16,7 +16,7 @@ from cards.errors import MissingGlyphError, TextOverflowError
 from cards.figure_row import plan_figures
 from cards.figures import KeyFigure, key_figures
 from cards.layout import FittedText
-from cards.placing import Checkpoint, Mark, Placer
+from cards.placing import Checkpoint, Mark, Placer, Sheet
 from cards.quote_panel import plan_quote, quote_height
 from cards.spec import CardSpec
 from cards.story import plan_story
@@ -36,7 +36,7 @@ def plan_card(
     """Place and fit everything; raises TextOverflowError or MissingGlyphError naming the
     field and the case study."""
     try:
-        return _plan(Placer(content, spec, brand), logo_size)
+        return _plan(Placer(spec, brand, c=content), logo_size)
     except TextOverflowError as exc:
         raise TextOverflowError(exc.field, exc.overflow, ref=content.ref) from None
     except MissingGlyphError as exc:
@@ -148,7 +148,7 @@ def plan_columns(
     return None
 
 
-def plan_logo(p: Placer, size: tuple[int, int], *, right: float, top: float) -> tuple[Box, Box]:
+def plan_logo(p: Sheet, size: tuple[int, int], *, right: float, top: float) -> tuple[Box, Box]:
     """A light plate top right holding the organisation's own logo, aspect kept."""
     plate_h, inset = p.px(60), p.px(10)
     k = min((plate_h - 2 * inset) / size[1], (p.px(240) - 2 * inset) / size[0])

@@ -58,7 +58,8 @@ class RenderedCard:
         return hashlib.sha256(self.png).hexdigest()
 
 
-def _load_logo(data: bytes) -> Image.Image:
+def load_logo(data: bytes) -> Image.Image:
+    """The organisation's logo file as RGBA; raises CardError when it is not an image."""
     try:
         with Image.open(io.BytesIO(data)) as opened:
             opened.load()
@@ -76,7 +77,7 @@ def render_card(
     Raises BrandContrastError, TextOverflowError, MissingGlyphError, CardTooLargeError,
     or CardError for an unreadable logo."""
     brand.check()
-    logo = _load_logo(logo_png) if logo_png else None
+    logo = load_logo(logo_png) if logo_png else None
     warnings: list[str] = []
     if content.quote_text.strip() and not content.quote_consent:
         warnings.append(NO_CONSENT_WARNING)

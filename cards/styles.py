@@ -18,3 +18,4 @@ ORGANISATION = TextStyle(weight=700, line_spacing=1.15)
 FOOTER = TextStyle(weight=400, line_spacing=1.2)
 FIGURE = TextStyle(weight=700, line_spacing=1.0)
 FIGURE_LABEL = TextStyle(weight=600, line_spacing=1.0)
+TILE_LABEL = TextStyle(weight=600, line_spacing=1.15)  # may take two lines in its tile

@@ -26,7 +26,7 @@ def test_a_pale_primary_is_named_with_its_pair_and_ratio() -> None:
     problems = Brand(primary="#41B6E6").contrast_problems()
     assert problems[0] == (
         "text light #FFFFFF on primary #41B6E6 has contrast 2.31:1, needs 4.5:1 "
-        "(month, headline and summary)"
+        "(month, headline and summary; impact card period)"
     )
     assert problems[1].startswith("text primary #41B6E6 on pale #E8EDEE has contrast 1.96:1")
 
