@@ -30,9 +30,18 @@ def cmd_impact(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.impact.dashboard import BREAKDOWNS, impact_report
 
     report = impact_report(ws, actor(args), year=args.year, region=args.region)
+    written: list[Path] = []
+    if args.card is not None:
+        from scheduler.operations.impact.numbers_card import write_numbers_cards
+
+        written = write_numbers_cards(
+            ws, actor(args), Path(args.card), year=args.year, region=args.region
+        )
     if args.json:
-        emit_json(report.to_json())
+        emit_json({**report.to_json(), "cards": [str(p) for p in written]})
         return EXIT_OK
+    for path in written:
+        print(safe_line(f"card written: {path}"))
     t = report.figures.totals
     scope = " in ".join(x for x in (str(args.year or "all years"), args.region or "") if x)
     print(safe_line(f"Impact, {scope} (a year is the year a case study was submitted)"))
@@ -109,6 +118,11 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--year", type=year_arg, help="only case studies submitted in this year")
     p.add_argument("--region", metavar="R", help="only this region")
+    p.add_argument(
+        "--card",
+        metavar="DIR",
+        help="also write the impact-in-numbers cards (X and LinkedIn sizes) and alt texts",
+    )
     p = add_command(
         sub, "evidence", cmd_evidence, "a library service's evidence pack for a year (XLSX)"
     )

@@ -115,3 +115,24 @@ def test_an_evidence_pack_needs_a_workbook_name_in_a_folder_that_exists(
     ):
         result = run("evidence", "--service", SERVICE, "--year", "2026", "--out", str(out))
         assert result.code == 1 and says in result.err
+
+
+def test_impact_card_writes_the_x_and_linkedin_cards_with_their_alt_text(
+    run,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "cards"
+    result = run("impact", "--year", "2026", "--card", str(folder))
+    assert result.code == 0, result.err
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [
+        "impact-2026-linkedin.png",
+        "impact-2026-linkedin.txt",
+        "impact-2026-x.png",
+        "impact-2026-x.txt",
+    ]
+    assert (folder / "impact-2026-x.png").read_bytes().startswith(b"\x89PNG")
+    alt = (folder / "impact-2026-x.txt").read_text()
+    # 2026: A2, A3 and EVIL-1 accepted; 5 hours (A2); £2,500 (A3).
+    assert "3 case studies" in alt and "5 hours" in alt and "£2,500" in alt
+    assert f"card written: {folder / 'impact-2026-x.png'}" in result.out

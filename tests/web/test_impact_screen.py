@@ -84,3 +84,14 @@ def test_a_viewer_may_not_download_an_evidence_pack(console: Console) -> None:
     console.sign_in("vera")
     response = console.get("/impact/evidence.xlsx?service=Eastgate+LKS&evidence_year=2026")
     assert response.status_code == 403
+
+
+def test_the_impact_in_numbers_card_is_shown_and_downloads(console: Console) -> None:
+    console.sign_in("vera")
+    page = console.get("/impact?year=2026&region=London")
+    assert 'src="/impact/cards/x.png?year=2026&amp;region=London"' in page.text
+    card = console.get("/impact/cards/linkedin.png?year=2026&region=London&download=1")
+    assert card.status_code == 200 and card.data.startswith(b"\x89PNG")
+    assert 'filename="impact-2026-linkedin.png"' in card.headers["Content-Disposition"]
+    # London in 2026: A3 accepted (£2,500), from one library service.
+    assert "1 case study" in page.text and "£2,500" in page.text

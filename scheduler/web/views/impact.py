@@ -17,6 +17,7 @@ from scheduler.operations.accounts.permissions import Permission, PermissionDeni
 from scheduler.operations.impact.charts import CHARTS, chart_png, csv_text
 from scheduler.operations.impact.dashboard import BREAKDOWNS, ImpactReport, impact_report
 from scheduler.operations.impact.evidence import evidence_pack, known_services
+from scheduler.operations.impact.numbers_card import PLATFORMS, numbers_cards
 from scheduler.operations.impact.visibility import may_download_evidence
 from scheduler.web.formatting import problem_text
 from scheduler.web.guards import current_actor, requires
@@ -66,8 +67,15 @@ def render_dashboard(
     errors = chosen.errors + (evidence_errors or [])
     # Only the services this person may take a pack of (admins: every one).
     services = [s for s in known_services(workspace()) if may_download_evidence(actor, s)]
+    try:
+        cards = numbers_cards(workspace(), actor, year=chosen.year, region=chosen.region)
+        card_problem = None
+    except OperationFailed as exc:
+        cards, card_problem = (), problem_text(exc)
     page = render_template(
         "impact/index.jinja",
+        cards=cards,
+        card_problem=card_problem,
         report=report(chosen),
         chosen=chosen,
         errors=errors,
@@ -115,6 +123,26 @@ def chart(name: str) -> Response:
         abort(404)  # the page says there is nothing to draw instead of linking here
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.get("/impact/cards/<platform>.png")
+@requires(Permission.READ)
+def card(platform: str) -> Response:
+    """The impact-in-numbers card for `platform`, shown on the page and downloaded."""
+    if platform not in PLATFORMS:
+        abort(404)
+    chosen = filters()
+    try:
+        cards = numbers_cards(workspace(), current_actor(), year=chosen.year, region=chosen.region)
+    except OperationFailed:
+        abort(404)  # the page says why instead of showing the card
+    found = next(c for c in cards if c.platform == platform)
+    response = Response(found.png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    if request.args.get("download"):
+        name = f"impact-{chosen.year or 'all-years'}-{platform}.png"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
