@@ -45,7 +45,8 @@ from scheduler.operations.impact.visibility import public_rule, stages  # noqa: 
 from scheduler.web import create_app  # noqa: E402
 from scheduler.web.server import ConsoleServer  # noqa: E402
 from vignettes.planning.slots import Month  # noqa: E402
-from vignettes.store.impact import ImpactFilter, impact_figures  # noqa: E402
+from vignettes.store.impact import impact_figures  # noqa: E402
+from vignettes.store.impact_parts import ImpactFilter  # noqa: E402
 from vignettes.store.models import AuditEvent, CaseStudy, MonthlySlot, Post  # noqa: E402
 from vignettes.store.queries import Store  # noqa: E402
 from vignettes.store.visibility import ViewerScope  # noqa: E402
@@ -238,7 +239,8 @@ def gallery(root: Path, count: int, requests: int) -> None:
         ws.close()
     print(
         f"  {requests} requests a page over {seconds:.1f} s, a commit every second in "
-        "another process; milliseconds"
+        f"another process; milliseconds; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs"
     )
     print(f"  {'':<31}{'page':^16}{'static file':^16}")
     print(f"  {'page':<23}{'bytes':>8}{'p50':>8}{'p95':>8}{'p50':>8}{'p95':>8}   target")

@@ -66,6 +66,6 @@ def test_0008_adds_the_dashboards_indexes_and_keeps_every_case_study(empty_url: 
         impact = (
             "ix_case_studies_impact" if store.dialect == "sqlite" else "ix_case_studies_impact_pg"
         )
-        assert {impact, "ix_case_studies_submitted"} <= names
+        assert {impact, "ix_case_studies_submitted", "ix_case_studies_listing"} <= names
     finally:
         store.close()

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, String, cast, exists, extract, func, or_, select
+from sqlalchemy import ColumnElement, String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from vignettes.store.models import (
@@ -160,15 +160,18 @@ def _conditions(rule: PublicRule, query: GalleryQuery) -> list[ColumnElement[boo
         stored = func.lower(cast(CaseStudy.impact_categories, String))
         conditions.append(stored.like(_like(f'"{code}"'), escape="\\"))
     if query.year is not None:
-        conditions.append(extract("year", submitted_at()) == query.year)
+        # A range of submission times, not the year of each row: an index answers it.
+        first = dt.datetime(query.year, 1, 1, tzinfo=dt.UTC)
+        conditions.append(submitted_at() >= first)
+        conditions.append(submitted_at() < first.replace(year=query.year + 1))
     if query.showcased_only:
         conditions.append(showcased())
     return conditions
 
 
 def gallery_page(session: Session, rule: PublicRule, query: GalleryQuery) -> GalleryPage:
-    """The page of the listing `query` asks for, newest accepted first, with the total and
-    the regions, library services and years there are to filter by."""
+    """The page of the listing `query` asks for, newest accepted first, with the total (the
+    filters' choices are `gallery_facets`)."""
     conditions = _conditions(rule, query)
     per_page = min(max(query.per_page, 1), MAX_PER_PAGE)
     page = max(query.page, 1)
@@ -181,18 +184,6 @@ def gallery_page(session: Session, rule: PublicRule, query: GalleryQuery) -> Gal
         .limit(per_page)
     )
     entries = tuple(_entry(r) for r in session.execute(stmt))
-    listed = rule.condition()
-
-    def distinct(column: Any) -> tuple[Any, ...]:
-        stmt = select(column).where(listed, column != "").distinct().order_by(column)
-        return tuple(session.scalars(stmt))
-
-    year = extract("year", submitted_at())
-    years = tuple(
-        int(y)
-        for y in session.scalars(select(year).where(listed).distinct().order_by(year.desc()))
-        if y is not None
-    )
     fixed = GalleryQuery(
         query.text.strip()[:MAX_QUERY],
         query.region,
@@ -203,12 +194,41 @@ def gallery_page(session: Session, rule: PublicRule, query: GalleryQuery) -> Gal
         page,
         per_page,
     )
-    return GalleryPage(
-        entries,
-        total,
-        fixed,
-        distinct(CaseStudy.region),
-        distinct(CaseStudy.library_service),
+    return GalleryPage(entries, total, fixed)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the gallery's filters offer: the regions, library services and years there are
+    among the listed statuses."""
+
+    regions: tuple[str, ...]
+    services: tuple[str, ...]
+    years: tuple[int, ...]
+
+
+def gallery_facets(session: Session, rule: PublicRule) -> Facets:
+    """The filters' choices, read from the dashboard's indexes (`ix_case_studies_impact`
+    in its own order, then a first and last submission per status), never the rows: by
+    status alone, without the listing's check that the content is unchanged since its
+    acceptance (an edit takes the status back to review)."""
+    if not rule.listed:
+        return Facets((), (), ())
+    pairs = session.execute(
+        select(CaseStudy.region, CaseStudy.library_service)
+        .where(CaseStudy.status.in_(rule.listed))
+        .group_by(CaseStudy.status, CaseStudy.region, CaseStudy.library_service)
+    ).all()
+    ends = [
+        select(end(submitted_at())).where(CaseStudy.status == status).scalar_subquery()
+        for status in rule.listed
+        for end in (func.min, func.max)
+    ]
+    found = [_aware(v) for v in session.execute(select(*ends)).one() if v is not None]
+    years = tuple(range(max(found).year, min(found).year - 1, -1)) if found else ()
+    return Facets(
+        tuple(sorted({region for region, _ in pairs if region})),
+        tuple(sorted({service for _, service in pairs if service})),
         years,
     )
 

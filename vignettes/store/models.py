@@ -83,6 +83,8 @@ class CaseStudy(Base):
             dialect="postgresql"
         ),
         Index("ix_case_studies_submitted", *SUBMITTED_COLUMNS),
+        # The public listing, newest accepted first.
+        Index("ix_case_studies_listing", "status", "approved_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

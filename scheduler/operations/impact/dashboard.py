@@ -14,14 +14,8 @@ from typing import Any
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.visibility import stages, viewer_scope
-from vignettes.store.impact import (
-    CategoryEngagement,
-    Counts,
-    Group,
-    ImpactFigures,
-    ImpactFilter,
-    impact_figures,
-)
+from vignettes.store.impact import CategoryEngagement, ImpactFigures, impact_figures
+from vignettes.store.impact_parts import Counts, Group, ImpactFilter
 from vignettes.store.remembered import remember
 
 __all__ = [

@@ -8,6 +8,7 @@ public fields only: a page cannot show what it was never given.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from scheduler.engagement.report import load as load_engagement
@@ -17,6 +18,7 @@ from scheduler.operations.impact.visibility import public_rule
 from scheduler.platforms.registry import INFO
 from vignettes.planning.slots import Month
 from vignettes.store.gallery import (
+    Facets,
     GalleryEntry,
     GalleryPage,
     GalleryQuery,
@@ -24,6 +26,7 @@ from vignettes.store.gallery import (
     PublicCaseStudy,
     Stamp,
     data_stamp,
+    gallery_facets,
     gallery_page,
     public_case_study,
     public_state,
@@ -50,13 +53,22 @@ PUBLIC_FIGURES = ("impressions", "likes", "reposts", "replies")
 
 
 def gallery(ws: Workspace, query: GalleryQuery) -> GalleryPage:
-    """A page of the listing; remembered until anyone commits a change."""
+    """A page of the listing with the filters' choices; each remembered until anyone
+    commits a change (the choices once for every page)."""
 
     def read() -> GalleryPage:
         with ws.store.read() as session:
             return gallery_page(session, public_rule(), query)
 
-    return remember(ws.store, ("gallery", query), read)
+    def facets() -> Facets:
+        with ws.store.read() as session:
+            return gallery_facets(session, public_rule())
+
+    page = remember(ws.store, ("gallery", query), read)
+    choices = remember(ws.store, ("gallery facets",), facets)
+    return dataclasses.replace(
+        page, regions=choices.regions, services=choices.services, years=choices.years
+    )
 
 
 def gallery_stamp(ws: Workspace) -> Stamp:

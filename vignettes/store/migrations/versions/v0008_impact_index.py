@@ -1,7 +1,8 @@
-"""Indexes for the impact dashboard: the columns it groups and sums, in the order it groups
-by, and by submission time, so its aggregates read indexes alone (SQLite's first index
-also holds the impact categories; PostgreSQL cannot index a `json` column). Existing rows
-are indexed as they are: no data changes.
+"""Indexes for the impact dashboard and the public gallery. The dashboard's: the columns it
+groups and sums, in the order it groups by, and by status and submission time, so its
+aggregates read indexes alone (SQLite's first one also holds the impact categories;
+PostgreSQL cannot index a `json` column). The gallery's: by status, then acceptance time,
+the listing's order. Existing rows are indexed as they are: no data changes.
 
 Revision ID: 0008
 Revises: 0007
@@ -25,9 +26,11 @@ def upgrade() -> None:
         columns = [*IMPACT_GROUPS, *IMPACT_SUMS]
         op.create_index("ix_case_studies_impact_pg", "case_studies", columns)
     op.create_index("ix_case_studies_submitted", "case_studies", list(SUBMITTED_COLUMNS))
+    op.create_index("ix_case_studies_listing", "case_studies", ["status", "approved_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_studies_listing", "case_studies")
     op.drop_index("ix_case_studies_submitted", "case_studies")
     if op.get_bind().dialect.name == "sqlite":
         op.drop_index("ix_case_studies_impact", "case_studies")
