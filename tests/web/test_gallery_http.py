@@ -117,3 +117,20 @@ def test_a_signed_in_person_sees_the_same_page_and_keeps_their_session(
     assert signed_in.data == anonymous.data
     assert "sam" not in signed_in.text and "Set-Cookie" not in signed_in.headers
     assert console.get("/").status_code == 200  # still signed in to the console
+
+
+def test_the_only_public_pages_are_the_gallery_and_the_few_the_console_needs(
+    console: Console,
+) -> None:
+    # A new view anyone may reach must be added here on purpose; a gallery view must
+    # be public (it has no sign-in to send anyone to).
+    public = {e for e, v in console.app.view_functions.items() if getattr(v, "public", False)}
+    gallery = {e for e in console.app.view_functions if e.startswith("gallery.")}
+    assert gallery == {"gallery.index", "gallery.show", "gallery.card", "gallery.feed"}
+    assert public - gallery == {
+        "assets.asset",
+        "calendar.feed",
+        "health.healthz",
+        "signin.login",
+        "signin.logout",
+    }
