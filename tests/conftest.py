@@ -161,3 +161,33 @@ def write_import(path: Path, rows: list[dict[str, Any]]) -> Path:
         sheet.append([cell(row.get(c)) for c in columns])
     book.save(path)
     return path
+
+
+def escalate(store: Store, ref: str, now: dt.datetime = NOW, by: str = "peer reviewer") -> None:
+    """A peer reviewer accepts `ref` with all five criteria met (escalated): what approval
+    for showcase needs. A submitted case study; a draft is submitted first."""
+    from vignettes.states import ReviewDecision
+    from vignettes.store.queries import get_case_study
+    from vignettes.workflow import Person, ReviewInput, record_review, submit
+
+    with store.write() as session:
+        cs = get_case_study(session, ref)
+        who = Person(by, "cli")
+        if cs.status == "draft":
+            submit(session, cs, who, now)
+        review = ReviewInput(frozenset({1, 2, 3, 4, 5}), ReviewDecision.ACCEPT)
+        record_review(session, cs, who, review, now)
+
+
+DEFAULT_SERVICE = "Northmoor Healthcare Library"  # what `case_study_row` names
+
+
+def seed_directory(store: Store, *names: str) -> None:
+    """Put library services in the directory (by default the one `case_study_row` names),
+    as an admin would before people import or draft case studies in the console."""
+    from vignettes.store.directory import add_service, find_service
+
+    with store.write() as session:
+        for name in names or (DEFAULT_SERVICE,):
+            if find_service(session, name) is None:
+                add_service(session, name=name, region="North West", organisations=[], now=NOW)

@@ -1,12 +1,14 @@
 """Approval workflow: approve, reject, and voiding an approval when content changes.
 
 An approval records who, when and the content hash. `CaseStudy.approval_is_current` is
-true only while the content still hashes to that value (invariant 1).
+true only while the content still hashes to that value (invariant 1). Only an escalated
+case study (accepted by a peer reviewer with criteria 4 and 5 met) can be approved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -16,6 +18,7 @@ from vignettes.content import LIMITS, CaseStudyContent
 from vignettes.errors import ApprovalError, QueueError
 from vignettes.importing.validation import name_problems, normalise_text
 from vignettes.planning.slots import Month, ScheduleRule
+from vignettes.states import CaseStudyState
 from vignettes.store.models import Approval, AuditEvent, CaseStudy
 from vignettes.store.queries import (
     SHOWCASED_STATES,
@@ -69,7 +72,10 @@ def void_approval(
         Approval(decision="voided", actor=actor, at=at, content_hash=cs.content_hash, reason=reason)
     )
     previous = cs.approved_hash
-    cs.status = "submitted"
+    # Showcased stays showcased (its posts are out), but sends nothing more.
+    if cs.status != CaseStudyState.SHOWCASED:
+        cs.status = CaseStudyState.SUBMITTED
+        cs.accepted_at = None
     cs.approved_hash = None
     cs.approved_by = None
     cs.approved_at = None
@@ -139,6 +145,11 @@ def approve(
         cs = get_case_study(session, ref)
         if cs.approval_is_current:
             raise ApprovalError(f"{ref} is already approved (by {cs.approved_by})")
+        if cs.status != CaseStudyState.ESCALATED:
+            raise ApprovalError(
+                f"{ref} is {cs.status.replace('_', ' ')}: only an escalated case study (accepted "
+                "by a reviewer with criteria 4 and 5 met) can be approved for showcase"
+            )
         missing = missing_vignette_fields(cs.content())
         if missing:
             raise ApprovalError(f"{ref} cannot be approved: missing {', '.join(missing)}")
@@ -167,9 +178,17 @@ def approve(
 
 
 def reject(
-    store: Store, ref: str, *, by: str, reason: str, now: dt.datetime, via: str = ""
+    store: Store,
+    ref: str,
+    *,
+    by: str,
+    reason: str,
+    now: dt.datetime,
+    via: str = "",
+    also: Callable[[Session, CaseStudy], None] | None = None,
 ) -> ApprovalOutcome:
-    """Reject `ref`, releasing any month it was queued for. Raises ApprovalError or NotFound."""
+    """Reject `ref`, releasing any month it was queued for; `also` runs in the same
+    transaction afterwards (to tell people). Raises ApprovalError or NotFound."""
     if not by.strip():
         raise ApprovalError("--by needs the reviewer's name")
     if not reason.strip():
@@ -179,6 +198,8 @@ def reject(
     with store.write() as session:
         cs = get_case_study(session, ref)
         note = record_rejection(session, cs, by=by, reason=reason, now=now, via=via)
+        if also is not None:
+            also(session, cs)
         return ApprovalOutcome(ref, cs.status, cs.content_hash, None, note)
 
 
@@ -189,8 +210,9 @@ def record_rejection(
     auto-picked for, record who and why. Returns "removed from MONTH" or "". Raises
     ApprovalError when it was already showcased (that cannot be undone here)."""
     slot = slot_of_case_study(session, cs.id)
-    if slot is not None and slot.state in SHOWCASED_STATES:
-        raise ApprovalError(f"{cs.ref} was already showcased in {slot.month}")
+    if (slot is not None and slot.state in SHOWCASED_STATES) or cs.status == "showcased":
+        month = slot.month if slot is not None else "a past month"
+        raise ApprovalError(f"{cs.ref} was already showcased in {month}")
     note = ""
     if slot is not None:
         note = f"removed from {slot.month}"

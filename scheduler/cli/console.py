@@ -42,7 +42,20 @@ def register(sub: Subparsers) -> None:
     p = action("add", cmd_user_add, "add an account (the password is read from standard input)")
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--email", required=True, help="the person's email address (unique)")
+    _service_flag(p)
     _password_flag(p)
+    p = action("invite", cmd_user_invite, "invite an email address; prints the one-time link")
+    p.add_argument("email")
+    p.add_argument("--role", required=True, choices=ROLES)
+    _service_flag(p)
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p = action("set-email", cmd_user_set_email, "give an account an email address")
+    p.add_argument("name")
+    p.add_argument("email")
+    p = action("set-services", cmd_user_set_services, "the library services an account is in")
+    p.add_argument("name")
+    _service_flag(p)
     p = action("list", cmd_user_list, "list the accounts (never their passwords)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p = action("set-role", cmd_user_set_role, "change an account's role")
@@ -100,15 +113,65 @@ def read_password(stream: Any = None) -> str:
 
 def _describe(row: Any) -> str:
     state = "disabled" if row.disabled else "active"
-    return f"{row.name} ({row.role}, {state})"
+    services = f"; {', '.join(row.services)}" if row.services else ""
+    return f"{row.name} ({row.role}, {state}{services})"
+
+
+def _service_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--service", action="append", default=[], metavar="NAME",
+        help="a library service from the directory (repeat for several)",
+    )  # fmt: skip
 
 
 def cmd_user_add(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.accounts.users import add_user
 
     password = read_password()
-    row = add_user(ws, actor(args), args.name, args.role, password)
+    row = add_user(
+        ws, actor(args), args.name, args.role, password, email=args.email, services=args.service
+    )
     print(f"added {_describe(row)}")
+    return EXIT_OK
+
+
+def cmd_user_invite(ws: Workspace, args: argparse.Namespace) -> int:
+    from scheduler.operations.accounts.invitations import invite
+
+    invited = invite(ws, actor(args), args.email, args.role, args.service)
+    if args.json:
+        emit_json(
+            {
+                "email": invited.email,
+                "role": invited.role,
+                "services": list(invited.services),
+                "expires_at": invited.expires_at.isoformat(),
+                "link": invited.link,
+            }
+        )
+        return EXIT_OK
+    print(f"invited {invited.email} as {invited.role}; the link works once, until "
+          f"{invited.expires_at:%Y-%m-%d %H:%M} UTC:")  # fmt: skip
+    print(invited.link)
+    if not ws.config.web.base_url:
+        print("note: [web] base_url is not set: the link uses the console's own address",
+              file=sys.stderr)  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_user_set_email(ws: Workspace, args: argparse.Namespace) -> int:
+    from scheduler.operations.accounts.users import set_email
+
+    row = set_email(ws, actor(args), args.name, args.email)
+    print(f"{row.name}'s email address is {row.email}")
+    return EXIT_OK
+
+
+def cmd_user_set_services(ws: Workspace, args: argparse.Namespace) -> int:
+    from scheduler.operations.accounts.users import set_services
+
+    row = set_services(ws, actor(args), args.name, args.service)
+    print(f"{row.name} belongs to {', '.join(row.services) or 'no library service'}")
     return EXIT_OK
 
 
@@ -120,12 +183,15 @@ def cmd_user_list(ws: Workspace, args: argparse.Namespace) -> int:
         emit_json([row.to_json() for row in rows])
         return EXIT_OK
     if not rows:
-        print("no accounts (add one: vignettes user add NAME --role admin --password-stdin)")
+        print("no accounts (add one: vignettes user add NAME --role admin --email ADDRESS "
+              "--password-stdin)")  # fmt: skip
         return EXIT_OK
     rows_text = [
         [
             row.name,
             row.role,
+            row.email or "-",
+            ", ".join(row.services) or "-",
             ("disabled" if row.disabled else "must change password")
             if row.disabled or row.must_change_password
             else "active",
@@ -133,7 +199,7 @@ def cmd_user_list(ws: Workspace, args: argparse.Namespace) -> int:
         ]
         for row in rows
     ]
-    print(table(["NAME", "ROLE", "STATE", "LAST SIGN-IN"], rows_text))
+    print(table(["NAME", "ROLE", "EMAIL", "SERVICES", "STATE", "LAST SIGN-IN"], rows_text))
     return EXIT_OK
 
 
@@ -191,7 +257,7 @@ def cmd_web(ws: Workspace, args: argparse.Namespace) -> int:
     if not any_users(ws):
         log.warning(
             "no console account yet: add one with "
-            "`vignettes user add NAME --role admin --password-stdin`"
+            "`vignettes user add NAME --role admin --email ADDRESS --password-stdin`"
         )
     log.info("console listening on %s", server.url)
     print(f"Console: {server.url} (Ctrl-C stops it)", flush=True)

@@ -10,6 +10,7 @@ from scheduler.cli.common import Subparsers, UsageError, actor, add_command
 from scheduler.cli.output import clip, emit_json, safe_line, table
 from scheduler.errors import EXIT_FAILED, EXIT_OK
 from scheduler.operations.context import Workspace
+from vignettes.states import STATE_VALUES
 
 
 def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
@@ -58,14 +59,14 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(
         table(
-            ["REF", "STATUS", "READY", "MONTH", "ORGANISATION", "TITLE"],
+            ["REF", "STATE", "READY", "MONTH", "LIBRARY SERVICE", "TITLE"],
             [
                 [
                     r.ref,
                     r.status if r.approval_current or r.status != "approved" else "approved*",
                     r.readiness.label,
                     r.month or "",
-                    clip(r.organisation, 40),
+                    clip(r.library_service or r.organisation, 40),
                     clip(r.title, 50),
                 ]
                 for r in rows
@@ -96,6 +97,7 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
     print(safe_line(f"{detail.ref}  [{detail.status}]  {' '.join(content.title.splitlines())}"))
     region = f" ({content.region})" if content.region else ""
     _field("organisation", content.organisation + region)
+    _field("service", detail.library_service or "- (none in the directory)")
     _field("headline", content.headline)
     _field("summary", content.summary)
     if content.quote_text:
@@ -116,6 +118,13 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
         _field("month", f"{detail.month} ({detail.slot_state})")
     elif detail.requested_month:
         _field("requested", f"{detail.requested_month} (queued once approved)")
+    latest = detail.latest_review
+    if latest is not None:
+        met = ",".join(str(n) for n in sorted(latest.met)) or "none"
+        when = f"{latest.at:%Y-%m-%d}"
+        _field("review", f"{latest.decision} by {latest.by} on {when} (criteria met: {met})")
+        if latest.message:
+            _field("message", latest.message)
     _field("content hash", detail.content_hash)
     print("  history      :")
     for event in detail.history:
@@ -160,7 +169,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--by", help="who is importing (default: $USER)")
 
     p = add_command(sub, "list", cmd_list, "list case studies")
-    p.add_argument("--status", choices=["submitted", "approved", "rejected"])
+    p.add_argument("--status", choices=STATE_VALUES, help="only case studies in this state")
 
     p = add_command(sub, "show", cmd_show, "show one case study with its approvals and history")
     p.add_argument("ref")

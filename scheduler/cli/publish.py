@@ -150,6 +150,8 @@ def cmd_status(ws: Workspace, args: argparse.Namespace) -> int:
         print(f"alert   : [{alert.severity}] {alert.message}")
     for line in now.credentials:
         print(f"tokens  : {line}")
+    if now.email_note:
+        print(f"email   : {now.email_note}")
     for name, figures in now.not_offered.items():
         shown = ", ".join(f.replace("_", " ") for f in figures)
         print(f"metrics : {name} {shown}: not offered by the platform (never counted as 0)")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from scheduler.config.email import read_email
 from scheduler.config.gallery import read_gallery
 from scheduler.config.importing import read_import
 from scheduler.config.model import Config
@@ -45,6 +46,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     daemon = read_daemon(root, base)
     importing = read_import(root)
     web = read_web(root)
+    email = read_email(root)
     gallery = read_gallery(root)
     root.finish()
     if problems:
@@ -61,6 +63,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         daemon=daemon,
         importing=importing,
         web=web,
+        email=email,
         gallery=gallery,
     )
 

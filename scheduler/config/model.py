@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from scheduler.config.email import EmailConfig
 from scheduler.config.gallery import GalleryConfig
 from scheduler.config.web import WebConfig
 from vignettes.categories import DEFAULT_VOCABULARY, Vocabulary
@@ -178,6 +179,7 @@ class Config:
     importing: ImportConfig = field(default_factory=ImportConfig)
     extra: Mapping[str, Any] = field(default_factory=dict)
     web: WebConfig = field(default_factory=WebConfig)
+    email: EmailConfig = field(default_factory=EmailConfig)
     gallery: GalleryConfig = field(default_factory=GalleryConfig)
 
     @property

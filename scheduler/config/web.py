@@ -10,6 +10,7 @@ import datetime as dt
 import ipaddress
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from scheduler.config.reader import Reader
 from scheduler.config.values import parse_duration
@@ -35,6 +36,10 @@ class WebConfig:
     four_eyes: bool = True
     upload_limit: int = 10 * 1024 * 1024
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    # The console's public address, for links in emails ("" = not configured).
+    base_url: str = ""
+    # How long an invitation's one-time link works.
+    invitation_lifetime: dt.timedelta = dt.timedelta(days=7)
 
     def trusts(self, address: str | None) -> bool:
         """Whether a request from `address` comes through a configured proxy."""
@@ -86,7 +91,13 @@ def read_web(root: Reader) -> WebConfig:
         four_eyes=web.get("four_eyes", bool, default.four_eyes),
         upload_limit=web.convert("upload_limit", "10MB", parse_size, default.upload_limit),
         trusted_proxies=_networks(web),
+        base_url=web.convert("base_url", "", _parse_base_url, default.base_url),
+        invitation_lifetime=web.convert(
+            "invitation_lifetime", "7d", parse_duration, default.invitation_lifetime
+        ),
     )
+    if not dt.timedelta(hours=1) <= config.invitation_lifetime <= dt.timedelta(days=90):
+        web.problem("invitation_lifetime", "must be between 1h and 90d")
     if not 1 <= config.port <= 65535:
         web.problem("port", f"{config.port} is not a TCP port (1 to 65535)")
     if not MIN_TIMEOUT <= config.session_timeout <= MAX_TIMEOUT:
@@ -99,6 +110,19 @@ def read_web(root: Reader) -> WebConfig:
         )
     web.finish()
     return config
+
+
+def _parse_base_url(text: str) -> str:
+    """The console's address as people reach it: http(s)://host[:port][/path], no query."""
+    url = text.strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"{text!r} is not an address like 'https://vignettes.example.nhs.uk'")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{text!r} must have no query, fragment or credentials")
+    return url.rstrip("/")
 
 
 def _networks(web: Reader) -> tuple[IPNetwork, ...]:

@@ -30,6 +30,8 @@ KNOWN_KEYS = (
     "VIGNETTES_BLUESKY_APP_PASSWORD",
     # Signs the web console's session cookies and CSRF tokens (`vignettes web`).
     "VIGNETTES_WEB_SECRET_KEY",
+    # The `[email]` SMTP account's password, when the server asks for one.
+    "VIGNETTES_SMTP_PASSWORD",
 )
 
 
@@ -97,6 +99,10 @@ class Secrets(Mapping[str, str]):
     @property
     def bluesky_app_password(self) -> str | None:
         return self._values.get("VIGNETTES_BLUESKY_APP_PASSWORD")
+
+    @property
+    def smtp_password(self) -> str | None:
+        return self._values.get("VIGNETTES_SMTP_PASSWORD")
 
     @property
     def web_secret_key(self) -> str | None:

@@ -108,6 +108,26 @@ def token_chore(config: Config, alerts: Alerter) -> Chore:
     return check_tokens
 
 
+def email_chore(config: Config, store: Store, clock: Clock) -> Chore:
+    """Send the outbox's due emails on every tick (notifications of the review pipeline);
+    a mail server's fault is kept on each message and retried, never stops the tick."""
+    from scheduler.credentials.secrets import load_secrets
+    from scheduler.mail.outbox import send_due
+
+    password = load_secrets().smtp_password if config.email.sending else None
+
+    def send_email(now: dt.datetime) -> list[str]:
+        if not config.email.sending:
+            return []
+        report = send_due(store, config.email, password, clock, by="daemon")
+        lines = [f"email sent: {key}" for key in report.sent]
+        lines += [f"email will be retried: {key}" for key in report.retrying]
+        lines += [f"email failed: {key}" for key in report.failed + report.unknown]
+        return lines
+
+    return send_email
+
+
 def build_worker(
     config: Config,
     store: Store,
@@ -131,6 +151,7 @@ def build_worker(
     chores: list[Chore] = [
         token_chore(config, alerts),
         EngagementPoller(store, config, publisher.platforms, alerts),
+        email_chore(config, store, clock),
         *(extra_chores or []),
     ]
     return Worker(publisher, chores)

@@ -22,9 +22,12 @@ from scheduler.config import Config
 from scheduler.errors import SchedulerError
 from scheduler.platforms.base import Platform, PlatformError, Published
 from scheduler.publishing.matching import find_match
+from vignettes import notices
+from vignettes.notices import Links
 from vignettes.planning.slots import Month
-from vignettes.store.models import Post
+from vignettes.store.models import CaseStudy, MonthlySlot, Post
 from vignettes.store.queries import Store, audit, get_slot
+from vignettes.workflow import mark_showcased
 
 log = logging.getLogger(__name__)
 
@@ -288,9 +291,24 @@ class Outcomes:
             elif posted and slot.state == "missed":
                 slot.state = "partial"
             state = slot.state
+            if posted and slot.case_study is not None:
+                self._showcased(session, slot.case_study, slot, state, now)
         if state == "published":
             self.alerts.resolve(f"missed:{month}", now=now)
         return state
+
+    def _showcased(
+        self, session: Session, cs: CaseStudy, slot: MonthlySlot, state: str, now: dt.datetime
+    ) -> None:
+        """A post is out: the case study is showcased; once the month is settled
+        (published, or partial), its contributors are told, with the live posts."""
+        mark_showcased(session, cs, now, slot.month)
+        if state in ("published", "partial"):
+            urls = session.scalars(
+                select(Post.url).where(Post.slot_id == slot.id, Post.state == "posted")
+            )
+            links = Links(self.config.web.base_url, self.config.schedule.timezone)
+            notices.showcased(session, cs, slot.month, [u for u in urls if u], links, now)
 
     # ---- a person settles an unknown or failed post -----------------------------------
 

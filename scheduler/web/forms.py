@@ -239,6 +239,13 @@ class AddUserForm(PasswordChoice):
         choices=ROLE_CHOICES,
         validators=[InputRequired("Select a role")],
     )
+    email = StringField(
+        "Email address",
+        validators=[
+            InputRequired("Enter their email address"),
+            Length(max=254, message="Enter an email address of 254 characters or fewer"),
+        ],
+    )
 
 
 class ResetPasswordForm(PasswordChoice):

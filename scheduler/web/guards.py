@@ -38,7 +38,9 @@ def requires(permission: Permission) -> Callable[[View], View]:
             if account is None:
                 return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
             if not allows(account.role, permission):
-                abort(403)
+                # Library staff are not told what else exists: the plan, the users and
+                # other services' pages are simply not there for them.
+                abort(404 if account.role == "contributor" else 403)
             return view(*args, **kwargs)
 
         guarded.required_permission = permission  # type: ignore[attr-defined]

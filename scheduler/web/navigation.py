@@ -20,12 +20,12 @@ class NavItem:
 
 
 NAVIGATION = (
-    NavItem("Home", "home.index", Permission.READ),
+    NavItem("Home", "home.index", Permission.BROWSE),
     NavItem("Plan", "plan.index", Permission.READ),
-    NavItem("Case studies", "case_studies.index", Permission.READ),
+    NavItem("Case studies", "case_studies.index", Permission.BROWSE),
     NavItem("Import", "importing.index", Permission.IMPORT),
     NavItem("Engagement", "engagement.index", Permission.READ),
-    NavItem("Impact", "impact.index", Permission.READ),
+    NavItem("Impact", "impact.index", Permission.BROWSE),
     NavItem("Users", "users.index", Permission.MANAGE_USERS),
     NavItem("Audit log", "audit.index", Permission.READ_AUDIT_LOG),
 )

@@ -14,7 +14,7 @@ import pytest
 
 from scheduler.cli.main import FAKE_NOW_ENV, main
 from scheduler.config import load_config
-from tests.conftest import NOW
+from tests.conftest import NOW, escalate
 from tests.faults import run as run_command
 from tests.faults import unprivileged
 from vignettes.importing.files import SAMPLE_FILE, import_file
@@ -68,6 +68,13 @@ VIGNETTES = str(Path(sys.executable).with_name("vignettes"))
 APPROVE = ("approve", "ICS-2026-005", "--by", "Dr Reviewer")
 
 
+def get_status(store: Store, ref: str) -> str:
+    from vignettes.store.queries import get_case_study
+
+    with store.read() as session:
+        return get_case_study(session, ref).status
+
+
 class Install:
     """A config.toml and a SQLite database holding the sample case studies."""
 
@@ -84,6 +91,8 @@ class Install:
         store = Store.open(f"sqlite:///{self.database}")
         schedule = load_config(self.config).schedule
         import_file(store, SAMPLE_FILE, now=NOW, actor="test", schedule=schedule)
+        if get_status(store, APPROVE[1]) == "submitted":
+            escalate(store, APPROVE[1])  # so that APPROVE meets only the fault under test
         store.close()
         return self
 

@@ -6,7 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from tests.cli.conftest import run_subprocess
-from tests.conftest import case_study_row, write_import
+from tests.conftest import case_study_row, escalate, write_import
+from vignettes.store.queries import Store
+
+
+def escalated(tmp_path: Path, ref: str) -> None:
+    """A peer reviewer escalates `ref` (criteria 1 to 5): what approval needs."""
+    store = Store.open(f"sqlite:///{tmp_path / 'var' / 'vignettes.db'}")
+    escalate(store, ref)
+    store.close()
 
 
 def test_help_lists_every_command_and_the_exit_codes(tmp_path: Path) -> None:
@@ -52,11 +60,13 @@ def test_approve_queue_unqueue_and_show_through_the_command(vignettes: Any, tmp_
     row = case_study_row("C-1", status="submitted", approved_by=None, approved_on=None)
     vignettes("import", str(write_import(tmp_path / "in.json", [row])))
     assert vignettes("queue", "2027-01", "C-1").code == 1  # not approved yet
+    assert vignettes("approve", "C-1", "--by", "Dr Reviewer").code == 1  # not escalated yet
+    escalated(tmp_path, "C-1")
     assert vignettes("approve", "C-1", "--by", "Dr Reviewer").code == 0
     assert vignettes("queue", "2027-01", "C-1", "--json").json()["month"] == "2027-01"
     shown = vignettes("show", "C-1", "--json").json()
     assert (shown["status"], shown["month"]) == ("approved", "2027-01")
-    assert [e["action"] for e in shown["audit"]] == ["imported", "approved", "queued"]
+    assert [e["action"] for e in shown["audit"]] == ["imported", "reviewed", "approved", "queued"]
     assert vignettes("unqueue", "2027-01").code == 0
 
 
@@ -126,11 +136,12 @@ def test_approving_what_could_never_be_posted_is_refused_with_the_reason(
         "AR-1", status="submitted", approved_by=None, approved_on=None, headline=ARABIC
     )
     vignettes("import", str(write_import(tmp_path / "in.json", [row])))
+    escalated(tmp_path, "AR-1")
     result = vignettes("approve", "AR-1", "--by", "Dr Reviewer")
     assert result.code == 1 and "Traceback" not in result.err
     assert "AR-1 cannot be approved: it could not be posted" in result.err
     assert "ARABIC LETTER" in result.err
-    assert vignettes("show", "AR-1", "--json").json()["status"] == "submitted"
+    assert vignettes("show", "AR-1", "--json").json()["status"] == "escalated"
 
 
 def test_the_plan_flags_a_planned_case_study_that_could_not_be_posted(

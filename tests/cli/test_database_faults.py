@@ -59,7 +59,10 @@ def test_a_full_disk_is_a_full_disk_message(tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
     install = Install(tmp_path, disk / "vignettes.db")
-    approve = shlex.join(install.command(*APPROVE))
+    # A write that the freshly imported sample allows (approval needs a review first).
+    approve = shlex.join(
+        install.command("reject", "ICS-2026-005", "--by", "Dr R", "--reason", "No")
+    )
     script = tiny_disk_script(
         disk,
         "2m",

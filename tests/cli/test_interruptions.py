@@ -65,6 +65,8 @@ def test_ctrl_c_at_a_prompt_says_interrupted_in_one_line(tmp_path: Path) -> None
                 "scheduler",
                 "user",
                 "add",
+                "--email",
+                "sam@nhs.example",
                 "ada",
                 "--role",
                 "admin",

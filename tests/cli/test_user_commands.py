@@ -32,15 +32,33 @@ def database(config_path: Path) -> Store:
 
 def test_adding_and_listing_users(user: Any) -> None:
     added = user(
-        "add", "Priya.Shah", "--role", "approver", "--password-stdin", stdin=PASSWORD + "\n"
+        "add",
+        "Priya.Shah",
+        "--email",
+        "priya.shah@nhs.example",
+        "--role",
+        "approver",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
     )
     assert (added.code, added.out) == (0, "added priya.shah (approver, active)\n")
-    user("add", "sam", "--role", "viewer", "--password-stdin", stdin=PASSWORD)
+    user(
+        "add",
+        "sam",
+        "--email",
+        "sam@nhs.example",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
     listing = user("list")
-    assert listing.out.splitlines()[0].split() == ["NAME", "ROLE", "STATE", "LAST", "SIGN-IN"]
-    assert [line.split()[:3] for line in listing.out.splitlines()[2:]] == [
-        ["priya.shah", "approver", "active"],
-        ["sam", "viewer", "active"],
+    assert listing.out.splitlines()[0].split() == [
+        "NAME", "ROLE", "EMAIL", "SERVICES", "STATE", "LAST", "SIGN-IN"
+    ]  # fmt: skip
+    assert [line.split()[:5] for line in listing.out.splitlines()[2:]] == [
+        ["priya.shah", "approver", "priya.shah@nhs.example", "-", "active"],
+        ["sam", "viewer", "sam@nhs.example", "-", "active"],
     ]
     rows = user("list", "--json").json()
     assert [(r["name"], r["role"], r["disabled"]) for r in rows] == [
@@ -51,7 +69,16 @@ def test_adding_and_listing_users(user: Any) -> None:
 
 
 def test_set_role_disable_enable_and_reset_password(user: Any, config_path: Path) -> None:
-    user("add", "sam", "--role", "viewer", "--password-stdin", stdin=PASSWORD)
+    user(
+        "add",
+        "sam",
+        "--email",
+        "sam@nhs.example",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
     assert user("set-role", "sam", "editor").out == "sam is now editor\n"
     assert "sam is disabled" in user("disable", "sam").out
     assert user("list", "--json").json()[0]["disabled"] is True
@@ -75,34 +102,91 @@ def test_set_role_disable_enable_and_reset_password(user: Any, config_path: Path
 
 
 def test_bad_requests_fail_with_a_message_and_the_usual_exit_codes(user: Any) -> None:
-    short = user("add", "sam", "--role", "viewer", "--password-stdin", stdin="short\n")
+    short = user(
+        "add",
+        "sam",
+        "--email",
+        "sam@nhs.example",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin="short\n",
+    )
     assert short.code == 1
     assert short.err.endswith(
         "vignettes: the password is too short: use at least 10 characters (it has 5)\n"
     )
     assert "short" not in short.out
-    empty = user("add", "sam", "--role", "viewer", "--password-stdin", stdin="")
+    empty = user(
+        "add", "sam", "--email", "sam@nhs.example", "--role", "viewer", "--password-stdin", stdin=""
+    )
     assert empty.code == 1 and "no password on standard input" in empty.err
     for usage in (["--role", "boss", "--password-stdin"], ["--role", "viewer"]):
         with pytest.raises(SystemExit) as exited:  # argparse: a role, and --password-stdin
             user("add", "sam", *usage)
         assert exited.value.code == 2
     assert (
-        user("add", "bad name!", "--role", "viewer", "--password-stdin", stdin=PASSWORD).code == 1
+        user(
+            "add",
+            "bad name!",
+            "--email",
+            "badname@nhs.example",
+            "--role",
+            "viewer",
+            "--password-stdin",
+            stdin=PASSWORD,
+        ).code
+        == 1
     )
-    user("add", "sam", "--role", "viewer", "--password-stdin", stdin=PASSWORD)
-    again = user("add", "SAM", "--role", "viewer", "--password-stdin", stdin=PASSWORD)
+    user(
+        "add",
+        "sam",
+        "--email",
+        "sam@nhs.example",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    again = user(
+        "add",
+        "SAM",
+        "--email",
+        "sam@nhs.example",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
     assert again.code == 1
     assert again.err.endswith("vignettes: there is already a user called 'sam'\n")
     assert user("disable", "nobody").err.endswith("vignettes: no user 'nobody'\n")
 
 
 def test_the_last_admin_cannot_be_demoted_or_disabled(user: Any) -> None:
-    user("add", "root", "--role", "admin", "--password-stdin", stdin=PASSWORD)
+    user(
+        "add",
+        "root",
+        "--email",
+        "root@nhs.example",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
     refused = user("set-role", "root", "editor")
     assert refused.code == 1 and "root is the only admin" in refused.err
     assert user("disable", "root").code == 1
-    user("add", "second", "--role", "admin", "--password-stdin", stdin=PASSWORD)
+    user(
+        "add",
+        "second",
+        "--email",
+        "second@nhs.example",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
     assert user("disable", "root").code == 0
 
 
@@ -113,7 +197,7 @@ def test_a_piped_password_is_never_echoed_by_a_real_process(tmp_path: Path) -> N
 
     proc = subprocess.run(
         [sys.executable, "-m", "scheduler", "--config", "config.toml", "user", "add", "sam",
-         "--role", "editor", "--password-stdin"],
+         "--email", "sam@nhs.example", "--role", "editor", "--password-stdin"],
         cwd=tmp_path, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert (proc.returncode, proc.stdout) == (0, "added sam (editor, active)\n")

@@ -25,6 +25,7 @@ LAYERS = {
     "publishing": 2,
     "engagement": 2,
     "platforms": 1,
+    "mail": 1,
     "config": 0,
     "credentials": 0,
     "clock": 0,

@@ -13,7 +13,7 @@ from scheduler.config import parse_config
 from scheduler.operations.actor import Actor
 from scheduler.operations.content.importing import import_case_studies
 from scheduler.operations.context import Workspace
-from tests.conftest import NOW, case_study_row, write_import
+from tests.conftest import NOW, case_study_row, seed_directory, write_import
 
 CLI = Actor("tester", "cli")
 
@@ -29,6 +29,7 @@ def ws(db_url: str, tmp_path: Path) -> Iterator[Workspace]:
         tmp_path / "config.toml",
     )
     workspace = Workspace(config=config, clock=FakeClock(NOW))
+    seed_directory(workspace.store)
     yield workspace
     workspace.close()
 

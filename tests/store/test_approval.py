@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW, case_study_row, schedule_rule, write_import
+from tests.conftest import NOW, case_study_row, escalate, schedule_rule, write_import
 from tests.store.helpers import snapshot
 from vignettes.approval import approve, reject
 from vignettes.errors import ApprovalError
@@ -29,6 +29,7 @@ def test_approving_records_reviewer_time_and_content_hash(store: Store, tmp_path
         tmp_path,
         case_study_row("A-1", status="submitted", approved_by=None, approved_on=None),
     )
+    escalate(store, "A-1")
     outcome = approve(store, "A-1", by="Dr Reviewer", now=NOW, schedule=schedule_rule())
     with store.read() as session:
         cs = get_case_study(session, "A-1")
@@ -81,6 +82,7 @@ def test_approving_needs_no_impact_categories(store: Store, tmp_path: Path) -> N
         "N-1", status="submitted", approved_by=None, approved_on=None, impact_categories=None
     )
     load(store, tmp_path, row)
+    escalate(store, "N-1")
     outcome = approve(store, "N-1", by="Dr Reviewer", now=NOW, schedule=schedule_rule())
     assert outcome.status == "approved"
 
@@ -103,6 +105,7 @@ def test_approving_queues_the_requested_month_when_free(store: Store, tmp_path: 
     )
     load(store, tmp_path, row)
     later = NOW + dt.timedelta(days=1)
+    escalate(store, "M-1")
     outcome = approve(store, "M-1", by="Dr Reviewer", now=later, schedule=schedule_rule())
     assert outcome.queued_month == "2027-03"
 
@@ -125,6 +128,7 @@ def test_a_reviewer_name_that_could_forge_the_history_is_refused(
         tmp_path,
         case_study_row("F-1", status="submitted", approved_by=None, approved_on=None),
     )
+    escalate(store, "F-1")
     before = snapshot(store)
     with pytest.raises(ApprovalError, match=f"^--by: the reviewer's name {re.escape(reason)}"):
         approve(store, "F-1", by=by, now=NOW, schedule=schedule_rule())
@@ -151,6 +155,7 @@ def test_a_reviewer_name_is_recorded_trimmed(store: Store, tmp_path: Path) -> No
         tmp_path,
         case_study_row("F-3", status="submitted", approved_by=None, approved_on=None),
     )
+    escalate(store, "F-3")
     approve(store, "F-3", by="  Zoë Ó Briain ", now=NOW, schedule=schedule_rule())
     with store.read() as session:
         assert get_case_study(session, "F-3").approved_by == "Zoë Ó Briain"

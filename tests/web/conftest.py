@@ -31,7 +31,7 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.web import create_app
 from scheduler.web.frontend import Frontend, locate_frontend
-from tests.conftest import NOW
+from tests.conftest import NOW, seed_directory
 
 PASSWORD = "correct horse battery staple"
 SIGNING_KEY = b"a test signing key, 32 bytes long!"
@@ -72,8 +72,11 @@ class Console:
     def __post_init__(self) -> None:
         self.client = self.app.test_client()
 
-    def add_user(self, name: str, role: str, password: str = PASSWORD) -> None:
-        add_user(self.ws, OPERATOR, name, role, password)
+    def add_user(
+        self, name: str, role: str, password: str = PASSWORD, services: tuple[str, ...] = ()
+    ) -> None:
+        add_user(self.ws, OPERATOR, name, role, password, email=f"{name}@nhs.example",
+                 services=services)  # fmt: skip
 
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         return self.client.get(path, **kwargs)
@@ -115,6 +118,7 @@ def make_console(
     db = db_url or f"sqlite:///{tmp_path / 'vignettes.db'}"
     ws = workspace_for(tmp_path, db, clock, sections, **web)
     app = create_app(ws, signing_key=SIGNING_KEY, frontend=frontend, blueprints=blueprints)
+    seed_directory(ws.store)
     return Console(app, ws, clock)
 
 

@@ -21,6 +21,7 @@ from vignettes.errors import ImportRejected, NotFound
 from vignettes.importing.cells import is_blank, scalar_text
 from vignettes.importing.issues import Issue, display
 from vignettes.importing.report import ImportReport
+from vignettes.importing.services import ANY_SERVICE, ServicePolicy
 from vignettes.importing.tables import SourceRows
 from vignettes.importing.upsert import upsert
 from vignettes.importing.validation import DefaultRules, ImportRules, validate_rows
@@ -49,6 +50,8 @@ def save_record(
     rules: ImportRules | None = None,
     via: str = "",
     expected_hash: str | None = None,
+    services: ServicePolicy = ANY_SERVICE,
+    draft: bool = False,
 ) -> ImportReport:
     """Add a case study (`ref` None: the record's ref must be new) or edit `ref` (the
     record's ref, if given, must be the same). `record` holds import fields by name, as a
@@ -84,5 +87,6 @@ def save_record(
         if ref is None and session.scalar(select(CaseStudy.id).where(CaseStudy.ref == new_ref)):
             raise _refused(new_ref, "ref", f"{display(new_ref)} already exists: edit it instead")
         report = ImportReport(FORM_SOURCE, False, 1, warnings=validated.warnings)
-        upsert(session, [row], report, now=now, actor=actor, schedule=schedule, via=via, edit=True)
+        upsert(session, [row], report, now=now, actor=actor, schedule=schedule, via=via, edit=True,
+               services=services, draft=draft)  # fmt: skip
     return report

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from vignettes.errors import ImportInterrupted, ImportRejected
 from vignettes.importing.issues import display, file_issue
 from vignettes.importing.report import ImportReport
+from vignettes.importing.services import ANY_SERVICE, ServicePolicy
 from vignettes.importing.sources import read_rows
 from vignettes.importing.upsert import upsert
 from vignettes.importing.validation import DefaultRules, ImportRules, validate_rows
@@ -48,6 +49,7 @@ def import_file(
     dry_run: bool = False,
     source_name: str | None = None,
     via: str = "",
+    services: ServicePolicy = ANY_SERVICE,
 ) -> ImportReport:
     """Validate all of `path`, then upsert every row by ref in one transaction.
 
@@ -64,9 +66,8 @@ def import_file(
         validated = validate_rows(source, read_rows(path, rules.columns, source), now, rules)
         report = ImportReport(source, dry_run, len(validated.rows), warnings=validated.warnings)
         with store.write() as session:
-            upsert(
-                session, validated.rows, report, now=now, actor=actor, schedule=schedule, via=via
-            )
+            upsert(session, validated.rows, report, now=now, actor=actor, schedule=schedule,
+                   via=via, services=services)  # fmt: skip
             if dry_run:
                 raise _Rollback
             committing = True  # from here the transaction may be committed

@@ -24,6 +24,8 @@ class ImportReport:
     warnings: list[Issue] = field(default_factory=list)
     # Refs the file withdrew (status rejected/withdrawn), each with the month it released.
     withdrawn: dict[str, str | None] = field(default_factory=dict)
+    # Library services the import adds to the directory (names it did not know).
+    new_services: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,4 +42,5 @@ class ImportReport:
                 {"ref": ref, "released_month": month} for ref, month in self.withdrawn.items()
             ],
             "warnings": [w.to_json() for w in self.warnings],
+            "new_services": self.new_services,
         }

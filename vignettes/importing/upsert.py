@@ -26,11 +26,14 @@ from vignettes.content import CaseStudyContent
 from vignettes.errors import ApprovalError, ImportRejected, QueueError
 from vignettes.importing.issues import Issue, display
 from vignettes.importing.report import ImportReport
+from vignettes.importing.services import ANY_SERVICE, ServicePolicy, match_services
 from vignettes.importing.validation import ImportRow
 from vignettes.planning.slots import ScheduleRule, current_month
 from vignettes.refs import confusable, confusable_key, lookalike_note, ref_key
+from vignettes.states import APPROVED_STATES, CLOSED, CaseStudyState
 from vignettes.store.models import Approval, AuditEvent, CaseStudy
 from vignettes.store.queries import audit, case_studies_by_ref
+from vignettes.workflow import void_acceptance
 
 _CHUNK = 500
 
@@ -44,7 +47,7 @@ class _Stored:
 
     @property
     def approval_current(self) -> bool:
-        return self.status == "approved" and self.approved_hash == self.content_hash
+        return self.status in APPROVED_STATES and self.approved_hash == self.content_hash
 
 
 _STATE = (CaseStudy.ref, CaseStudy.id, CaseStudy.content_hash, CaseStudy.status,
@@ -124,15 +127,21 @@ def upsert(
     schedule: ScheduleRule,
     via: str,
     edit: bool = False,
+    services: ServicePolicy = ANY_SERVICE,
+    draft: bool = False,
 ) -> None:
     """Write `rows` in `session`, filling `report`; raises ImportRejected (the caller's
     transaction is then rolled back) for anything the database state does not allow.
     `edit`: the one row comes from a form, not a file (the audit trail says "added" rather
-    than "imported", and names no file row)."""
+    than "imported", and names no file row). `services`: how rows are matched to the
+    directory of library services. `draft`: a new case study starts as a draft (a
+    contributor's), not submitted."""
+    problems: list[Issue] = []
+    rows, service_ids = match_services(session, rows, report, problems, policy=services, now=now)
     stored = _stored(session, [r.content.ref for r in rows])
     new_rows = [r for r in rows if r.content.ref not in stored]
     clashes = _clashes(session, new_rows, report.source) if new_rows else {}
-    problems: list[Issue] = list(clashes.values())
+    problems += clashes.values()
     hashes = {r.content.ref: r.content.content_hash() for r in rows}
     this_month = current_month(now, schedule)
     for row in rows:
@@ -147,9 +156,11 @@ def upsert(
                 )
             )
     fresh = [r for r in new_rows if r.content.ref not in clashes]
-    _insert_new(session, fresh, hashes, report, now=now, actor=actor, via=via, edit=edit)
+    _insert_new(session, fresh, hashes, report, now=now, actor=actor, via=via, edit=edit,
+                service_ids=service_ids, draft=draft)  # fmt: skip
     existing = [r for r in rows if r.content.ref in stored]
-    _update_existing(session, existing, stored, hashes, report, problems, now, actor, via, edit)
+    _update_existing(session, existing, stored, hashes, report, problems, now, actor, via, edit,
+                     service_ids)  # fmt: skip
     kept = [r for r in rows if r.content.ref not in clashes]
     _pin_requests(session, kept, report, problems, now=now, actor=actor, schedule=schedule, via=via)
     if problems:
@@ -166,6 +177,8 @@ def _insert_new(
     actor: str,
     via: str,
     edit: bool = False,
+    service_ids: dict[str, int | None],
+    draft: bool = False,
 ) -> None:
     if not rows:
         return
@@ -178,7 +191,11 @@ def _insert_new(
             {
                 **_content_columns(row.content),
                 "content_hash": content_hash,
-                "status": row.status,
+                # A file's approved row was accepted and escalated elsewhere (legacy files).
+                "status": CaseStudyState.DRAFT if draft else row.status,
+                "library_service_id": service_ids.get(row.content.ref),
+                "submitted_at": None if draft else now,
+                "accepted_at": row.approved_on if approved else None,
                 "approved_hash": content_hash if approved else None,
                 "approved_by": row.approved_by if approved else None,
                 "approved_at": row.approved_on if approved else None,
@@ -284,10 +301,12 @@ def _update_existing(
     actor: str,
     via: str,
     edit: bool = False,
+    service_ids: dict[str, int | None] | None = None,
 ) -> None:
     """Rows whose ref is stored: unchanged ones cost nothing; only those that change (or
     are withdrawn) are loaded as ORM objects. An update records, per changed field, the
-    old and new value (`vignettes.changes`)."""
+    old and new value (`vignettes.changes`). Changed content sends an accepted, escalated
+    or approved case study back to `submitted`: those decisions were about the old one."""
     touched = [
         r
         for r in rows
@@ -306,19 +325,23 @@ def _update_existing(
         if state.content_hash == hashes[ref]:
             report.unchanged.append(ref)
         else:
-            was_approved = cs.status == "approved"
+            was_approved = cs.approved_hash is not None and cs.status in APPROVED_STATES
             changes = content_changes(cs.content(), row.content)
             _apply(cs, row.content, hashes[ref], now)
+            cs.library_service_id = (service_ids or {}).get(ref, cs.library_service_id)
             report.updated.append(ref)
             audit(session, at=now, actor=actor, action="updated", ref=ref, via=via,
                   **_origin(report, row, edit), content_hash=hashes[ref],
                   changes=changes)  # fmt: skip
+            reason = f"content changed by {_how(report, row, edit)}"
             if was_approved:
-                reason = f"content changed by {_how(report, row, edit)}"
                 void_approval(session, cs, actor=actor, at=now, reason=reason, via=via)
                 report.approvals_voided.append(ref)
-            elif cs.status == "rejected" and row.status != "rejected":
-                cs.status = "submitted"
+            elif void_acceptance(session, cs, actor=actor, at=now, reason=reason, via=via):
+                report.approvals_voided.append(ref)
+            elif cs.status in CLOSED and row.status != "rejected":
+                cs.status = CaseStudyState.SUBMITTED
+                cs.submitted_at = cs.submitted_at or now
                 audit(session, at=now, actor=actor, action="resubmitted", ref=ref, via=via)
         if row.status == "rejected" and cs.status != "rejected":
             how = row.status_written or "rejected"

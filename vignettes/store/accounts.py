@@ -14,13 +14,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from vignettes.errors import NotFound, VignettesError
+from vignettes.store.directory import user_service_names
 from vignettes.store.models import SignInFailure, User
 
 
 class AccountExists(VignettesError):
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, email: str | None = None) -> None:
         self.name = name
-        super().__init__(f"there is already a user called {name!r}")
+        self.email = email
+        super().__init__(
+            f"there is already an account with the email address {email}"
+            if email
+            else f"there is already a user called {name!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -34,9 +40,12 @@ class UserRow:
     has_calendar_token: bool
     created_at: dt.datetime
     last_sign_in_at: dt.datetime | None
+    email: str | None = None
+    services: tuple[str, ...] = ()
+    submission_emails: str = "immediate"
 
     @classmethod
-    def of(cls, user: User) -> UserRow:
+    def of(cls, user: User, services: tuple[str, ...] = ()) -> UserRow:
         return cls(
             name=user.name,
             role=user.role,
@@ -45,12 +54,18 @@ class UserRow:
             has_calendar_token=user.calendar_token_hash is not None,
             created_at=user.created_at,
             last_sign_in_at=user.last_sign_in_at,
+            email=user.email,
+            services=services,
+            submission_emails=user.submission_emails,
         )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "role": self.role,
+            "email": self.email,
+            "services": list(self.services),
+            "submission_emails": self.submission_emails,
             "disabled": self.disabled,
             "must_change_password": self.must_change_password,
             "has_calendar_token": self.has_calendar_token,
@@ -61,6 +76,15 @@ class UserRow:
 
 def find_user(session: Session, name: str) -> User | None:
     return session.scalars(select(User).where(User.name == name)).first()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == email)).first()
+
+
+def user_row(session: Session, user: User) -> UserRow:
+    """What may be shown of `user`, with its library services' names."""
+    return UserRow.of(user, tuple(user_service_names(session, user.id)))
 
 
 def get_user(session: Session, name: str) -> User:
@@ -80,14 +104,24 @@ def user_by_calendar_hash(session: Session, token_hash: str) -> User | None:
 
 
 def add_user(
-    session: Session, *, name: str, role: str, password_hash: str, now: dt.datetime, **flags: Any
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    password_hash: str,
+    now: dt.datetime,
+    email: str | None = None,
+    **flags: Any,
 ) -> User:
-    """A new account; raises AccountExists."""
+    """A new account; raises AccountExists (for the name or the email address)."""
     if find_user(session, name) is not None:
         raise AccountExists(name)
+    if email is not None and find_user_by_email(session, email) is not None:
+        raise AccountExists(name, email=email)
     user = User(
         name=name,
         role=role,
+        email=email,
         password_hash=password_hash,
         must_change_password=bool(flags.get("must_change_password", False)),
         session_epoch=0,
@@ -101,7 +135,7 @@ def add_user(
 
 
 def list_users(session: Session) -> list[UserRow]:
-    return [UserRow.of(u) for u in session.scalars(select(User).order_by(User.name))]
+    return [user_row(session, u) for u in session.scalars(select(User).order_by(User.name))]
 
 
 def count_users(session: Session) -> int:

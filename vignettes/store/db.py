@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # The newest migration; checked cheaply on every start so that the common case (schema up
 # to date) never imports Alembic. A test keeps it equal to the migration scripts' head.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0011"
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_BUSY_TIMEOUT = 15.0  # seconds; `[database] busy_timeout`
 WRITE_OPTION = "vignettes_write"
@@ -121,12 +121,40 @@ def migrate(engine: Engine) -> None:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Two processes starting together must not both create the tables.
-                conn.execute(text("SELECT pg_advisory_xact_lock(727001)"))
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                # A migration that changes a referenced table (a new CHECK constraint, a wider
+                # column) rebuilds it, which SQLite allows only with foreign keys off; they
+                # are checked before the commit instead (sqlite.org/lang_altertable.html).
+                _foreign_keys(conn, on=False)
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # Two processes starting together must not both create the tables.
+                        conn.execute(text("SELECT pg_advisory_xact_lock(727001)"))
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                        if broken is not None:
+                            raise StoreError(
+                                f"cannot migrate the database: table {broken[0]} row "
+                                f"{broken[1]} refers to a missing row of {broken[2]}"
+                            )
+            finally:
+                if sqlite:
+                    _foreign_keys(conn, on=True)
     except CommandError as exc:
         raise StoreError(f"cannot migrate the database: {exc}") from exc
     log.info("database schema migrated to %s", HEAD_REVISION)
+
+
+def _foreign_keys(conn: Any, *, on: bool) -> None:
+    """Switch SQLite's foreign keys on the connection's driver, outside any transaction
+    (the pragma is a no-op inside one, so it must not go through SQLAlchemy's autobegin)."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vignettes.store.gallery import submitted_at
@@ -24,6 +24,7 @@ from vignettes.store.models import (
     MonthlySlot,
     Post,
 )
+from vignettes.store.pipeline_models import LibraryService
 from vignettes.store.visibility import PublicRule
 
 POST_FIGURES = ("impressions", "likes", "reposts", "replies", "link_clicks")
@@ -93,23 +94,24 @@ class Evidence:
     posts: tuple[EvidencePost, ...]
 
 
-def library_services(session: Session) -> list[str]:
-    """Every library service named by a case study, in order."""
-    stmt = (
-        select(CaseStudy.library_service)
-        .where(CaseStudy.library_service != "")
-        .distinct()
-        .order_by(CaseStudy.library_service)
-    )
-    return list(session.scalars(stmt))
+def library_services(session: Session) -> list[tuple[int, str]]:
+    """Every library service of the directory, (id, name) by name."""
+    stmt = select(LibraryService.id, LibraryService.name).order_by(LibraryService.name)
+    return [(int(i), str(n)) for i, n in session.execute(stmt)]
 
 
-def evidence(session: Session, rule: PublicRule, service: str, year: int) -> Evidence:
-    """What `service`'s case studies submitted in `year` show."""
-    year_of = cast(extract("year", submitted_at()), Integer)
+def evidence(
+    session: Session, rule: PublicRule, service_id: int, service: str, year: int
+) -> Evidence:
+    """What library service `service_id`'s case studies submitted in `year` show."""
+    first = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
     rows = session.execute(
         select(CaseStudy, rule.condition().label("listed"))
-        .where(CaseStudy.library_service == service, year_of == year)
+        .where(
+            CaseStudy.library_service_id == service_id,
+            submitted_at() >= first,
+            submitted_at() < first.replace(year=year + 1),
+        )
         .order_by(submitted_at(), CaseStudy.ref)
     ).all()
     cases, quotes = [], []
@@ -124,7 +126,7 @@ def evidence(session: Session, rule: PublicRule, service: str, year: int) -> Evi
                 ref=cs.ref,
                 title=cs.title,
                 organisation=cs.organisation,
-                submitted_at=cs.created_at,
+                submitted_at=cs.submitted_at or cs.created_at,
                 status=cs.status,
                 listed=bool(listed),
                 impact_categories=tuple(cs.impact_categories or ()),

@@ -32,9 +32,8 @@ PublicState = Literal["listed", "gone", "unknown"]
 
 
 def submitted_at() -> Any:
-    """When a case study was submitted: the time it entered the store (the pipeline's
-    submission time replaces it)."""
-    return CaseStudy.created_at
+    """When a case study was first submitted (None for a draft): the year it counts in."""
+    return CaseStudy.submitted_at
 
 
 def showcased() -> ColumnElement[bool]:
@@ -69,7 +68,7 @@ class GalleryEntry:
     time_saved_hours: float | None
     cost_saving_gbp: float | None
     accepted_at: dt.datetime | None
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime | None
     month: str | None  # the month it was showcased, if it was
 
 
@@ -106,7 +105,7 @@ def _entry_columns() -> tuple[Any, ...]:
         CaseStudy.impact_categories,
         CaseStudy.time_saved_hours,
         CaseStudy.cost_saving_gbp,
-        CaseStudy.approved_at,
+        CaseStudy.accepted_at,
         submitted_at(),
         shown.label("shown"),
         month.scalar_subquery().label("month"),
@@ -125,8 +124,8 @@ def _entry(r: Any) -> GalleryEntry:
         impact_categories=tuple(r.impact_categories or ()),
         time_saved_hours=r.time_saved_hours,
         cost_saving_gbp=r.cost_saving_gbp,
-        accepted_at=r.approved_at,
-        submitted_at=r.created_at,
+        accepted_at=r.accepted_at,
+        submitted_at=r.submitted_at,
         month=r.month if r.shown else None,
     )
 
@@ -179,7 +178,7 @@ def gallery_page(session: Session, rule: PublicRule, query: GalleryQuery) -> Gal
     stmt = (
         select(*_entry_columns())
         .where(*conditions)
-        .order_by(CaseStudy.approved_at.desc(), CaseStudy.ref)
+        .order_by(CaseStudy.accepted_at.desc(), CaseStudy.ref)
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
@@ -262,8 +261,10 @@ def public_state(session: Session, rule: PublicRule, ref: str) -> PublicState:
         return "listed"
     if not rule.gone:
         return "unknown"
-    once_accepted = exists().where(
-        Approval.case_study_id == CaseStudy.id, Approval.decision == "approved"
+    # Accepted once: an acceptance time, or an approval from before the review pipeline.
+    once_accepted = or_(
+        CaseStudy.accepted_at.is_not(None),
+        exists().where(Approval.case_study_id == CaseStudy.id, Approval.decision == "approved"),
     )
     gone = select(CaseStudy.id).where(
         CaseStudy.ref == ref, CaseStudy.status.in_(rule.gone), once_accepted
@@ -325,7 +326,7 @@ def feed_items(
         .where(Post.case_study_id == CaseStudy.id, Post.state == "posted")
         .scalar_subquery()
     )
-    updated = func.coalesce(first_post, CaseStudy.approved_at, submitted_at())
+    updated = func.coalesce(first_post, CaseStudy.accepted_at, CaseStudy.updated_at)
     conditions = [rule.condition()]
     if not include_accepted:
         conditions.append(showcased())

@@ -80,7 +80,7 @@ def where(shape: Shape) -> list[ColumnElement[bool]]:
     submission times, which the indexes answer) and the region."""
     conditions: list[ColumnElement[bool]] = []
     if shape.services is True:
-        conditions.append(CaseStudy.library_service.in_(bindparam("services", expanding=True)))
+        conditions.append(CaseStudy.library_service_id.in_(bindparam("services", expanding=True)))
     elif shape.services is False:
         conditions.append(false())
     if shape.year:

@@ -1,5 +1,5 @@
 """SQLAlchemy 2.x models: case studies, approvals, the audit trail, monthly slots, posts,
-engagement and console accounts.
+engagement and console accounts (the review pipeline's tables are in `pipeline_models`).
 
 Each table after the first four is added by its own migration. Timestamps use
 `UTCDateTime`: SQLite drops time zones, so every value is stored as naive UTC and handed
@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -28,6 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from vignettes.content import CaseStudyContent
+from vignettes.states import APPROVED_STATES, STATE_LENGTH, STATE_VALUES
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -52,7 +54,14 @@ class Base(DeclarativeBase):
     pass
 
 
-STATUSES = ("submitted", "approved", "rejected")
+STATUSES = STATE_VALUES
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's SQL: `column` holds one of `values` (plain identifiers only)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 SLOT_STATES = ("planned", "publishing", "published", "partial", "missed", "skipped")
 
 
@@ -62,12 +71,12 @@ SLOT_STATES = ("planned", "publishing", "published", "partial", "missed", "skipp
 # `json` column, so its index leaves the categories out), one by status and submission
 # time (each quarter of each status is then one range of it).
 IMPACT_GROUPS = ("status", "region", "library_service", "organisation")
-IMPACT_SUMS = ("time_saved_hours", "cost_saving_gbp", "created_at")
+IMPACT_SUMS = ("time_saved_hours", "cost_saving_gbp", "submitted_at", "library_service_id")
 SUBMITTED_COLUMNS = (
     "status",
-    "created_at",
+    "submitted_at",
     "region",
-    "library_service",
+    "library_service_id",
     "time_saved_hours",
     "cost_saving_gbp",
 )
@@ -76,6 +85,7 @@ SUBMITTED_COLUMNS = (
 class CaseStudy(Base):
     __tablename__ = "case_studies"
     __table_args__ = (
+        CheckConstraint(one_of("status", STATE_VALUES), name="ck_case_studies_status"),
         Index("ix_case_studies_impact", *IMPACT_GROUPS, "impact_categories", *IMPACT_SUMS).ddl_if(
             dialect="sqlite"
         ),
@@ -84,7 +94,7 @@ class CaseStudy(Base):
         ),
         Index("ix_case_studies_submitted", *SUBMITTED_COLUMNS),
         # The public listing, newest accepted first.
-        Index("ix_case_studies_listing", "status", "approved_at"),
+        Index("ix_case_studies_listing", "status", "accepted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -107,7 +117,17 @@ class CaseStudy(Base):
     link: Mapped[str] = mapped_column(String(500), default="")
     hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
 
-    status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
+    # A `vignettes.states.CaseStudyState` (a CHECK constraint keeps it one).
+    status: Mapped[str] = mapped_column(String(STATE_LENGTH), default="submitted", index=True)
+    # The directory entry this case study belongs to; `library_service` above is its name
+    # as the content says it (on the card). None only for case studies imported before the
+    # directory existed without a library service.
+    library_service_id: Mapped[int | None] = mapped_column(
+        ForeignKey("library_services.id"), index=True
+    )
+    # When it was first submitted (the year a case study counts in) and last accepted.
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(80))
     # The hash recorded when approved; publishing requires it to equal `content_hash`.
     approved_hash: Mapped[str | None] = mapped_column(String(80))
@@ -146,9 +166,10 @@ class CaseStudy(Base):
 
     @property
     def approval_is_current(self) -> bool:
-        """Invariant 1: approved, and the content is still exactly what was approved."""
+        """Invariant 1: approved (or showcased on that approval), and the content is still
+        exactly what was approved."""
         return (
-            self.status == "approved"
+            self.status in APPROVED_STATES
             and self.approved_hash is not None
             and self.approved_hash == self.content_hash
         )
@@ -350,7 +371,10 @@ class RenderCheck(Base):
     checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-ROLES = ("viewer", "editor", "approver", "admin")
+# `contributor` (library staff) stands apart from the others, which are cumulative.
+ROLES = ("contributor", "viewer", "editor", "reviewer", "approver", "admin")
+# How a reviewer hears of new submissions: one email each, or one a day listing them.
+SUBMISSION_EMAILS = ("immediate", "daily")
 
 
 class User(Base):
@@ -359,10 +383,20 @@ class User(Base):
     account disabled, which ends every session signed in before."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(one_of("role", ROLES), name="ck_users_role"),
+        CheckConstraint(
+            one_of("submission_emails", SUBMISSION_EMAILS), name="ck_users_submission_emails"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
+    # Lower case; required for every account made since the pipeline (migration 0010),
+    # None for older ones until an admin adds it.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    submission_emails: Mapped[str] = mapped_column(String(16), default="immediate")
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,6 +12,7 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from vignettes.readiness import NOT_READY, Readiness, quantified_sql, quote_sql, score_sql
+from vignettes.states import APPROVED_STATES
 from vignettes.store.models import CaseStudy, MonthlySlot
 from vignettes.store.queries import SHOWCASED_STATES
 
@@ -41,6 +42,8 @@ class CaseStudyQuery:
     sort: str = "ref"
     page: int = 1
     per_page: int = 50
+    # Only these library services' case studies (a contributor's); None: every one.
+    services: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,14 +59,17 @@ class Listing:
     slot_state: str | None
     updated_at: dt.datetime
     readiness: Readiness = NOT_READY
+    library_service: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "ref": self.ref,
             "title": self.title,
             "organisation": self.organisation,
+            "library_service": self.library_service,
             "region": self.region,
             "status": self.status,
+            "state": self.status,
             "approval_current": self.approval_current,
             "impact_categories": list(self.impact_categories),
             "month": self.month,
@@ -93,6 +99,9 @@ def _like(text: str) -> str:
 def find_case_studies(session: Session, query: CaseStudyQuery) -> ListingPage:
     """The page of case studies `query` asks for, with the total and the known regions."""
     conditions: list[Any] = []
+    if query.services is not None:
+        conditions.append(CaseStudy.library_service_id.in_(sorted(query.services)))
+    scope = list(conditions)
     text = query.text.strip()[:MAX_QUERY]
     if text:
         pattern = _like(text)
@@ -136,6 +145,7 @@ def find_case_studies(session: Session, query: CaseStudyQuery) -> ListingPage:
             MonthlySlot.month,
             MonthlySlot.state,
             CaseStudy.updated_at,
+            CaseStudy.library_service,
             quote_sql().label("has_quote"),
             quantified_sql().label("quantified"),
         )
@@ -153,19 +163,20 @@ def find_case_studies(session: Session, query: CaseStudyQuery) -> ListingPage:
             organisation=r.organisation,
             region=r.region,
             status=r.status,
-            approval_current=r.status == "approved" and r.approved_hash == r.content_hash,
+            approval_current=r.status in APPROVED_STATES and r.approved_hash == r.content_hash,
             impact_categories=tuple(r.impact_categories or ()),
             month=r.month,
             slot_state=r.state,
             updated_at=r.updated_at,
             readiness=Readiness(bool(r.has_quote), bool(r.quantified)),
+            library_service=r.library_service,
         )
         for r in session.execute(stmt)
     )
     regions = tuple(
         session.scalars(
             select(CaseStudy.region)
-            .where(CaseStudy.region != "")
+            .where(CaseStudy.region != "", *scope)
             .distinct()
             .order_by(CaseStudy.region)
         )
@@ -179,5 +190,6 @@ def find_case_studies(session: Session, query: CaseStudyQuery) -> ListingPage:
         query.sort,
         page,
         per_page,
+        query.services,
     )
     return ListingPage(rows, total, fixed, regions)

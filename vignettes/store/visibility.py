@@ -39,16 +39,16 @@ class PublicRule:
 @dataclass(frozen=True)
 class ViewerScope:
     """The case studies one person may see on the dashboard: every one (`services` None),
-    or only those of the named library services (a contributor's own)."""
+    or only those of these library services (directory ids: a contributor's own)."""
 
-    services: tuple[str, ...] | None = None
+    services: tuple[int, ...] | None = None
 
     def condition(self) -> ColumnElement[bool]:
         if self.services is None:
             return true()  # (a literal TRUE: SQLite's planner sees through it)
         if not self.services:
             return false()
-        return CaseStudy.library_service.in_(self.services)
+        return CaseStudy.library_service_id.in_(self.services)
 
 
 @dataclass(frozen=True)

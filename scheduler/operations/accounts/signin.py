@@ -32,6 +32,7 @@ from scheduler.operations.accounts.users import AccountError, normalise_name, se
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
+from vignettes.store.directory import user_service_ids
 from vignettes.store.models import User
 from vignettes.store.queries import audit
 from vignettes.store.remembered import remember
@@ -69,14 +70,16 @@ class SessionUser:
     role: str
     session_id: str
     must_change_password: bool
+    user_id: int = 0
+    services: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, user: User) -> SessionUser:
+    def of(cls, user: User, services: frozenset[int] = frozenset()) -> SessionUser:
         session_id = f"{user.id}:{user.session_epoch}"
-        return cls(user.name, user.role, session_id, user.must_change_password)
+        return cls(user.name, user.role, session_id, user.must_change_password, user.id, services)
 
     def actor(self) -> Actor:
-        return Actor(self.name, "web", self.role)
+        return Actor(self.name, "web", self.role, self.user_id, self.services)
 
 
 def authenticate(ws: Workspace, name: str, password: str, address: str) -> SessionUser:
@@ -144,7 +147,9 @@ def session_user(ws: Workspace, session_id: str) -> SessionUser | None:
     def read() -> SessionUser | None:
         with ws.store.read() as session:
             user = _account_of(session, session_id)
-            return SessionUser.of(user) if user is not None else None
+            if user is None:
+                return None
+            return SessionUser.of(user, user_service_ids(session, user.id))
 
     return remember(ws.store, ("session user", session_id), read)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,11 +25,17 @@ from scheduler.operations.accounts.permissions import ROLES, Permission, is_role
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
+from vignettes.store.accounts import AccountExists
 from vignettes.store.accounts import UserRow as UserRow  # the read model views show
-from vignettes.store.models import User
+from vignettes.store.directory import get_service, set_user_services
+from vignettes.store.models import SUBMISSION_EMAILS, User
 from vignettes.store.queries import audit
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{0,63}")
+# Enough to catch a typo (the mail server is the judge): local@domain.tld, one line.
+_EMAIL = re.compile(
+    r"[^@\s<>\"',;:()\[\]]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+"
+)
 
 
 class AccountError(SchedulerError):
@@ -46,6 +53,19 @@ def normalise_name(text: str) -> str:
     return name
 
 
+def normalise_email(text: str) -> str:
+    """An email address as stored (trimmed, lower case); raises AccountError."""
+    email = text.strip().lower()
+    if len(email) > 254 or not _EMAIL.fullmatch(email) or not email.isascii():
+        raise AccountError(f"{text[:80]!r} is not an email address like name@nhs.net")
+    return email
+
+
+def _service_ids(session: Session, names: Sequence[str]) -> list[int]:
+    """The ids of the library services `names`; raises NotFound (with a did-you-mean)."""
+    return [get_service(session, name).id for name in names]
+
+
 def check_role(text: str) -> str:
     """`text` if it names a role; raises AccountError."""
     if not is_role(text):
@@ -60,25 +80,76 @@ def add_user(
     role: str,
     password: str,
     *,
+    email: str,
+    services: Sequence[str] = (),
     must_change_password: bool = False,
 ) -> UserRow:
-    """Create an account; raises AccountError, PasswordRejected, AccountExists."""
+    """Create an account with its email address (required, unique) and library services
+    (a contributor needs at least one to see anything). Raises AccountError,
+    PasswordRejected, AccountExists, NotFound (a service not in the directory)."""
     require(actor, Permission.MANAGE_USERS)
     name, role = normalise_name(name), check_role(role)
+    address = normalise_email(email)
     check_new_password(password, name)
     hashed = hash_password(password)
     now = ws.now()
     with ws.store.write() as session:
+        ids = _service_ids(session, services)
         user = q.add_user(
             session,
             name=name,
             role=role,
             password_hash=hashed,
             now=now,
+            email=address,
             must_change_password=must_change_password,
         )
-        _audit(session, actor, now, "user.add", name, role=role)
-        return UserRow.of(user)
+        set_user_services(session, user, ids)
+        _audit(session, actor, now, "user.add", name, role=role, services=list(services))
+        return q.user_row(session, user)
+
+
+def set_email(ws: Workspace, actor: Actor, name: str, email: str) -> UserRow:
+    """Give an account a (new) email address; raises AccountError, AccountExists, NotFound."""
+    require(actor, Permission.MANAGE_USERS)
+    name, address = normalise_name(name), normalise_email(email)
+    now = ws.now()
+    with ws.store.write() as session:
+        user = q.get_user(session, name)
+        other = q.find_user_by_email(session, address)
+        if other is not None and other.id != user.id:
+            raise AccountExists(other.name, email=address)
+        if user.email != address:
+            old, user.email, user.updated_at = user.email, address, now
+            _audit(session, actor, now, "user.set-email", name, old=old, new=address)
+        return q.user_row(session, user)
+
+
+def set_services(ws: Workspace, actor: Actor, name: str, services: Sequence[str]) -> UserRow:
+    """The library services an account belongs to, from now on (a contributor sees
+    theirs; a reviewer never reviews theirs). Raises NotFound."""
+    require(actor, Permission.MANAGE_USERS)
+    name = normalise_name(name)
+    now = ws.now()
+    with ws.store.write() as session:
+        user = q.get_user(session, name)
+        set_user_services(session, user, _service_ids(session, services))
+        user.updated_at = now
+        _audit(session, actor, now, "user.set-services", name, services=list(services))
+        return q.user_row(session, user)
+
+
+def set_submission_emails(ws: Workspace, actor: Actor, choice: str) -> UserRow:
+    """A person's own choice of how new submissions reach them: `immediate` or `daily`."""
+    if choice not in SUBMISSION_EMAILS:
+        raise AccountError(f"{choice[:40]!r} is not one of {', '.join(SUBMISSION_EMAILS)}")
+    now = ws.now()
+    with ws.store.write() as session:
+        user = q.get_user(session, actor.name)
+        if user.submission_emails != choice:
+            user.submission_emails, user.updated_at = choice, now
+            _audit(session, actor, now, "user.submission-emails", actor.name, choice=choice)
+        return q.user_row(session, user)
 
 
 def any_users(ws: Workspace) -> bool:
@@ -105,7 +176,7 @@ def set_role(ws: Workspace, actor: Actor, name: str, role: str) -> UserRow:
             _keep_an_admin(session, user, becoming=role)
             old, user.role, user.updated_at = user.role, role, now
             _audit(session, actor, now, "user.set-role", name, old=old, new=role)
-        return UserRow.of(user)
+        return q.user_row(session, user)
 
 
 def disable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
@@ -120,7 +191,7 @@ def disable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
             user.disabled_at = user.updated_at = now
             user.session_epoch += 1
             _audit(session, actor, now, "user.disable", name)
-        return UserRow.of(user)
+        return q.user_row(session, user)
 
 
 def enable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
@@ -133,7 +204,7 @@ def enable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
         if user.disabled_at is not None:
             user.disabled_at, user.updated_at = None, now
             _audit(session, actor, now, "user.enable", name)
-        return UserRow.of(user)
+        return q.user_row(session, user)
 
 
 def reset_password(
@@ -150,7 +221,7 @@ def reset_password(
         user = q.get_user(session, name)
         set_password(user, hashed, now, must_change=must_change_password)
         _audit(session, actor, now, "user.reset-password", name)
-        return UserRow.of(user)
+        return q.user_row(session, user)
 
 
 def first_admin(ws: Workspace, actor: Actor, name: str = "admin") -> str | None:

@@ -1,4 +1,5 @@
-"""Approving and rejecting case studies. Approval records who, when and the content hash;
+"""Approving and rejecting case studies. Approval records who, when and the content hash,
+and needs a case study a peer reviewer escalated (criteria 1 to 5 met);
 a case study that could never be posted (a character no card font has, an X text that
 cannot fit) is refused now rather than failing at its slot.
 
@@ -10,12 +11,16 @@ is only declared, so the command line is trusted as the operator's own authority
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from scheduler.operations.accounts.permissions import Permission, require
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
+from scheduler.operations.pipeline.acts import links
 from scheduler.operations.showcase.planning import require_postable
-from vignettes import approval
+from vignettes import approval, notices
 from vignettes.approval import ApprovalOutcome
+from vignettes.store.models import CaseStudy
 
 __all__ = ["ApprovalOutcome", "approve", "reject"]
 
@@ -41,4 +46,12 @@ def reject(ws: Workspace, actor: Actor, ref: str, reason: str) -> ApprovalOutcom
     """Reject `ref` with a reason, releasing any month it was queued for. Raises
     PermissionDenied, ApprovalError or NotFound."""
     require(actor, Permission.APPROVE)
-    return approval.reject(ws.store, ref, by=actor.name, reason=reason, now=ws.now(), via=actor.via)
+    now = ws.now()
+
+    def tell(session: Session, cs: CaseStudy) -> None:
+        event = f"{cs.ref}:{len(cs.approvals)}"
+        notices.rejected(session, cs, event, links(ws), now)
+
+    return approval.reject(
+        ws.store, ref, by=actor.name, reason=reason, now=now, via=actor.via, also=tell
+    )

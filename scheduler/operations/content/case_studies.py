@@ -1,4 +1,6 @@
-"""Read models of case studies: the list, and one case study with its approvals and history."""
+"""Read models of case studies: the list, and one case study with its approvals, reviews,
+comments and history. A contributor's actor sees only its own library services' case
+studies: any other is NotFound, as if it did not exist."""
 
 from __future__ import annotations
 
@@ -7,9 +9,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
+from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
+from scheduler.operations.pipeline.scope import services_in_scope
 from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
+from vignettes.errors import NotFound
 from vignettes.readiness import NOT_READY, Readiness, readiness
+from vignettes.states import CRITERIA
+from vignettes.store.directory import services_by_ids
+from vignettes.store.pipeline_models import Comment, Review
 from vignettes.store.queries import (
     CaseStudyRow,
     audit_trail,
@@ -31,10 +41,66 @@ __all__ = [
 ]
 
 
-def case_studies(ws: Workspace, status: str | None = None) -> list[CaseStudyRow]:
-    """Every case study (with `status`, if given), ordered by ref, with its month if any."""
+def case_studies(
+    ws: Workspace, status: str | None = None, actor: Actor | None = None
+) -> list[CaseStudyRow]:
+    """Every case study `actor` may see (with `status`, if given), ordered by ref, with
+    its month if any."""
+    scope = services_in_scope(actor) if actor is not None else None
     with ws.store.read() as session:
-        return list_case_studies(session, status)
+        return list_case_studies(session, status, scope)
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One peer review: each criterion met or not with its note, the decision, the
+    message to the contributor, who, when and through which interface."""
+
+    id: int
+    by: str
+    at: dt.datetime
+    via: str
+    met: frozenset[int]
+    notes: dict[str, str]
+    decision: str
+    message: str
+    outcome: str
+
+    @classmethod
+    def of(cls, review: Review) -> ReviewRecord:
+        return cls(review.id, review.by, review.at, review.via, review.met(),
+                   dict(review.notes or {}), review.decision, review.message,
+                   review.outcome)  # fmt: skip
+
+    def criteria(self) -> list[tuple[int, str, bool, str]]:
+        """(number, criterion, met, note) for the five criteria, in order."""
+        return [
+            (n, text, n in self.met, self.notes.get(str(n), "")) for n, text in CRITERIA.items()
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "via": self.via,
+            "criteria": {
+                str(n): {"met": met, "note": note} for n, _t, met, note in self.criteria()
+            },
+            "decision": self.decision,
+            "message": self.message,
+            "outcome": self.outcome,
+        }
+
+
+@dataclass(frozen=True)
+class CommentRecord:
+    by: str
+    at: dt.datetime
+    via: str
+    body: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"by": self.by, "at": self.at.isoformat(), "via": self.via, "body": self.body}
 
 
 @dataclass(frozen=True)
@@ -91,6 +157,15 @@ class CaseStudyDetail:
     approvals: tuple[ApprovalRecord, ...]
     history: tuple[HistoryEvent, ...]
     readiness: Readiness = NOT_READY
+    library_service_id: int | None = None
+    library_service: str | None = None
+    submitted_at: dt.datetime | None = None
+    reviews: tuple[ReviewRecord, ...] = ()
+    comments: tuple[CommentRecord, ...] = ()
+
+    @property
+    def latest_review(self) -> ReviewRecord | None:
+        return self.reviews[-1] if self.reviews else None
 
     @property
     def quote_note(self) -> str | None:
@@ -99,9 +174,16 @@ class CaseStudyDetail:
 
     def to_json(self) -> dict[str, Any]:
         content = self.content
+        latest = self.latest_review
         return {
             "ref": self.ref,
             "status": self.status,
+            "state": self.status,
+            "library_service": self.library_service,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "latest_review": latest.to_json() if latest else None,
+            "reviews": [r.to_json() for r in self.reviews],
+            "comments": [c.to_json() for c in self.comments],
             "approval_current": self.approval_current,
             "content_hash": self.content_hash,
             "approved_by": self.approved_by,
@@ -122,10 +204,15 @@ class CaseStudyDetail:
         }
 
 
-def case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
-    """`ref` with everything a reviewer needs; raises NotFound. Remembered while the
-    database is unchanged (its page is the one reviewers reload)."""
-    return remember(ws.store, ("case study", ref), lambda: _read_case_study(ws, ref))
+def case_study(ws: Workspace, ref: str, actor: Actor | None = None) -> CaseStudyDetail:
+    """`ref` with everything a reviewer needs; raises NotFound (also for a case study
+    `actor` may not see). Remembered while the database is unchanged (its page is the one
+    reviewers reload)."""
+    detail = remember(ws.store, ("case study", ref), lambda: _read_case_study(ws, ref))
+    scope = services_in_scope(actor) if actor is not None else None
+    if scope is not None and detail.library_service_id not in scope:
+        raise NotFound("case study", ref)
+    return detail
 
 
 def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
@@ -155,12 +242,32 @@ def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
                 for e in audit_trail(session, cs.ref)
             ),
             readiness=readiness(content),
+            library_service_id=cs.library_service_id,
+            library_service=next(
+                (s.name for s in services_by_ids(session, [cs.library_service_id or 0])), None
+            ),
+            submitted_at=cs.submitted_at,
+            reviews=tuple(
+                ReviewRecord.of(r)
+                for r in session.scalars(
+                    select(Review).where(Review.case_study_id == cs.id).order_by(Review.id)
+                )
+            ),
+            comments=tuple(
+                CommentRecord(c.by, c.at, c.via, c.body)
+                for c in session.scalars(
+                    select(Comment).where(Comment.case_study_id == cs.id).order_by(Comment.id)
+                )
+            ),
         )
 
 
-def find(ws: Workspace, query: CaseStudyQuery) -> ListingPage:
-    """A page of case studies for a screen: searched, filtered and sorted. Remembered
-    while the database is unchanged: the count and the regions read every case study."""
+def find(ws: Workspace, query: CaseStudyQuery, actor: Actor | None = None) -> ListingPage:
+    """A page of case studies for a screen: searched, filtered and sorted (only those
+    `actor` may see). Remembered while the database is unchanged: the count and the
+    regions read every case study."""
+    if actor is not None:
+        query = dataclasses.replace(query, services=services_in_scope(actor))
 
     def read() -> ListingPage:
         with ws.store.read() as session:

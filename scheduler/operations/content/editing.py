@@ -19,11 +19,14 @@ from typing import Any
 from scheduler.operations.accounts.permissions import Permission, actor_may, require
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
+from scheduler.operations.pipeline.scope import is_scoped, require_visible, service_policy
 from vignettes.content import LIMITS, MAX_HASHTAGS, MAX_IMPACT_CATEGORIES, CaseStudyContent
 from vignettes.errors import ImportRejected
 from vignettes.importing.editing import FORM_ROW, FORM_SOURCE, save_record
 from vignettes.importing.issues import Issue
 from vignettes.importing.report import ImportReport
+from vignettes.states import CLOSED, CaseStudyState
+from vignettes.store.queries import get_case_study
 
 __all__ = [
     "FORM_SOURCE",
@@ -81,6 +84,8 @@ def add_case_study(ws: Workspace, actor: Actor, fields: Mapping[str, Any]) -> Sa
         schedule=ws.config.schedule,
         rules=ws.config.importing,
         via=actor.via,
+        services=service_policy(actor),
+        draft=is_scoped(actor),
     )
     return _saved(report, created=True)
 
@@ -99,6 +104,8 @@ def edit_case_study(
     ImportRejected naming each field at fault (nothing is written)."""
     require(actor, Permission.EDIT)
     _check_workflow(ws, actor, fields, adding=False)
+    if is_scoped(actor):
+        _check_contributor_may_edit(ws, actor, ref)
     report = save_record(
         ws.store,
         fields,
@@ -109,8 +116,21 @@ def edit_case_study(
         rules=ws.config.importing,
         via=actor.via,
         expected_hash=expected_hash,
+        services=service_policy(actor),
     )
     return _saved(report, created=False)
+
+
+def _check_contributor_may_edit(ws: Workspace, actor: Actor, ref: str) -> None:
+    """A contributor edits its own services' case studies until they are showcased,
+    rejected or withdrawn; raises NotFound (not theirs) or ImportRejected."""
+    with ws.store.read() as session:
+        cs = get_case_study(session, ref)
+        require_visible(actor, cs)
+        status = cs.status
+    if status in CLOSED or status == CaseStudyState.SHOWCASED:
+        reason = f"is {status}: it can no longer be changed (ask the comms team)"
+        raise ImportRejected(FORM_SOURCE, [Issue(FORM_SOURCE, FORM_ROW, ref, "", reason)])
 
 
 def _check_workflow(ws: Workspace, actor: Actor, fields: Mapping[str, Any], adding: bool) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from scheduler.operations.accounts.permissions import Permission, require
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
+from scheduler.operations.pipeline.scope import service_policy
 from vignettes.importing.files import SAMPLE_FILE, ImportReport, import_file
 
 __all__ = ["SAMPLE_SOURCE", "ImportReport", "import_case_studies"]
@@ -41,4 +42,5 @@ def import_case_studies(
         dry_run=dry_run,
         source_name=source_name,
         via=actor.via,
+        services=service_policy(actor),
     )

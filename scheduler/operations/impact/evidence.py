@@ -62,29 +62,31 @@ class EvidencePack:
         return f"evidence-{safe[:60] or 'service'}-{self.data.year}.xlsx"
 
 
-def known_services(ws: Workspace) -> list[str]:
+def known_services(ws: Workspace, actor: Actor) -> list[str]:
+    """The directory's library services whose evidence pack `actor` may take, by name."""
     with ws.store.read() as session:
-        return library_services(session)
+        return [name for i, name in library_services(session) if may_download_evidence(actor, i)]
 
 
 def evidence_pack(ws: Workspace, actor: Actor, service: str, year: int) -> EvidencePack:
     """`service`'s evidence pack for `year`. Raises PermissionDenied, or OperationFailed
     naming the library services there are (and the closest) for one that is not known."""
-    if not may_download_evidence(actor, service):
-        raise PermissionDenied(actor, Permission.EVIDENCE_PACK)
     if not 2000 <= year <= 2100:
         raise OperationFailed(f"year {year} is not between 2000 and 2100")
-    services = known_services(ws)
+    with ws.store.read() as session:
+        services = dict((name, i) for i, name in library_services(session))
     if service not in services:
-        close = difflib.get_close_matches(service, services, n=1)
+        close = difflib.get_close_matches(service, list(services), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        listed = ", ".join(services[:10]) + (" …" if len(services) > 10 else "")
+        listed = ", ".join(list(services)[:10]) + (" …" if len(services) > 10 else "")
         raise OperationFailed(
-            f"no case study names the library service {service!r}{hint} "
+            f"no library service in the directory is called {service!r}{hint} "
             f"(known: {listed or 'none yet'})"
         )
+    if not may_download_evidence(actor, services[service]):
+        raise PermissionDenied(actor, Permission.EVIDENCE_PACK)
     with ws.store.read() as session:
-        data = evidence(session, public_rule(), service, year)
+        data = evidence(session, public_rule(), services[service], service, year)
     return EvidencePack(data, _workbook(ws, data))
 
 

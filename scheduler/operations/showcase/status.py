@@ -17,6 +17,8 @@ from scheduler.platforms.registry import INFO
 from vignettes.planning.plan import PlanEntry, build_plan, clock_phase
 from vignettes.planning.slots import current_month, slot_time
 from vignettes.store.models import Alert, Heartbeat, MonthlySlot, Post
+from vignettes.store.outbox import OutboxCounts
+from vignettes.store.outbox import counts as outbox_counts
 from vignettes.store.queries import Store, get_slot
 from vignettes.store.remembered import candidates, remember
 
@@ -139,6 +141,28 @@ class Status:
     # Figures an enabled platform has no API for at all (Bluesky impressions): shown as
     # "not offered", never as 0 or as a failure.
     not_offered: dict[str, tuple[str, ...]]
+    # The email outbox, and whether `[email]` lets anything leave it.
+    outbox: OutboxCounts | None = None
+    email_sending: bool = False
+
+    @property
+    def email_note(self) -> str:
+        """One line on the outbox for a person, or "" when there is nothing to say."""
+        box = self.outbox
+        if box is None:
+            return ""
+        parts = []
+        if box.pending and not self.email_sending:
+            parts.append(f"{box.pending} waiting: email is not configured ([email] in config.toml)")
+        elif box.pending:
+            parts.append(f"{box.pending} waiting")
+        if box.failed:
+            parts.append(f"{box.failed} failed")
+        if box.unknown:
+            parts.append(f"{box.unknown} may not have arrived (the server went quiet)")
+        if parts and box.last_error:
+            parts.append(f"last error: {box.last_error}")
+        return "; ".join(parts)
 
     @property
     def daemon_alive(self) -> bool:
@@ -158,6 +182,10 @@ class Status:
             "credentials": list(self.credentials),
             "engagement": self.engagement,
             "not_offered": {name: list(figures) for name, figures in self.not_offered.items()},
+            "email": {
+                "sending": self.email_sending,
+                "outbox": self.outbox.to_json() if self.outbox else None,
+            },
         }
 
 
@@ -181,6 +209,7 @@ class _Read:
     problems: tuple[OpenPost, ...]
     engagement: dict[str, dict[str, Any]]
     alerts: tuple[OpenAlert, ...]
+    outbox: OutboxCounts | None = None
 
 
 def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
@@ -207,6 +236,8 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
             for name in config.platforms.enabled()
             if INFO[name].not_offered
         },
+        outbox=read.outbox,
+        email_sending=config.email.sending,
     )
 
 
@@ -256,7 +287,8 @@ def _read(config: Config, store: Store, now: dt.datetime) -> _Read:
                 select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.first_at)
             )
         )
-    return _Read(beats, tuple(plan), this_month, problems, engagement, alerts)
+        outbox = outbox_counts(session)
+    return _Read(beats, tuple(plan), this_month, problems, engagement, alerts, outbox)
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:

@@ -23,18 +23,20 @@ from scheduler.operations.content.case_studies import (
 )
 from scheduler.operations.content.categories import categories
 from scheduler.operations.months import parse_month
+from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.free_months import free_months
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME
 from scheduler.web.forms import ApproveForm, QueueForm, RejectForm
-from scheduler.web.guards import requires
+from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, workspace
 from vignettes.errors import NotFound
+from vignettes.states import STATE_VALUES
 
 bp = Blueprint("case_studies", __name__)
 
 PER_PAGE = 50
-STATUSES = ("submitted", "approved", "rejected")
+STATUSES = STATE_VALUES
 SORTS = {
     "ref": "Reference",
     "title": "Title",
@@ -109,10 +111,10 @@ def _pages(page: int, pages: int, link: Any) -> list[dict[str, Any]]:
 
 
 @bp.get("/case-studies")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def index() -> str:
     query = _query()
-    listing = find(workspace(), query)
+    listing = find(workspace(), query, current_actor())
     kept: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page" and v}
 
     def link(number: int) -> str:
@@ -194,7 +196,7 @@ def render_case_study(
     """The page of case study `ref` (404 when there is none), with any form's problems."""
     ws = workspace()
     try:
-        detail = case_study(ws, ref)
+        detail = case_study(ws, ref, current_actor())
     except NotFound:
         abort(404)
     cards: VignetteCards | None = None
@@ -226,7 +228,7 @@ def render_case_study(
 
 
 @bp.get("/case-studies/<ref>")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def show(ref: str) -> tuple[str, int]:
     return render_case_study(ref)
 
@@ -234,6 +236,18 @@ def show(ref: str) -> tuple[str, int]:
 @bp.get("/cards/<key>/<platform>.png")
 @requires(Permission.PREVIEW)
 def card(key: str, platform: str) -> Response:
+    actor = current_actor()
+    if is_scoped(actor):
+        # A contributor's card address names its case study, which must be theirs and
+        # must be the one the key was rendered from.
+        ref = request.args.get("ref", "")
+        try:
+            detail = case_study(workspace(), ref, actor)
+        except NotFound:
+            abort(404)
+        month = parse_month(detail.month) if detail.month else None
+        if vignette_cards(workspace(), ref, month).key != key:
+            abort(404)
     png = card_png(workspace(), key, platform)
     if png is None:
         abort(404)

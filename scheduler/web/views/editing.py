@@ -107,7 +107,7 @@ def edit(ref: str) -> ResponseReturnValue:
     ws = workspace()
     fields = fields_for(adding=False, with_review=False)
     try:
-        detail = case_study(ws, ref)
+        detail = case_study(ws, ref, current_actor())
     except NotFound:
         abort(404)
     form = CaseStudyForm()

@@ -21,6 +21,8 @@ from scheduler.errors import SchedulerError
 from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.content.cards import VignetteCards, vignette_cards
 from scheduler.operations.months import Month, parse_month
+from scheduler.operations.pipeline.queues import my_case_studies, review_queue, waiting_approval
+from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.planning import PlanEntry
 from scheduler.operations.showcase.publishing import (
     MonthReport,
@@ -99,8 +101,11 @@ def render_home(
         and vignette.state != "published"
         and hand_publish_refusal(ws, vignette.month) is None
     )
+    actor = current_actor()
     page = render_template(
         "home/index.jinja",
+        review_queue=review_queue(ws, actor),
+        waiting_approval=waiting_approval(ws, actor),
         now=now,
         vignette=vignette,
         cards=cards,
@@ -117,8 +122,13 @@ def render_home(
 
 
 @bp.get("/")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def index() -> tuple[str, int]:
+    actor = current_actor()
+    if is_scoped(actor):
+        # Library staff: their own case studies, their state and what to do next.
+        items = my_case_studies(workspace(), actor)
+        return render_template("home/contributor.jinja", items=items), 200
     return render_home()
 
 

@@ -18,7 +18,6 @@ from scheduler.operations.impact.charts import CHARTS, chart_png, csv_text
 from scheduler.operations.impact.dashboard import BREAKDOWNS, ImpactReport, impact_report
 from scheduler.operations.impact.evidence import evidence_pack, known_services
 from scheduler.operations.impact.numbers_card import PLATFORMS, numbers_cards
-from scheduler.operations.impact.visibility import may_download_evidence
 from scheduler.web.formatting import problem_text
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import workspace
@@ -54,7 +53,7 @@ def report(chosen: Filters) -> ImpactReport:
 
 
 @bp.get("/impact")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def index() -> tuple[str, int]:
     return render_dashboard(filters())
 
@@ -66,7 +65,7 @@ def render_dashboard(
     actor = current_actor()
     errors = chosen.errors + (evidence_errors or [])
     # Only the services this person may take a pack of (admins: every one).
-    services = [s for s in known_services(workspace()) if may_download_evidence(actor, s)]
+    services = known_services(workspace(), actor)
     try:
         cards = numbers_cards(workspace(), actor, year=chosen.year, region=chosen.region)
         card_problem = None
@@ -88,7 +87,7 @@ def render_dashboard(
 
 
 @bp.get("/impact/evidence.xlsx")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def evidence() -> Response | tuple[str, int]:
     service = request.args.get("service", "").strip()
     year_text = request.args.get("evidence_year", "").strip()
@@ -114,7 +113,7 @@ def evidence() -> Response | tuple[str, int]:
 
 
 @bp.get("/impact/charts/<name>.png")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def chart(name: str) -> Response:
     if name not in CHARTS:
         abort(404)
@@ -127,7 +126,7 @@ def chart(name: str) -> Response:
 
 
 @bp.get("/impact/cards/<platform>.png")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def card(platform: str) -> Response:
     """The impact-in-numbers card for `platform`, shown on the page and downloaded."""
     if platform not in PLATFORMS:
@@ -147,7 +146,7 @@ def card(platform: str) -> Response:
 
 
 @bp.get("/impact.csv")
-@requires(Permission.READ)
+@requires(Permission.BROWSE)
 def download() -> Response:
     chosen = filters()
     today = workspace().now().astimezone(dt.UTC).date()

@@ -33,10 +33,12 @@ from vignettes.errors import VignettesError
 bp = Blueprint("users", __name__)
 
 ROLE_TEXT = {
+    "contributor": "library staff: draft, submit and follow their own service's case studies",
     "viewer": "read and preview",
     "editor": "also add, edit, import and queue",
+    "reviewer": "also peer-review other services' case studies and comment",
     "approver": "also approve and reject",
-    "admin": "also manage users, settle unknown posts and publish a month now",
+    "admin": "also manage users and library services, settle unknown posts, publish a month now",
 }
 
 
@@ -81,13 +83,17 @@ def add() -> ResponseReturnValue:
             form.name.data,
             form.role.data,
             password,
+            email=form.email.data,
             must_change_password=one_time,
         )
     except PasswordRejected as exc:
         form.password.errors.append(problem_text(exc))
         return render_new(form, error_list(form))
     except (SchedulerError, VignettesError) as exc:
-        form.name.errors.append(problem_text(exc, keep=(form.name.data or "").strip().lower()))
+        if "email address" in str(exc):  # the address is malformed or taken
+            form.email.errors.append(problem_text(exc))
+        else:
+            form.name.errors.append(problem_text(exc, keep=(form.name.data or "").strip().lower()))
         return render_new(form, error_list(form))
     if one_time:
         return _shown_once(user, password, added=True)

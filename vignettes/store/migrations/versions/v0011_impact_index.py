@@ -2,18 +2,18 @@
 groups and sums, in the order it groups by, and by status and submission time, so its
 aggregates read indexes alone (SQLite's first one also holds the impact categories;
 PostgreSQL cannot index a `json` column). The gallery's: by status, then acceptance time,
-the listing's order. Existing rows are indexed as they are: no data changes.
+the listing's order (newest accepted first). Existing rows are indexed as they are: no data changes.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0011
+Revises: 0010
 """
 
 from alembic import op
 
 from vignettes.store.models import IMPACT_GROUPS, IMPACT_SUMS, SUBMITTED_COLUMNS
 
-revision = "0008"
-down_revision = "0007"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
@@ -26,7 +26,7 @@ def upgrade() -> None:
         columns = [*IMPACT_GROUPS, *IMPACT_SUMS]
         op.create_index("ix_case_studies_impact_pg", "case_studies", columns)
     op.create_index("ix_case_studies_submitted", "case_studies", list(SUBMITTED_COLUMNS))
-    op.create_index("ix_case_studies_listing", "case_studies", ["status", "approved_at"])
+    op.create_index("ix_case_studies_listing", "case_studies", ["status", "accepted_at"])
 
 
 def downgrade() -> None:

@@ -1,4 +1,4 @@
-"""Migration 0008 (the impact dashboard's indexes) upgrades a database made at 0007 with its
+"""Migration 0011 (the impact dashboard's indexes) upgrades a database made at 0010 with its
 case studies in it, on SQLite and PostgreSQL, and keeps every row."""
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def at_revision(url: str, revision: str) -> None:
                 "INSERT INTO case_studies (ref, title, organisation, library_service, region,"
                 " headline, summary, background, library_contribution, outcome,"
                 " impact_categories, quote_text, quote_attribution, quote_consent, link,"
-                " hashtags, status, content_hash, source, created_at, updated_at,"
+                " hashtags, status, content_hash, source, created_at, updated_at, submitted_at,"
                 " time_saved_hours) VALUES ('OLD-1', 'Kept', 'A Trust', 'A Library', 'London',"
                 " 'h', 's', '', '', '', '[\"policy\"]', '', '', false, '', '[]', 'approved',"
-                " 'sha256:x', '', :now, :now, 12.5)"
+                " 'sha256:x', '', :now, :now, :now, 12.5)"
             ),
             {"now": now},
         )
@@ -48,15 +48,15 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(cluster.url(cluster.new_database()))
 
 
-def test_0008_adds_the_dashboards_indexes_and_keeps_every_case_study(empty_url: str) -> None:
+def test_0011_adds_the_dashboards_indexes_and_keeps_every_case_study(empty_url: str) -> None:
     db_url = empty_url
-    at_revision(db_url, "0007")
+    at_revision(db_url, "0010")
     engine = create_db_engine(db_url)
-    assert current_revision(engine) == "0007"
+    assert current_revision(engine) == "0010"
     engine.dispose()
     store = Store.open(db_url)  # migrates to the head
     try:
-        assert current_revision(store.engine) == "0008"
+        assert current_revision(store.engine) == "0011"
         with store.engine.connect() as conn:
             row = conn.execute(
                 text("SELECT ref, title, time_saved_hours, status FROM case_studies")
