@@ -52,7 +52,7 @@ def test_impact_prints_the_dashboards_figures_as_json(run) -> None:  # type: ign
 def test_impact_without_a_year_covers_every_year_as_tables(run) -> None:  # type: ignore[no-untyped-def]
     result = run("impact")
     assert result.code == 0, result.err
-    assert "submitted 6, accepted 4, escalated 0, showcased 1" in result.out
+    assert "submitted 6, accepted 4, escalated 4, showcased 1" in result.out
     assert "2025 Q4" in result.out and "Integrated care board" in result.out
     assert "still in review: 1, reporting 7 hours and £300" in result.out
 

@@ -37,7 +37,8 @@ def counted_history(tmp_path: Path, frontend: Frontend, db_url: str | None = Non
     likes, LinkedIn 500 impressions, 10 likes, 2 reposts, 1 reply); S1 (2026 Q1, in
     review, 7 h, £300, policy); A3 (2026 Q3, accepted, £2,500, policy); R1 (2026 Q3,
     rejected, 100 h, research). A1 and A2 are the North's (a foundation trust), the rest
-    the East's (an integrated care board)."""
+    the East's (an integrated care board). Approved on import, A1, A2 and A3 count as
+    escalated too (approval comes after escalation)."""
     console = gallery_console(tmp_path, frontend, db_url)
     at(console, "2025-11-10")
     load(

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from scheduler.operations.accounts.users import add_user
 from scheduler.operations.content.importing import import_case_studies
 from scheduler.web.frontend import Frontend
 from tests.conftest import write_import
-from tests.web.conftest import OPERATOR, PASSWORD, Console
+from tests.web.conftest import OPERATOR, Console
 from tests.web.gallery_data import (
     approve_as,
     approved,
@@ -42,6 +41,7 @@ SECRETS = {
     "rejection reason": "Names a patient's ward: rewrite before resubmitting",
     "reviewer email": "rowena.reviewerson@library.nhs.example",
     "account name": "gallerysecretadmin",
+    "account email": "gallerysecretadmin@nhs.example",
     "import file": "private-returns-q3",
     "consent record": "quote_consent",
 }
@@ -68,7 +68,7 @@ def private_console(tmp_path: Path, frontend: Frontend, db_url: str) -> Iterator
     ]
     path = write_import(tmp_path / f"{SECRETS['import file']}.json", rows)
     import_case_studies(console.ws, OPERATOR, path)
-    add_user(console.ws, OPERATOR, SECRETS["account name"], "admin", PASSWORD)
+    console.add_user(SECRETS["account name"], "admin")
     reason = f"{SECRETS['rejection reason']} {SECRETS['reviewer email']}"
     reject_as(console, "REJ-1", SECRETS["reviewer"], reason)
     withdrawn = approved("WD-1", title=SECRETS["withdrawn title"], approved_by=None)

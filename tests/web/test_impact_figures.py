@@ -36,7 +36,7 @@ def stages(counts: Counts) -> tuple[int, int, int, int]:
 
 def test_the_totals_count_each_stage_and_the_accepted_savings(history: Console) -> None:
     t = report(history).figures.totals
-    assert stages(t) == (5, 3, 0, 1)
+    assert stages(t) == (5, 3, 3, 1)  # approved on import: escalated before
     assert (t.hours, t.hours_reported, t.pounds, t.pounds_reported) == (15, 2, 3500, 2)
     # S1 is still in review: its savings are shown apart, R1's (rejected) nowhere.
     assert (t.in_review, t.review_hours, t.review_pounds) == (1, 7, 300)
@@ -46,8 +46,8 @@ def test_the_totals_count_each_stage_and_the_accepted_savings(history: Console) 
 def test_each_quarter_counts_what_was_submitted_in_it(history: Console) -> None:
     periods = {g.key: g.counts for g in report(history).figures.by_period}
     assert list(periods) == ["2025 Q4", "2026 Q1", "2026 Q3"]
-    assert stages(periods["2025 Q4"]) == (1, 1, 0, 0)
-    assert stages(periods["2026 Q1"]) == (2, 1, 0, 1)
+    assert stages(periods["2025 Q4"]) == (1, 1, 1, 0)
+    assert stages(periods["2026 Q1"]) == (2, 1, 1, 1)
     assert (periods["2026 Q1"].hours, periods["2026 Q1"].pounds) == (5, None)
     assert (periods["2026 Q3"].hours, periods["2026 Q3"].pounds) == (None, 2500)
 
@@ -55,11 +55,11 @@ def test_each_quarter_counts_what_was_submitted_in_it(history: Console) -> None:
 def test_regions_services_and_organisation_types_are_counted(history: Console) -> None:
     figures = report(history).figures
     region = {g.key: stages(g.counts) for g in figures.by_region}
-    assert region == {"London": (3, 1, 0, 0), "North West": (2, 2, 0, 1)}
+    assert region == {"London": (3, 1, 1, 0), "North West": (2, 2, 2, 1)}
     service = {g.key: g.counts.pounds for g in figures.by_service}
     assert service == {"Eastgate LKS": 2500, "Northmoor Library": 1000}
     kinds = {g.key: stages(g.counts) for g in figures.by_organisation_type}
-    assert kinds == {"Integrated care board": (3, 1, 0, 0), "NHS foundation trust": (2, 2, 0, 1)}
+    assert kinds == {"Integrated care board": (3, 1, 1, 0), "NHS foundation trust": (2, 2, 2, 1)}
 
 
 def test_a_case_study_counts_once_in_each_of_its_categories(history: Console) -> None:
@@ -74,7 +74,7 @@ def test_a_case_study_counts_once_in_each_of_its_categories(history: Console) ->
         2,
         15,
     )
-    assert stages(category["Policy and guidelines"]) == (2, 1, 0, 0)
+    assert stages(category["Policy and guidelines"]) == (2, 1, 1, 0)
     assert stages(category["Research and innovation"]) == (1, 0, 0, 0)
 
 
@@ -89,9 +89,9 @@ def test_engagement_is_summed_per_category_from_each_posts_latest_figures(
 
 def test_a_year_and_a_region_narrow_every_figure(history: Console) -> None:
     year = report(history, year=2026).figures.totals
-    assert stages(year) == (4, 2, 0, 1) and (year.hours, year.pounds) == (5, 2500)
+    assert stages(year) == (4, 2, 2, 1) and (year.hours, year.pounds) == (5, 2500)
     london = report(history, region="London").figures
-    assert stages(london.totals) == (3, 1, 0, 0)
+    assert stages(london.totals) == (3, 1, 1, 0)
     assert [g.key for g in london.by_region] == ["London"]
     assert london.engagement == ()
     assert report(history, year=2024).figures.totals == Counts()

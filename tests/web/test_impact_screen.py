@@ -77,7 +77,7 @@ def test_an_evidence_pack_for_a_service_nobody_names_is_a_clear_error(console: C
     page = console.get("/impact/evidence.xlsx?service=Eastgate+LK&evidence_year=2026")
     assert page.status_code == 400
     [problem] = problems(page.text)
-    assert problem.startswith("No case study names the library service 'Eastgate LK'")
+    assert problem.startswith("No library service in the directory is called 'Eastgate LK'")
 
 
 def test_a_viewer_may_not_download_an_evidence_pack(console: Console) -> None:
