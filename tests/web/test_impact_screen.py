@@ -95,3 +95,25 @@ def test_the_impact_in_numbers_card_is_shown_and_downloads(console: Console) -> 
     assert 'filename="impact-2026-linkedin.png"' in card.headers["Content-Disposition"]
     # London in 2026: A3 accepted (£2,500), from one library service.
     assert "1 case study" in page.text and "£2,500" in page.text
+
+
+def test_a_contributor_sees_only_their_own_services_figures(console: Console) -> None:
+    console.add_user("cora", "contributor", services=("Northmoor Library",))
+    console.sign_in("cora")
+    page = console.get("/impact")
+    assert page.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(console.get("/impact.csv").text)))
+    totals = next(r for r in rows if r["breakdown"] == "totals")
+    assert (totals["submitted"], totals["accepted"]) == ("2", "2")  # A1 and A2 only
+    assert {r["key"] for r in rows if r["breakdown"] == "service"} == {"Northmoor Library"}
+
+
+def test_a_contributor_takes_their_own_services_evidence_pack_and_no_other(
+    console: Console,
+) -> None:
+    console.add_user("cora", "contributor", services=("Northmoor Library",))
+    console.sign_in("cora")
+    own = console.get("/impact/evidence.xlsx?service=Northmoor+Library&evidence_year=2026")
+    assert own.status_code == 200
+    other = console.get("/impact/evidence.xlsx?service=Eastgate+LKS&evidence_year=2026")
+    assert other.status_code == 403
