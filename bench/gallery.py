@@ -96,6 +96,8 @@ def rows(count: int, start: int = 0) -> Iterator[dict[str, Any]]:
             "approved_by": "Reviewer" if chosen == "approved" else None,
             "approved_at": created + dt.timedelta(days=7) if chosen == "approved" else None,
             "source": "bench",
+            "submitted_at": created,
+            "accepted_at": created + dt.timedelta(days=7) if chosen == "approved" else None,
             "created_at": created,
             "updated_at": created,
         }

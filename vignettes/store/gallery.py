@@ -209,8 +209,8 @@ class Facets:
 def gallery_facets(session: Session, rule: PublicRule) -> Facets:
     """The filters' choices, read from the dashboard's indexes (`ix_case_studies_impact`
     in its own order, then a first and last submission per status), never the rows: by
-    status alone, without the listing's check that the content is unchanged since its
-    acceptance (an edit takes the status back to review)."""
+    status alone (a rule with `current` also checks each row's hashes; the facets may then
+    offer a choice that a case study back in review no longer fills)."""
     if not rule.listed:
         return Facets((), (), ())
     pairs = session.execute(

@@ -14,8 +14,8 @@ submitted. No case study is loaded into Python, and none is read from its table 
 - the quarters come from `impact_periods`: each quarter of each status is one range of
   `ix_case_studies_submitted`.
 
-Accepted is counted by status: the listing also checks that the content is still what was
-accepted, which an edit makes untrue only by taking the status back to review.
+Every stage is counted by status (`Stages`), as the listing is: an edit takes an accepted
+case study back to review.
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
 SLOT_STATES = ("planned", "publishing", "published", "partial", "missed", "skipped")
 
 
-# What the impact dashboard groups and sums, in two indexes (migration 0008) so that its
+# What the impact dashboard groups and sums, in two indexes (migration 0011) so that its
 # aggregates read indexes alone, never the case studies' long texts: one in the order it
 # groups by (SQLite then groups as it reads, without sorting; PostgreSQL cannot index a
 # `json` column, so its index leaves the categories out), one by status and submission
