@@ -37,8 +37,9 @@ def submitted_at() -> Any:
 
 
 def showcased() -> ColumnElement[bool]:
-    """The case study has a post that is live on a platform."""
-    return exists().where(Post.case_study_id == CaseStudy.id, Post.state == "posted")
+    """The case study has a post that is live on a platform. (A list read once per query,
+    not a lookup per case study: there are a few hundred at most.)"""
+    return CaseStudy.id.in_(select(Post.case_study_id).where(Post.state == "posted"))
 
 
 @dataclass(frozen=True)
@@ -175,13 +176,18 @@ def gallery_page(session: Session, rule: PublicRule, query: GalleryQuery) -> Gal
     per_page = min(max(query.per_page, 1), MAX_PER_PAGE)
     page = max(query.page, 1)
     total = int(session.scalar(select(func.count(CaseStudy.id)).where(*conditions)) or 0)
-    stmt = (
-        select(*_entry_columns())
+    # The page's ids first, in the listing index's order (acceptance, then id), so only
+    # the page's rows are read and have their columns worked out.
+    order = (CaseStudy.accepted_at.desc(), CaseStudy.id.desc())
+    ids = (
+        select(CaseStudy.id)
         .where(*conditions)
-        .order_by(CaseStudy.accepted_at.desc(), CaseStudy.ref)
+        .order_by(*order)
         .offset((page - 1) * per_page)
         .limit(per_page)
+        .subquery()
     )
+    stmt = select(*_entry_columns()).join(ids, ids.c.id == CaseStudy.id).order_by(*order)
     entries = tuple(_entry(r) for r in session.execute(stmt))
     fixed = GalleryQuery(
         query.text.strip()[:MAX_QUERY],
