@@ -161,7 +161,9 @@ class Browser:
         response = self.connection.getresponse()
         body = response.read()
         elapsed = time.perf_counter() - start
-        return response.status, (body, dict(response.getheaders())), elapsed
+        # Header names as lower case: waitress sends `Etag`, not `ETag`.
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, (body, headers), elapsed
 
 
 @contextmanager
@@ -229,7 +231,7 @@ def gallery(root: Path, count: int, requests: int) -> None:
                     timings[name][1].append(files.get(f"/bench/{i}.html")[2])
                 status, (_b, headers), _t = visitor.get("/gallery")
                 status, _r, elapsed = visitor.get(
-                    "/gallery", {"If-None-Match": headers.get("ETag", "")}
+                    "/gallery", {"If-None-Match": headers.get("etag", "")}
                 )
                 if status == 304:
                     answered_304 += 1
