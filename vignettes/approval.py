@@ -133,7 +133,8 @@ def approve(
     via: str = "",
     four_eyes: bool = False,
 ) -> ApprovalOutcome:
-    """Approve `ref` as it stands now; pins its requested showcase month when still free.
+    """Approve `ref` as it stands now (content changed outside impact-vignettes included:
+    its hash is recorded afresh); pins its requested showcase month when still free.
     With `four_eyes`, refuses a reviewer who imported, added or last changed it (checked in
     the same transaction as the approval). Raises ApprovalError or NotFound."""
     from vignettes.planning.plan import pin
@@ -143,7 +144,14 @@ def approve(
     by = _one_line(by, "--by: the reviewer's name", "approved_by")
     with store.write() as session:
         cs = get_case_study(session, ref)
-        if cs.approval_is_current:
+        if cs.changed_outside:
+            # Approved as it stands now, which is what the approver has read: the hash
+            # follows the content again, and the trail says what was found.
+            found = cs.content().content_hash()
+            audit(session, at=now, actor=by, action="changed_outside", ref=ref, via=via,
+                  recorded_hash=cs.content_hash, content_hash=found)  # fmt: skip
+            cs.content_hash = found
+        elif cs.approval_is_current:
             raise ApprovalError(f"{ref} is already approved (by {cs.approved_by})")
         if cs.status != CaseStudyState.ESCALATED:
             raise ApprovalError(

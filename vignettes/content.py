@@ -20,6 +20,12 @@ IMPACT_CATEGORIES: dict[str, str] = {c.code: c.label for c in DEFAULT_CATEGORIES
 # What `show`, the preview and the render warnings say about a quote without consent: it is
 # stored but never used on a card, in alt text or in a post.
 QUOTE_WITHHELD = "quote withheld: no consent recorded"
+# A case study whose content no longer hashes to the hash written with it (an SQL UPDATE
+# behind the program's back): never sent until a person approves it again as it now is.
+CHANGED_OUTSIDE = (
+    "its content was changed outside impact-vignettes (it no longer matches the hash "
+    "recorded with it)"
+)
 
 # Maximum lengths in characters (after trimming). Documented in README "Import format";
 # longer values are rejected, never truncated.

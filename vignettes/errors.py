@@ -23,9 +23,11 @@ class NotFound(VignettesError):
 
 
 class ImportRejected(VignettesError):
-    """A file failed validation; nothing from it was written. `problems` are the
-    `FILE:ROW ref field: reason` lines of `issues`; `warnings` are what would only have
-    been warned about, had the file been accepted."""
+    """A file failed validation; nothing from it was written. `issues` are every problem,
+    `problems` their `FILE:ROW ref field: reason` lines; `warnings` are what would only
+    have been warned about, had the file been accepted. The message lists the problems
+    grouped and bounded (`vignettes.importing.issue_groups`): a file of 100,000 wrong rows is a few
+    lines, not 100,000."""
 
     def __init__(
         self,
@@ -33,14 +35,25 @@ class ImportRejected(VignettesError):
         problems: Sequence[Issue],
         warnings: Sequence[Issue] = (),
     ) -> None:
+        from vignettes.importing.issue_groups import listing
+
         self.source = source
         self.issues = list(problems)
-        self.problems = [str(p) for p in problems]
         self.warnings = list(warnings)
-        listing = "\n".join(self.problems)
+        shown = listing(self.issues)
+        lines = [str(group) for group in shown.shown]
+        if shown.hidden:
+            lines.append(shown.rest("problem"))
+        count = len(self.issues)
         super().__init__(
-            f"{source}: {len(self.problems)} problem(s); nothing was imported\n{listing}"
+            f"{source}: {count:,} problem{'' if count == 1 else 's'}; nothing was imported\n"
+            + "\n".join(lines)
         )
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem's line (for `--json`), made when asked: most callers never do."""
+        return [str(p) for p in self.issues]
 
 
 class ImportInterrupted(VignettesError):

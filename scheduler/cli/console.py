@@ -239,13 +239,16 @@ def cmd_user_reset_password(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_web(ws: Workspace, args: argparse.Namespace) -> int:
     from scheduler.operations.accounts.console_key import start_console_logging
     from scheduler.operations.accounts.users import any_users
+    from scheduler.operations.health import require_database_folder
     from scheduler.web import create_app
     from scheduler.web.server import ConsoleServer
 
     config = ws.config
+    require_database_folder(config)
     start_console_logging(ws)
     app = create_app(ws)
-    host, port = args.host or config.web.host, args.port or config.web.port
+    host = args.host or config.web.host
+    port = config.web.port if args.port is None else args.port  # 0: any free port
     server = ConsoleServer(app, host, port, max_body=app.config["MAX_CONTENT_LENGTH"])
 
     def stop(signum: int, _frame: object) -> None:

@@ -33,8 +33,10 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
         if args.json:
             # Scripts get the problems as data too (and still exit 1).
             emit_json(rejection_json(exc))
+            count = len(exc.issues)
             print(
-                f"vignettes: {exc.source}: {len(exc.problems)} problem(s); nothing was imported",
+                f"vignettes: {exc.source}: {count:,} problem{'' if count == 1 else 's'}; "
+                "nothing was imported",
                 file=sys.stderr,
             )
         else:
@@ -87,14 +89,19 @@ def _field(label: str, value: str, *, indent: str = "  ") -> None:
 
 
 def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
-    from scheduler.operations.content.case_studies import case_study
+    from scheduler.operations.content.case_studies import CHANGED_OUTSIDE, case_study
 
     detail = case_study(ws, args.ref)
     if args.json:
         emit_json(detail.to_json())
         return EXIT_OK
     content = detail.content
-    print(safe_line(f"{detail.ref}  [{detail.status}]  {' '.join(content.title.splitlines())}"))
+    state = detail.status
+    if detail.changed_outside:
+        state = f"{detail.status}; {CHANGED_OUTSIDE}: not sent until approved again"
+    elif detail.status == "approved" and not detail.approval_current:
+        state = "approved, since changed: not sent until approved again"
+    print(safe_line(f"{detail.ref}  [{state}]  {' '.join(content.title.splitlines())}"))
     region = f" ({content.region})" if content.region else ""
     _field("organisation", content.organisation + region)
     _field("service", detail.library_service or "- (none in the directory)")

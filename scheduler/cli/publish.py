@@ -178,7 +178,7 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--platform", choices=list(PLATFORM_NAMES), help="with --resolve: only this one")
     p.add_argument("--remote-id", help="with --resolve posted: the post's id, URN or at:// URI")
-    p.add_argument("--url", help="with --resolve posted: the post's URL")
+    p.add_argument("--url", help="with --resolve posted: the post's https:// address")
     p.add_argument("--by", help="who publishes or resolves (default: $USER)")
     p.add_argument(
         "--force-month",

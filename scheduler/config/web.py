@@ -22,6 +22,7 @@ _UNITS = {"b": 1, "kb": 1024, "mb": 1024 * 1024}
 _HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$")
 MIN_TIMEOUT = dt.timedelta(minutes=1)
 MAX_TIMEOUT = dt.timedelta(hours=24)
+MAX_LIFETIME = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class WebConfig:
     port: int = 8000
     secure_cookies: bool = False
     session_timeout: dt.timedelta = dt.timedelta(minutes=30)
+    # However busy a session is, it ends this long after signing in.
+    session_lifetime: dt.timedelta = dt.timedelta(hours=12)
     four_eyes: bool = True
     upload_limit: int = 10 * 1024 * 1024
     trusted_proxies: tuple[IPNetwork, ...] = ()
@@ -88,6 +91,9 @@ def read_web(root: Reader) -> WebConfig:
         session_timeout=web.convert(
             "session_timeout", "30m", parse_duration, default.session_timeout
         ),
+        session_lifetime=web.convert(
+            "session_lifetime", "12h", parse_duration, default.session_lifetime
+        ),
         four_eyes=web.get("four_eyes", bool, default.four_eyes),
         upload_limit=web.convert("upload_limit", "10MB", parse_size, default.upload_limit),
         trusted_proxies=_networks(web),
@@ -102,6 +108,10 @@ def read_web(root: Reader) -> WebConfig:
         web.problem("port", f"{config.port} is not a TCP port (1 to 65535)")
     if not MIN_TIMEOUT <= config.session_timeout <= MAX_TIMEOUT:
         web.problem("session_timeout", "must be between 1m and 24h")
+    if not MIN_TIMEOUT <= config.session_lifetime <= MAX_LIFETIME:
+        web.problem("session_lifetime", "must be between 1m and 7d")
+    elif config.session_lifetime < config.session_timeout:
+        web.problem("session_lifetime", "must be at least session_timeout")
     if not 1024 <= config.upload_limit <= MAX_FILE_BYTES:
         web.problem(
             "upload_limit",

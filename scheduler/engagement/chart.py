@@ -38,17 +38,25 @@ def has_engagement(entries: Sequence[PostEngagement]) -> bool:
 
 def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str]) -> bool:
     """A 1200 x 1000 PNG: engagement per month per platform (bars), and impressions over
-    the days since posting for the last 6 vignettes (lines), written as `replace_file`
-    does. Returns False, writing nothing, when no engagement is recorded yet: a chart of
-    empty axes would only look like a broken one. Raises ReportWriteError."""
+    the days since posting for the last 6 vignettes (lines), on axes from 0 with whole
+    number ticks, written as `replace_file` does. Returns False, writing nothing, when no
+    engagement is recorded yet: a chart of empty axes would only look like a broken one.
+    Raises ReportWriteError."""
     # A path that could never be written fails first, before matplotlib is imported, and
     # whether or not there is anything to draw.
     check_replaceable(path)
     if not has_engagement(entries):
         return False
+    fig = draw_chart(entries)
+    replace_file(path, lambda fh: fig.savefig(fh, dpi=CHART_DPI, format="png", facecolor="white"))
+    return True
+
+
+def draw_chart(entries: Sequence[PostEngagement]) -> Any:
+    """The chart's matplotlib Figure (see `write_chart`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     fig = Figure(figsize=CHART_SIZE, dpi=CHART_DPI, facecolor="white", layout="constrained")
     FigureCanvasAgg(fig)
@@ -56,6 +64,9 @@ def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str])
     thousands = FuncFormatter(lambda value, _pos: f"{value:,.0f}")
     for ax in (top, bottom):
         ax.set_facecolor("white")
+        # Counts: whole numbers only (all-zero figures once gave ticks of -0.04 … 0.04,
+        # each printed as "0" or "-0").
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=2))
         ax.yaxis.set_major_formatter(thousands)
         ax.grid(axis="y", color="#AEB7BD", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -130,8 +141,10 @@ def write_chart(entries: Sequence[PostEngagement], path: str | os.PathLike[str])
         bottom.legend(fontsize=10, frameon=False, ncols=2)
     else:
         _empty(bottom)
-    replace_file(path, lambda fh: fig.savefig(fh, dpi=CHART_DPI, format="png", facecolor="white"))
-    return True
+    for ax in (top, bottom):
+        # Nothing counted is below zero, and an axis of nothing but zeros still spans 0-1.
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1))
+    return fig
 
 
 def _empty(ax: Any) -> None:

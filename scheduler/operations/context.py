@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from vignettes.store.queries import Store
 
 FAKE_NOW_ENV = "VIGNETTES_FAKE_NOW"
+FAKE_YEARS = (2000, 2100)
 
 
 class Workspace:
@@ -89,7 +90,8 @@ class Workspace:
 
 
 def parse_fake_now(text: str) -> dt.datetime:
-    """VIGNETTES_FAKE_NOW as a time-zone-aware datetime; raises ConfigError."""
+    """VIGNETTES_FAKE_NOW as a time-zone-aware datetime in the years 2000 to 2100; raises
+    ConfigError."""
     from scheduler.errors import ConfigError
 
     example = "2026-12-01T10:05:00+00:00"
@@ -101,4 +103,12 @@ def parse_fake_now(text: str) -> dt.datetime:
         ) from None
     if when.tzinfo is None:
         raise ConfigError(FAKE_NOW_ENV, [f"{text!r} has no UTC offset; add one, as in {example}"])
+    if not FAKE_YEARS[0] <= when.year <= FAKE_YEARS[1]:
+        # As for a month typed on the command line: schedules, bank holidays and the
+        # cron triggers behind them are only computed for these years (year 9999 had no
+        # next slot to find, and ended in a traceback).
+        raise ConfigError(
+            FAKE_NOW_ENV,
+            [f"{text!r} is outside the years 2000 to 2100 this program can plan; as in {example}"],
+        )
     return when

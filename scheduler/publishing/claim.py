@@ -31,9 +31,12 @@ def claim(
     now: dt.datetime,
     instance: str,
     via: str,
+    actor: str | None = None,
 ) -> int | str:
     """Own the row by moving it pending → sending in one conditional UPDATE, committed
-    before any HTTP call. Returns the row id, or the row's state when not ours."""
+    before any HTTP call. Returns the row id, or the row's state when not ours. The row
+    is owned by `instance` (this process); the audit trail names `actor`, the person
+    publishing by hand (the instance itself for the daemon)."""
     try:
         with store.write() as session:
             lock_month(session, snapshot.month)
@@ -85,12 +88,13 @@ def claim(
             audit(
                 session,
                 at=now,
-                actor=instance,
+                actor=actor or instance,
                 via=via,
                 action="sending",
                 ref=snapshot.content.ref,
                 month=str(snapshot.month),
                 platform=platform,
+                process=instance,
             )
             return int(post.id)
     except IntegrityError:

@@ -16,6 +16,7 @@ from scheduler.alerts import Alerter
 from scheduler.config import Config
 from scheduler.publishing.outcomes import GRACE_ENDED
 from scheduler.publishing.snapshot import MonthReport, Snapshot
+from vignettes.content import CHANGED_OUTSIDE
 from vignettes.planning.selection import pick_first
 from vignettes.planning.slots import Month, SlotTime
 from vignettes.store.models import CaseStudy, MonthlySlot, Post
@@ -44,14 +45,19 @@ class SlotFixer:
         instance: str,
         via: str,
         slot: Callable[[Month], SlotTime],
+        actor: str | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.alerts = alerts
         self.instance = instance
+        self.actor = actor or instance  # whom the audit trail names
         self.via = via
         self.slot = slot
         self.deferred: list[tuple[str, str, str]] = []
+        # Auto-picks released in this run: not picked again at once (a case study changed
+        # outside impact-vignettes still looks approved to the candidates' query).
+        self.released: set[str] = set()
         self.resolved_on_commit: list[str] = []
 
     def fix(
@@ -93,7 +99,7 @@ class SlotFixer:
                 audit(
                     session,
                     at=now,
-                    actor=self.instance,
+                    actor=self.actor,
                     via=self.via,
                     action="slot_fixed",
                     ref=cs.ref,
@@ -116,7 +122,7 @@ class SlotFixer:
         audit(
             session,
             at=now,
-            actor=self.instance,
+            actor=self.actor,
             via=self.via,
             action="reopened",
             month=str(month),
@@ -140,6 +146,7 @@ class SlotFixer:
                 CandidatePool(session, self.config.selection.prefer_ready),
                 organisations_by_month(session),
                 self.config.selection.avoid_same_organisation_months,
+                exclude=self.released,
             )
             if result.candidate is not None:
                 slot.case_study_id = get_case_study(session, result.candidate.ref).id
@@ -169,7 +176,9 @@ class SlotFixer:
         now: dt.datetime,
     ) -> bool:
         why = (
-            f"{cs.ref} changed after approval"
+            f"{cs.ref}: {CHANGED_OUTSIDE}"
+            if cs.changed_outside
+            else f"{cs.ref} changed after approval"
             if cs.approved_hash is None and cs.approvals and cs.approvals[-1].decision == "voided"
             else f"{cs.ref} is not approved ({cs.status})"
         )
@@ -186,6 +195,7 @@ class SlotFixer:
         ).first()
         if slot.source == "auto" and sent is None:
             # Nothing went out yet: let auto-pick choose again rather than lose the month.
+            self.released.add(cs.ref)
             slot.case_study_id = None
             slot.fixed_at = None
             slot.source = None
@@ -194,7 +204,7 @@ class SlotFixer:
             audit(
                 session,
                 at=now,
-                actor=self.instance,
+                actor=self.actor,
                 via=self.via,
                 action="auto_pick_released",
                 ref=cs.ref,

@@ -84,6 +84,8 @@ class Outcomes:
         self.alerts = alerts
         self.instance = instance
         self.via = "daemon"  # set by the Publisher that owns it
+        # Whom the audit trail names: the daemon's instance, or the person publishing.
+        self.actor = instance
         self.rng = rng
         self.deadline = deadline
 
@@ -100,7 +102,7 @@ class Outcomes:
             ours = post.state == "sending" and post.sending_by == self.instance
             settles = post.state in ("unknown", "pending") if own_send else post.state == "unknown"
             if not ((own_send and ours) or settles):
-                _late(session, post, now, self.instance, f"posted as {published.remote_id}")
+                _late(session, post, now, self.actor, f"posted as {published.remote_id}")
                 conflict = post.state == "sending" or (
                     post.state == "posted" and post.remote_id not in ("", published.remote_id)
                 )
@@ -117,7 +119,7 @@ class Outcomes:
                 audit(
                     session,
                     at=now,
-                    actor=self.instance,
+                    actor=self.actor,
                     via=self.via,
                     action="posted",
                     ref=ref,
@@ -158,7 +160,7 @@ class Outcomes:
             assert post is not None
             ref, platform = post.case_study.ref, post.platform
             if not (post.state == "sending" and post.sending_by == self.instance):
-                _late(session, post, now, self.instance, f"failed: {exc.message}")
+                _late(session, post, now, self.actor, f"failed: {exc.message}")
                 return post.state
             post.reason = exc.message
             post.updated_at = now
@@ -207,7 +209,7 @@ class Outcomes:
             audit(
                 session,
                 at=now,
-                actor=self.instance,
+                actor=self.actor,
                 via=self.via,
                 action=f"publish_{state}",
                 ref=ref,
@@ -370,7 +372,7 @@ class Outcomes:
         return changed
 
 
-def _late(session: Session, post: Post, now: dt.datetime, instance: str, what: str) -> None:
+def _late(session: Session, post: Post, now: dt.datetime, actor: str, what: str) -> None:
     log.warning(
         "%s %s: late result ignored (%s); the row is %s by %s",
         post.slot.month,
@@ -382,7 +384,7 @@ def _late(session: Session, post: Post, now: dt.datetime, instance: str, what: s
     audit(
         session,
         at=now,
-        actor=instance,
+        actor=actor,
         action="late_result",
         ref=post.case_study.ref,
         month=post.slot.month,

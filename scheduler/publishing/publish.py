@@ -80,6 +80,17 @@ class Publisher:
     def via(self, value: str) -> None:
         self.outcomes.via = value
 
+    @property
+    def actor(self) -> str:
+        """Whom the audit trail names for what this publisher does: the daemon's instance
+        (host:pid), or the person who publishes or settles a month by hand (never a
+        process id for a person's act)."""
+        return self.outcomes.actor
+
+    @actor.setter
+    def actor(self, value: str) -> None:
+        self.outcomes.actor = value
+
     # ---- schedule ---------------------------------------------------------------------
 
     def slot(self, month: Month) -> SlotTime:
@@ -127,6 +138,7 @@ class Publisher:
             instance=self.instance,
             via=self.via,
             slot=self.slot,
+            actor=self.actor,
         )
         try:
             return fixer.fix(month, report, now, manual=manual)
@@ -174,6 +186,7 @@ class Publisher:
             now=self.clock.now(),
             instance=self.instance,
             via=self.via,
+            actor=self.actor,
         )
         if post_id == "blocked":
             self._block_late_edit(snapshot)

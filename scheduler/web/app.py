@@ -24,7 +24,12 @@ from scheduler.web import auth, components, formatting, navigation, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
-from scheduler.web.security import ForwardedByTrustedProxy, add_security_headers, csp_nonce
+from scheduler.web.security import (
+    ForwardedByTrustedProxy,
+    RefuseUnusableHost,
+    add_security_headers,
+    csp_nonce,
+)
 from scheduler.web.views import audit as audit_view
 from scheduler.web.views import calendar as calendar_view
 from scheduler.web.views import engagement as engagement_view
@@ -90,9 +95,11 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=web.secure_cookies,
-        PERMANENT_SESSION_LIFETIME=web.session_timeout,
+        # The cookie's signature outlives no session (each is checked on the server,
+        # which ends it after the idle timeout or this lifetime, and says which).
+        PERMANENT_SESSION_LIFETIME=web.session_lifetime,
         MAX_CONTENT_LENGTH=web.upload_limit + MULTIPART_SLACK,
-        # The CSRF secret lives in the session, which the idle timeout already bounds.
+        # The CSRF secret lives in the session, which the server already bounds.
         WTF_CSRF_TIME_LIMIT=None,
         PREFERRED_URL_SCHEME="https" if web.secure_cookies else "http",
     )
@@ -122,7 +129,9 @@ def create_app(
     app.jinja_env.globals.update(formatting.GLOBALS)
     app.context_processor(_chrome)
     app.after_request(lambda response: add_security_headers(response, web))
-    app.wsgi_app = ForwardedByTrustedProxy(app.wsgi_app, web)  # type: ignore[method-assign]
+    # The Host check sees the host as the trusted proxy forwarded it.
+    guarded = RefuseUnusableHost(app.wsgi_app)
+    app.wsgi_app = ForwardedByTrustedProxy(guarded, web)  # type: ignore[method-assign]
     return app
 
 

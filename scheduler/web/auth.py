@@ -1,27 +1,29 @@
-"""Sessions: who is signed in (Flask-Login over `signin.session_user`), signing in and
-out, the idle timeout, and the forced password change after a one-time password.
+"""Sessions: who is signed in (Flask-Login over `sessions.check_session`), signing in and
+out, and the forced password change after a one-time password.
 
-The session cookie holds only the account's "id:epoch" session id, the time of the last
-request and Flask-WTF's CSRF secret, signed with the console key. Every request re-reads
-the account, so a disabled account, a reset password or a changed role takes effect at
-once.
+The session cookie holds only the session's random token and Flask-WTF's CSRF secret,
+signed with the console key. The session itself is a row on the server
+(`scheduler.operations.accounts.sessions`), checked on every request: signing out ends it for any
+copy of the cookie, as do a password change or reset, a disabled account and a role
+change; it also ends after `[web] session_timeout` without activity and
+`[web] session_lifetime` after signing in, and the person is told which.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, login_user, logout_user
 from flask_login import current_user as _current_user
 from werkzeug.wrappers import Response
 
-from scheduler.config import format_duration
-from scheduler.operations.accounts.signin import SessionUser, session_user
+from scheduler.operations.accounts.sessions import IDLE, SessionUser, check_session, end_session
+from scheduler.web.formatting import spoken_duration
 from scheduler.web.state import web_config, workspace
+from vignettes.errors import StoreError
 
-SEEN = "seen"
 # Requests that never touch the session: design-system files, the health check, and the
 # calendar feed (its URL token is its only credential: a session never opens it).
 SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz", "calendar.feed"})
@@ -30,6 +32,8 @@ SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz", "calendar.f
 SESSIONLESS_SCREENS = frozenset({"gallery"})
 # What a person who must change their password may still reach.
 WHILE_CHANGING_PASSWORD = frozenset({"signin.change_password", "signin.logout"})
+_ENDED = "vignettes.session_ended"
+_FAULT = "vignettes.session_fault"
 
 
 class ConsoleUser(UserMixin):  # type: ignore[misc]
@@ -69,8 +73,15 @@ def init_auth(app: Flask) -> None:
 
 
 def _load(session_id: str) -> ConsoleUser | None:
-    account = session_user(workspace(), session_id)
-    return ConsoleUser(account) if account is not None else None
+    try:
+        checked = check_session(workspace(), session_id)
+    except StoreError as exc:
+        # Raised again by _keep_session, once this request counts as signed out: the
+        # 503 page must render without asking the database who is signed in again.
+        g.setdefault(_FAULT, exc)
+        return None
+    g.setdefault(_ENDED, checked.ended)
+    return ConsoleUser(checked.user) if checked.user is not None else None
 
 
 def _to_sign_in() -> Response:
@@ -95,16 +106,15 @@ def sign_in(account: SessionUser) -> None:
     # A fresh session: nothing from before sign-in (including its CSRF secret) survives.
     session.clear()
     login_user(ConsoleUser(account))
-    session[SEEN] = _now()
 
 
 def sign_out() -> None:
+    """End this browser's session on the server, then forget it here."""
+    token = session.get("_user_id")
+    if isinstance(token, str):
+        end_session(workspace(), token)
     logout_user()
     session.clear()
-
-
-def _now() -> int:
-    return int(workspace().now().timestamp())
 
 
 def sessionless() -> bool:
@@ -120,33 +130,28 @@ def _keep_session() -> Response | None:
     if sessionless():
         return None
     account = signed_in()
+    fault = g.pop(_FAULT, None)
+    if fault is not None:
+        raise fault
     if account is None:
-        return None
-    timeout = web_config().session_timeout
-    now, seen = _now(), session.get(SEEN)
-    if not isinstance(seen, int) or now - seen > timeout.total_seconds():
-        sign_out()
+        ended = g.get(_ENDED)
+        if ended is None:
+            if "_user_id" in session:  # ended elsewhere: forget it here too
+                logout_user()
+                session.clear()
+            return None
+        logout_user()
+        session.clear()
+        web = web_config()
         flash(
-            f"You were signed out after {_spoken(format_duration(timeout))} without activity. "
-            "Sign in again to continue.",
+            f"You were signed out after {spoken_duration(web.session_timeout)} "
+            "without activity. Sign in again to continue."
+            if ended == IDLE
+            else f"You were signed out: a session lasts at most "
+            f"{spoken_duration(web.session_lifetime)}. Sign in again to continue.",
             "information",
         )
         return redirect(url_for("signin.login", next=here()))
-    session[SEEN] = now
     if account.must_change_password and request.endpoint not in WHILE_CHANGING_PASSWORD:
         return redirect(url_for("signin.change_password", next=here()))
     return None
-
-
-def _spoken(duration: str) -> str:
-    """'30m' → '30 minutes', '1h30m' → '1 hour 30 minutes'."""
-    names = {"d": "day", "h": "hour", "m": "minute", "s": "second"}
-    parts = []
-    number = ""
-    for ch in duration:
-        if ch.isdigit():
-            number += ch
-            continue
-        parts.append(f"{number} {names[ch]}{'' if number == '1' else 's'}")
-        number = ""
-    return " ".join(parts)

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from scheduler.config import format_duration
 from scheduler.operations.months import Month
 from scheduler.operations.showcase.engagement import PLATFORM_NAMES
 from scheduler.operations.showcase.publishing import is_web_address
@@ -145,6 +146,20 @@ def problem_text(exc: BaseException, *, keep: str = "") -> str:
     if keep and text.startswith(keep):
         return text
     return text[:1].upper() + text[1:]
+
+
+def spoken_duration(duration: dt.timedelta) -> str:
+    """30 minutes → '30 minutes', 90 minutes → '1 hour 30 minutes'."""
+    names = {"d": "day", "h": "hour", "m": "minute", "s": "second"}
+    parts = []
+    number = ""
+    for ch in format_duration(duration):
+        if ch.isdigit():
+            number += ch
+            continue
+        parts.append(f"{number} {names[ch]}{'' if number == '1' else 's'}")
+        number = ""
+    return " ".join(parts)
 
 
 FILTERS = {

@@ -31,7 +31,7 @@ from wtforms.validators import (
 
 from scheduler.operations.accounts.passwords import MAX_LENGTH
 from scheduler.operations.accounts.permissions import ROLES
-from scheduler.operations.showcase.publishing import is_web_address
+from scheduler.operations.showcase.publishing import is_post_address
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
@@ -171,7 +171,7 @@ class SettleForm(FlaskForm):  # type: ignore[misc]
     )
 
     def validate_url(self, field: StringField) -> None:
-        if field.data and not is_web_address(field.data):
+        if field.data and not is_post_address(field.data):
             raise ValidationError(
                 "Enter the address of the post, starting with https:// (or leave it empty)"
             )

@@ -1,5 +1,5 @@
-"""Response headers, the per-request CSP nonce, `next=` checks, and X-Forwarded-* only from
-configured proxies.
+"""Response headers, the per-request CSP nonce, `next=` checks, X-Forwarded-* only from
+configured proxies, and a 400 for a Host no URL can be built for.
 
 The Content-Security-Policy allows scripts and styles from this site alone, plus the one
 inline script of the nhsuk-frontend page template, which carries this request's nonce; no
@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, g
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import get_host
 
 from scheduler.config.web import WebConfig
 
@@ -112,3 +113,46 @@ class ForwardedByTrustedProxy:
         for key in self._FORWARDED:
             environ.pop(key, None)
         return self.app(environ, start_response)
+
+
+class RefuseUnusableHost:
+    """Answer 400 to a request whose Host (as forwarded by a trusted proxy, if any) names
+    no host a URL can be built for: an empty or over-long label (`a..b`, 300 letters)
+    cannot be encoded as IDNA, so Flask has no URL adapter and even its error page could
+    not be drawn (it was a 500 with a traceback). Plain text: nothing of the console,
+    whose links need that host, is involved."""
+
+    BODY = b"Bad request: the Host header does not name a host.\n"
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if _usable_host(environ):
+            return self.app(environ, start_response)
+        start_response(
+            "400 Bad Request",
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(self.BODY))),
+                ("Cache-Control", "no-store"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
+        return [self.BODY]
+
+
+def _usable_host(environ: dict[str, Any]) -> bool:
+    """Whether werkzeug can bind this request's host as Flask will (`Map.bind`)."""
+    server = environ.get("SERVER_NAME")
+    port = environ.get("SERVER_PORT")
+    host = get_host(
+        environ.get("wsgi.url_scheme", "http"),
+        environ.get("HTTP_HOST"),
+        (server, int(port) if port and str(port).isdigit() else None) if server else None,
+    )
+    try:
+        host.lower().partition(":")[0].encode("idna")
+    except UnicodeError:
+        return False
+    return True

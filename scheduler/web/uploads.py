@@ -59,6 +59,10 @@ class Pending:
     created: dt.datetime
     stage: str = "checked"
     result: dict[str, Any] | None = None
+    # The fingerprint of the dry run shown: the confirmation imports only that outcome.
+    digest: str = ""
+    # The confirmation found the outcome changed since the check, and shows it again.
+    changed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {**vars(self), "created": self.created.isoformat()}
@@ -120,6 +124,11 @@ class PendingImports:
                 yield path
         finally:
             claimed.unlink(missing_ok=True)
+
+    def put_back(self, pending: Pending, data: bytes) -> None:
+        """Keep `data` again after a claim that imported nothing (the outcome had changed
+        since the check), for the confirmation of the new check."""
+        _write_private(self._open_folder() / f"{pending.token}.data", data)
 
     def drop_data(self, pending: Pending) -> None:
         """Forget the bytes (a file that cannot be imported), keeping what its page shows."""

@@ -120,3 +120,19 @@ def test_content_at_every_import_limit_still_fits(platform: str, size: tuple[int
     categories = tuple(by_label[-MAX_IMPACT_CATEGORIES:])
     content = case_study(**longest, impact_categories=categories)
     assert_no_overlaps(plan_card(content, spec(platform, size), Brand(), (360, 120)))
+
+
+def widest(length: int) -> str:
+    """Text of `length` characters in words of the widest letter: the worst text can be."""
+    return ("WWWWWWWWWWWW " * 40)[:length].strip()
+
+
+@pytest.mark.parametrize(("field", "fits", "limit"), [("headline", 59, 90), ("summary", 219, 320)])
+def test_the_widest_text_fits_as_far_as_docs_cards_says_on_the_tightest_card(
+    field: str, fits: int, limit: int
+) -> None:
+    tightest = (spec("linkedin", (1200, 627)), Brand(), (360, 120))  # landscape, with a logo
+    plan_card(case_study(**{field: widest(fits)}), *tightest)
+    with pytest.raises(TextOverflowError) as refused:
+        plan_card(case_study(**{field: widest(limit)}), *tightest)
+    assert refused.value.field == field

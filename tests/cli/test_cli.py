@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from tests.cli.conftest import run_subprocess
 from tests.conftest import case_study_row, escalate, write_import
+from vignettes.content import CHANGED_OUTSIDE
 from vignettes.store.queries import Store
 
 
@@ -187,3 +189,35 @@ def test_a_rejected_import_with_json_prints_the_problems_as_json(
 def test_an_empty_csv_path_is_refused_not_silently_skipped(vignettes: Any) -> None:
     result = vignettes("engagement", "--csv", "")
     assert result.code == 1 and "the file name is empty" in result.err
+
+
+def test_show_never_calls_content_changed_outside_approved_and_approve_takes_it_as_it_is(
+    vignettes: Any, tmp_path: Path, config_path: Path
+) -> None:
+    vignettes("import", str(write_import(tmp_path / "in.json", [case_study_row("O-1")])))
+    with sqlite3.connect(config_path.parent / "var" / "vignettes.db") as db:
+        db.execute("UPDATE case_studies SET headline = 'Edited in SQL' WHERE ref = 'O-1'")
+    first_line = vignettes("show", "O-1").out.splitlines()[0]
+    assert first_line.startswith(
+        f"O-1  [approved; {CHANGED_OUTSIDE}: not sent until approved again]"
+    )
+    assert vignettes("show", "O-1", "--json").json()["approval_current"] is False
+    assert vignettes("approve", "O-1", "--by", "Dr Reviewer").code == 0  # as it now stands
+    shown = vignettes("show", "O-1", "--json").json()
+    assert (shown["approval_current"], shown["changed_outside"]) == (True, False)
+    assert [e["action"] for e in shown["audit"]][-2:] == ["changed_outside", "approved"]
+
+
+WIDEST = ("WWWWWWWWWWWW " * 10)[:90].strip()  # a headline at its limit, of the widest letter
+
+
+def test_a_headline_within_its_limit_that_no_card_can_hold_is_refused_at_approval(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    row = case_study_row("WD-1", status="submitted", approved_by=None, approved_on=None,
+                         headline=WIDEST)  # fmt: skip
+    assert vignettes("import", str(write_import(tmp_path / "in.json", [row]))).code == 0
+    result = vignettes("approve", "WD-1", "--by", "Dr Reviewer")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "WD-1 cannot be approved: it could not be posted" in result.err
+    assert "headline does not fit on the card" in result.err

@@ -54,6 +54,9 @@ def test_a_redirect_port_in_use_says_so_and_what_to_do(
         ("yesterday", "is not an ISO-8601 date and time"),
         ("2026-13-01T10:00:00+00:00", "is not an ISO-8601 date and time"),
         ("2026-12-01T10:00:00", "has no UTC offset"),
+        ("9999-12-31T23:59:00+00:00", "is outside the years 2000 to 2100"),
+        ("0001-01-01T00:00:00+00:00", "is outside the years 2000 to 2100"),
+        ("2101-01-01T00:00:00+00:00", "is outside the years 2000 to 2100"),
     ],
 )
 def test_a_malformed_fake_now_is_a_configuration_error_naming_it(

@@ -133,3 +133,47 @@ def _wait_for_cpu(pid: int, seconds: float) -> None:
             return
         time.sleep(0.02)
     raise AssertionError("the import never got going")
+
+
+def test_a_dry_run_says_the_files_approvals_are_the_operators(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    rows = [case_study_row("OP-1"), case_study_row("OP-2", status=None, approved_by=None,
+                                                   approved_on=None)]  # fmt: skip
+    path = write_import(tmp_path / "decided.csv", rows)
+    result = vignettes("import", str(path), "--dry-run", "--by", "Ola Operator")
+    assert result.code == 0, result.err
+    assert (
+        "  1 row record an approval or withdrawal (status, approved_by, approved_on): on the "
+        "command line they are taken as the operator's own decisions, recorded in the audit "
+        "trail as by 'Ola Operator' (--by); an upload in the console ignores them"
+    ) in result.out.splitlines()
+
+
+def test_the_operators_import_approves_and_the_audit_names_the_operator(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    path = write_import(tmp_path / "decided.json", [case_study_row("OP-3")])
+    assert vignettes("import", str(path), "--by", "Ola Operator").code == 0
+    shown = vignettes("show", "OP-3", "--json").json()
+    assert shown["status"] == "approved"
+    approved = next(e for e in shown["audit"] if e["action"] == "approved")
+    assert (approved["actor"], approved["via"]) == ("Ola Operator", "cli")
+    assert approved["detail"]["approved_in"] == "import"
+
+
+def test_the_terminal_gets_a_bounded_report_and_json_every_problem(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    from vignettes.importing.issue_groups import DETAIL_LINES
+
+    rows = [case_study_row(f"T-{n}", impact_categories=f"Foo{n % (DETAIL_LINES + 50)}")
+            for n in range(2 * (DETAIL_LINES + 50))]  # fmt: skip
+    path = write_import(tmp_path / "wide.csv", rows)
+    result = vignettes("import", str(path), "--dry-run")
+    lines = result.err.splitlines()[1:]  # after the note about VIGNETTES_FAKE_NOW
+    assert lines[0] == f"vignettes: {path}: 500 problems; nothing was imported"
+    assert lines[1].startswith(f"{path}:2, 252 (2 rows) impact_categories: unknown category")
+    assert lines[-1] == "and 100 more problems (50 more lines) not shown"
+    assert len(lines) == 1 + DETAIL_LINES + 1
+    assert len(vignettes("import", str(path), "--json").json()["problem_details"]) == 500

@@ -150,3 +150,27 @@ def test_a_retry_after_a_refused_send_is_one_json_answer_and_exits_0_once_posted
     answer = retried.json()
     assert (answer["resolved"], answer["platforms"]) == ("retry", ["x"])
     assert answer["publish"]["posts"] == {"x": "posted", "linkedin": "posted"}
+
+
+def audited_posts(site: Site) -> set[tuple[str, str, str]]:
+    store = Store.open(site.db_url)
+    try:
+        with store.read() as session:
+            rows = session.scalars(select(AuditEvent).where(AuditEvent.month == MONTH))
+            return {(e.action, e.actor, e.via) for e in rows if e.action in ("sending", "posted")}
+    finally:
+        store.close()
+
+
+def test_publish_is_audited_in_the_name_of_who_ran_it_never_a_process_id(site: Site) -> None:
+    by = site.seed().cli("publish", MONTH, "--by", "Priya Shah")
+    assert by.code == 0, by.err
+    assert {actor for _action, actor, _via in audited_posts(site)} == {"Priya Shah"}
+
+
+def test_without_by_publish_names_the_login(site: Site) -> None:
+    result = site.seed().cli("publish", MONTH, env={"USER": "ola"})
+    assert result.code == 0, result.err
+    audited = audited_posts(site)
+    assert ("sending", "ola", "cli") in audited and ("posted", "ola", "cli") in audited
+    assert {actor for _action, actor, _via in audited} == {"ola"}

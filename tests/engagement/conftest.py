@@ -179,11 +179,13 @@ def report_entry(
     url: str = "https://x.com/nhslibraries/status/1850000000000000001",
     unavailable: tuple[str, ...] = (),
     impressions: int | None = 985,
+    each: int = 3,
 ) -> PostEngagement:
     """One vignette on X with one taken snapshot, for report-writing tests that need exact
-    text in the cells (what `report.load` returns, built directly)."""
+    text in the cells (what `report.load` returns, built directly); `each` is every
+    figure but impressions."""
     posted = dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC)
-    figures: dict[str, int | None] = dict.fromkeys(FIGURES, 3)
+    figures: dict[str, int | None] = dict.fromkeys(FIGURES, each)
     figures["impressions"] = impressions
     snapshot = Snapshot(
         "1d", 86400, posted + dt.timedelta(days=1), "taken", figures, 0.0125, unavailable

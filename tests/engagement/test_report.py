@@ -15,10 +15,15 @@ from PIL import Image
 from cards.brand import contrast_ratio
 from scheduler.cli.engagement_text import format_report
 from scheduler.cli.main import FAKE_NOW_ENV, main
-from scheduler.engagement.chart import PLATFORM_COLOURS, VIGNETTE_COLOURS, write_chart
+from scheduler.engagement.chart import (
+    PLATFORM_COLOURS,
+    VIGNETTE_COLOURS,
+    draw_chart,
+    write_chart,
+)
 from scheduler.engagement.report import load
 from scheduler.engagement.report_files import CSV_COLUMNS, write_csv
-from tests.engagement.conftest import World, months_before
+from tests.engagement.conftest import World, months_before, report_entry
 
 WELSH = "Llyfrgell Gŵyr: tystiolaeth i’r ward"
 
@@ -80,6 +85,17 @@ def test_with_no_engagement_yet_no_chart_of_empty_axes_is_drawn(
     assert write_chart(load(world.store), tmp_path / "none-yet.png") is False
 
     assert list(tmp_path.glob("*.png")) == []
+
+
+def test_a_chart_of_nothing_but_zeros_has_whole_ticks_from_zero(tmp_path: Path) -> None:
+    nothing = report_entry(impressions=0, each=0)
+    assert write_chart([nothing], tmp_path / "zeros.png") is True
+    for ax in draw_chart([nothing]).axes:
+        ticks = list(ax.get_yticks())
+        labels = [label.get_text() for label in ax.get_yticklabels()]
+        assert ticks[0] == 0 and len(ticks) >= 2 and all(t == int(t) for t in ticks), ticks
+        assert len(set(labels)) == len(labels) and "-0" not in labels, labels
+        assert ax.get_ylim() == (0, 1)
 
 
 def test_chart_colours_stand_out_from_the_white_background() -> None:

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from scheduler.clock import FakeClock
@@ -14,8 +15,9 @@ from tests.conftest import case_study_row
 from tests.emulator import Emulator
 from tests.publishing.conftest import DECEMBER, SLOT, World, make_world
 from vignettes.approval import reject
+from vignettes.content import CHANGED_OUTSIDE
 from vignettes.planning.slots import Month
-from vignettes.store.models import Post
+from vignettes.store.models import CaseStudy, Post
 from vignettes.store.queries import Store
 
 
@@ -68,6 +70,41 @@ def test_an_edited_queued_case_study_is_not_sent_and_a_person_is_told(world: Wor
     world.at(SLOT).tick()
     assert world.posts() == {}
     assert "ICS-2026-100 changed after approval" in world.alerts()["blocked:2026-12"]
+
+
+def change_behind_the_programs_back(store: Store, ref: str) -> None:
+    """An SQL UPDATE of a case study's content that leaves its recorded hash as it was."""
+    with store.write() as session:
+        session.execute(
+            update(CaseStudy).where(CaseStudy.ref == ref).values(headline="Edited in SQL")
+        )
+
+
+def test_content_changed_outside_is_named_so_never_sent_and_the_month_not_lost(
+    world: World,
+) -> None:
+    world.load(case_study_row("ICS-2026-200", organisation="Other Trust", approved_on="2026-07-01"),
+               name="second.json")  # fmt: skip
+    change_behind_the_programs_back(world.store, "ICS-2026-100")  # the first to be picked
+    report = world.at(SLOT).publish()
+    assert report.notes == [
+        f"ICS-2026-100: {CHANGED_OUTSIDE}: auto-pick released it and chooses again"
+    ]
+    assert world.slot().case_study.ref == "ICS-2026-200"  # type: ignore[union-attr]
+    assert "Edited in SQL" not in str(world.emulator.x_posts)
+
+
+def test_a_queued_case_study_changed_outside_is_not_sent_and_the_alert_says_why(
+    world: World,
+) -> None:
+    from vignettes.planning.plan import queue
+
+    queue(world.store, DECEMBER, "ICS-2026-100", by="comms", now=world.clock.now(),
+          schedule=world.config.schedule)  # fmt: skip
+    change_behind_the_programs_back(world.store, "ICS-2026-100")
+    world.at(SLOT).tick()
+    assert world.posts() == {}
+    assert f"ICS-2026-100: {CHANGED_OUTSIDE}" in world.alerts()["blocked:2026-12"]
 
 
 def test_a_revoked_approval_is_never_sent(world: World) -> None:

@@ -51,6 +51,28 @@ def test_a_quoting_mistake_names_its_row_and_line(
     ]
 
 
+def test_a_stray_quote_that_swallows_the_next_rows_names_both_lines(
+    store: Store, tmp_path: Path
+) -> None:
+    swallowing = 'C-2,"A stray quote' + ",x" * 14  # its quote closes only on line 5
+    path = _csv(tmp_path, _row("C-1"), swallowing, _row("C-3"), _row("C-4") + '"', _row("C-5"))
+    assert rejection(store, path) == [
+        f"{path}:3 - row: has 2 cells but the header has 16: a quote opened on line 3 is only "
+        "closed on line 5, so lines 3–5 are read as one cell"
+    ]
+
+
+def test_every_quoting_mistake_is_found_in_one_round(store: Store, tmp_path: Path) -> None:
+    path = _csv(tmp_path, 'C-1,A "stray" quote' + ",x" * 14, _row("C-2"),
+                'C-3,Another "stray" one' + ",x" * 14)  # fmt: skip
+    assert [p.split(": ", 2)[2] for p in rejection(store, path)] == [
+        "a quote inside a field that is not in quotes (line 2); put the whole field in quotes "
+        'and double any quote inside it ("")',
+        "a quote inside a field that is not in quotes (line 4); put the whole field in quotes "
+        'and double any quote inside it ("")',
+    ]
+
+
 @pytest.mark.parametrize("cells", [15, 17])
 def test_a_row_with_more_or_fewer_cells_than_the_header_is_refused(
     store: Store, tmp_path: Path, cells: int

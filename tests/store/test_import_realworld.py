@@ -132,3 +132,46 @@ def test_two_columns_for_one_field_are_one_problem_for_the_file(
         f"{tmp_path / 'in.csv'}:1 - organisation: columns C ('organisation') and Q "
         "('Organisation name') both hold this field; keep one"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "tags"),
+    [
+        ("#NHS #Libraries", ["NHS", "Libraries"]),
+        ("#NHS, #Libraries", ["NHS", "Libraries"]),
+        ("#NHS;#Libraries", ["NHS", "Libraries"]),
+        ("NHS,  Libraries ; Evidence", ["NHS", "Libraries", "Evidence"]),
+    ],
+)
+def test_hashtags_separated_by_spaces_or_commas_are_read(
+    store: Store, tmp_path: Path, written: str, tags: list[str]
+) -> None:
+    run_import(store, write_import(tmp_path / "in.csv", [case_study_row("H-1", hashtags=written)]))
+    with store.read() as session:
+        assert get_case_study(session, "H-1").hashtags == tags
+
+
+@pytest.mark.parametrize(
+    ("cost", "hours", "read"),
+    [("£1,200", "1,200", (1200.0, 1200.0)), ("1,200,000.50", "12", (1_200_000.5, 12.0)),
+     ("£ 950", "0.5", (950.0, 0.5))],
+)  # fmt: skip
+def test_costs_with_a_pound_sign_and_thousands_separators_are_read(
+    store: Store, tmp_path: Path, cost: str, hours: str, read: tuple[float, float]
+) -> None:
+    row = case_study_row("N-1", cost_saving_gbp=cost, time_saved_hours=hours)
+    run_import(store, write_import(tmp_path / "in.csv", [row]))
+    with store.read() as session:
+        stored = get_case_study(session, "N-1")
+        assert (stored.cost_saving_gbp, stored.time_saved_hours) == read
+
+
+def test_a_comma_that_is_no_thousands_separator_or_a_pound_sign_on_hours_is_refused(
+    store: Store, tmp_path: Path
+) -> None:
+    row = case_study_row("N-2", cost_saving_gbp="1,2", time_saved_hours="£12")
+    problems = rejection(store, write_import(tmp_path / "in.csv", [row]))
+    assert [p.split(" ", 1)[1] for p in problems] == [
+        "N-2 time_saved_hours: must be a number, got '£12'",
+        "N-2 cost_saving_gbp: must be a number, got '1,2'",
+    ]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from scheduler.clock import FakeClock
 from scheduler.operations.accounts import users as accounts
 from scheduler.operations.accounts.permissions import PermissionDenied
+from scheduler.operations.accounts.sessions import check_session, end_session
 from scheduler.operations.accounts.signin import authenticate, calendar_owner, reset_calendar_token
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
@@ -81,3 +82,40 @@ def test_a_disabled_accounts_calendar_feed_stops(ws: Workspace) -> None:
     token = reset_calendar_token(ws, OPERATOR, "sam")
     accounts.disable_user(ws, ADMIN, "sam")
     assert calendar_owner(ws, token) is None
+
+
+def test_enabling_an_account_again_does_not_bring_its_calendar_feed_back(ws: Workspace) -> None:
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    token = reset_calendar_token(ws, OPERATOR, "sam")
+    accounts.disable_user(ws, ADMIN, "sam")
+    accounts.enable_user(ws, ADMIN, "sam")
+    assert calendar_owner(ws, token) is None
+
+
+def test_a_password_reset_ends_the_calendar_feed_address(ws: Workspace) -> None:
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    token = reset_calendar_token(ws, OPERATOR, "sam")
+    accounts.reset_password(ws, ADMIN, "sam", "a completely new password")
+    assert calendar_owner(ws, token) is None
+
+
+def test_sessions_end_on_sign_out_reset_role_change_and_disable(ws: Workspace) -> None:
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+
+    def session_of_sam() -> str:
+        return authenticate(ws, "sam", PASSWORD, "127.0.0.1").session_id
+
+    def opens(token: str) -> bool:
+        return check_session(ws, token).user is not None
+
+    first, second = session_of_sam(), session_of_sam()
+    end_session(ws, first)
+    assert (opens(first), opens(second)) == (False, True)
+    accounts.set_role(ws, ADMIN, "sam", "editor")
+    assert not opens(second)
+    third = session_of_sam()
+    accounts.reset_password(ws, ADMIN, "sam", PASSWORD)
+    assert not opens(third)
+    fourth = session_of_sam()
+    accounts.disable_user(ws, ADMIN, "sam")
+    assert not opens(fourth)

@@ -28,6 +28,7 @@ def test_web_defaults_are_safe_for_this_machine_and_the_shipped_file_agrees() ->
         True,
     )
     assert web.session_timeout == dt.timedelta(minutes=30)
+    assert web.session_lifetime == dt.timedelta(hours=12)
     assert (web.upload_limit, web.trusted_proxies) == (10 * 1024 * 1024, ())
 
 
@@ -55,6 +56,20 @@ def test_web_settings_are_read_and_every_problem_is_listed(tmp_path: Path) -> No
         "web.secret_key",
     ]
     assert "secrets are never read from config.toml" in refused.value.problems[-1]
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "why"),
+    [("8d", "must be between 1m and 7d"), ("20m", "must be at least session_timeout")],
+)
+def test_a_session_lifetime_beyond_a_week_or_below_the_timeout_is_refused(
+    tmp_path: Path, lifetime: str, why: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[web]\nsession_lifetime = "{lifetime}"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert refused.value.problems == [f"web.session_lifetime: {why}"]
 
 
 def test_package_json_pins_the_design_system_the_jinja_macros_were_made_for() -> None:

@@ -89,3 +89,29 @@ def test_forwarded_headers_are_ignored_unless_the_peer_is_a_trusted_proxy(
     console.client.get("/healthz", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.1"})
     assert seen == {"address": "192.0.2.1", "scheme": "http"}
     console.ws.close()
+
+
+@pytest.mark.parametrize("host", ["a..b", "..", "a" * 300])
+@pytest.mark.parametrize("path", ["/", "/login", "/healthz", "/no/such/page"])
+def test_a_host_no_url_can_be_built_for_is_a_plain_400(
+    console: Console, host: str, path: str
+) -> None:
+    response = console.client.get(path, environ_overrides={"HTTP_HOST": host})
+    assert response.status_code == 400
+    assert response.text == "Bad request: the Host header does not name a host.\n"
+
+
+def test_a_bad_host_forwarded_by_a_trusted_proxy_is_a_plain_400_too(
+    tmp_path: Path, frontend: Frontend
+) -> None:
+    console = make_console(tmp_path, frontend, trusted_proxies=["127.0.0.1"])
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+
+    def forwarded(host: str) -> int:
+        response = console.client.get(
+            "/login", headers={"X-Forwarded-Host": host}, environ_overrides=proxy
+        )
+        return response.status_code
+
+    assert (forwarded("a..b"), forwarded("ok.example")) == (400, 200)
+    console.ws.close()

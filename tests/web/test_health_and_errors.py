@@ -3,6 +3,9 @@ detail of what went wrong inside."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,9 +13,10 @@ from flask import Blueprint
 
 from scheduler.web.frontend import Frontend
 from scheduler.web.guards import public
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, case_study_row
 from tests.pgcluster import Cluster
 from tests.web.conftest import Console, make_console
+from tests.web.content import load
 
 UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:1/vignettes?connect_timeout=2"
 
@@ -45,6 +49,43 @@ def test_healthz_turns_503_when_the_database_goes_away(
     pg_cluster.execute(f"DROP DATABASE {name} WITH (FORCE)")
     assert console.get("/healthz").status_code == 503
     console.ws.close()
+
+
+def _move_away(db: Path) -> None:
+    db.rename(db.with_name("elsewhere.db"))
+
+
+def _replace(db: Path) -> None:
+    _move_away(db)
+    sqlite3.connect(db).close()  # an empty SQLite database in its place
+
+
+def _zero(db: Path) -> None:
+    os.truncate(db, 0)
+
+
+@pytest.mark.parametrize("fault", [_move_away, _replace, _zero])
+def test_a_database_file_moved_replaced_or_zeroed_is_503_and_never_old_data(
+    console: Console, fault: Callable[[Path], None]
+) -> None:
+    load(console, case_study_row("OLD-1"))
+    console.add_user("priya", "viewer")
+    console.sign_in("priya")
+    for page in ("/", "/case-studies", "/case-studies/OLD-1", "/plan"):
+        assert console.get(page).status_code == 200  # every read model now remembered
+    fault(console.ws.config_path.parent / "vignettes.db")
+    assert console.get("/healthz").status_code == 503
+    for page in ("/", "/case-studies", "/case-studies/OLD-1", "/plan"):
+        shown = console.get(page)
+        assert shown.status_code == 503, page
+        assert "OLD-1" not in shown.text and "Sorry, the service is unavailable" in shown.text
+
+
+def test_healthz_reads_a_real_table_not_just_select_1(console: Console) -> None:
+    assert console.get("/healthz").status_code == 200
+    with sqlite3.connect(console.ws.config_path.parent / "vignettes.db") as other:
+        other.execute("ALTER TABLE users RENAME TO users_gone")
+    assert console.get("/healthz").status_code == 503
 
 
 def test_signing_in_while_the_database_is_down_shows_the_unavailable_page(

@@ -209,3 +209,31 @@ def test_a_daemon_not_seen_alerts_and_credentials_are_shown(
     assert "X refused the token: re-authorise" in page
     assert "Credentials need attention" in page and "LinkedIn-Version 202501" in page
     console.ws.close()
+
+
+def test_publish_now_is_audited_in_the_name_of_the_admin_never_a_process(
+    console: Console,
+) -> None:
+    console.add_user("ada", "admin")
+    console.sign_in("ada")
+    console.post("/publish/2026-12")
+    trail = audit_log(console.ws, per_page=50).lines
+    acts = {(line.action, line.actor, line.via) for line in trail if line.month == "2026-12"}
+    assert ("sending", "ada", "web") in acts and ("posted", "ada", "web") in acts
+    assert all(actor == "ada" for _action, actor, _via in acts)
+
+
+def test_a_settled_posts_address_must_be_https_as_the_form_says(console: Console) -> None:
+    publish(console)
+    lose_outcome(console, "x")
+    console.add_user("ada", "admin")
+    console.sign_in("ada")
+    page = console.post(
+        "/settle/2026-12/x",
+        {"settle-2026-12-x-resolution": "posted", "settle-2026-12-x-url": "http://x.com/a/1"},
+    )
+    assert page.status_code == 400
+    assert error_summary(page.text) == [
+        "Enter the address of the post, starting with https:// (or leave it empty)"
+    ]
+    assert posts(console)["x"] == ("unknown", None)

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.operations.content.approval import approve
 from scheduler.operations.content.case_studies import case_studies, case_study
 from scheduler.web.frontend import Frontend
 from tests.conftest import case_study_row
-from tests.web.conftest import Console, error_summary, make_console
+from tests.web.conftest import OPERATOR, Console, error_summary, make_console
 from tests.web.content import load, payload_case_study, submitted, upload
 
 
@@ -131,8 +132,8 @@ def test_an_upload_is_only_for_the_session_that_made_it_and_expires(
     assert other.post(f"{address}/confirm").status_code == 404
     console.idle(29)
     assert console.get(address).status_code == 200
-    console.idle(29)  # the session lives on, but the upload is past its time
-    assert console.get(address).status_code == 404
+    console.idle(29)  # the session lives on, but the upload is past its time: it says so
+    assert console.get(address).status_code == 410
     assert case_studies(console.ws) == []
     console.ws.close()
 
@@ -169,3 +170,38 @@ def test_a_viewer_cannot_import(console: Console) -> None:
     console.sign_in("vera")
     assert console.get("/import").status_code == 403
     assert console.post("/import", upload([submitted("V-1")])).status_code == 403
+
+
+def test_a_confirmation_that_would_now_void_an_approval_is_shown_again_instead(
+    console: Console,
+) -> None:
+    load(console, submitted("S-1"))
+    console.add_user("ed", "editor")
+    console.sign_in("ed")
+    address = checked(console, [submitted("S-1", headline="A new headline")])
+    assert re.search(r"Approvals voided\s*</dt>\s*<dd[^>]*>\s*0", console.get(address).text)
+    approve(console.ws, OPERATOR, "S-1")  # meanwhile, someone approves it
+
+    console.post(f"{address}/confirm")
+
+    page = console.get(address).text
+    assert "The case studies changed since you checked this file" in page
+    assert re.search(r"Approvals voided\s*</dt>\s*<dd[^>]*>\s*1", page)
+    assert case_study(console.ws, "S-1").approval_current  # nothing was imported
+    console.post(f"{address}/confirm")  # confirmed again, knowing
+    assert "<h1>Imported</h1>" in console.get(address).text
+    assert case_study(console.ws, "S-1").content.headline == "A new headline"
+
+
+def test_an_expired_check_says_so_and_how_to_go_on(console: Console) -> None:
+    console.add_user("ed", "editor")
+    console.sign_in("ed")
+    address = checked(console, [submitted("E-1")])
+    for _ in range(2):  # busy elsewhere: the session lives on, the check does not
+        console.idle(20)
+        console.get("/")
+    for expired in (console.get(address), console.post(f"{address}/confirm")):
+        assert expired.status_code == 410
+        assert "<h1>This check has expired</h1>" in expired.text
+        assert "kept for 30 minutes" in expired.text and "Upload the file again" in expired.text
+    assert case_studies(console.ws) == []

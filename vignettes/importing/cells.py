@@ -23,6 +23,8 @@ _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 _SLASH_LOOKALIKES = "\u2044\u2215\uff0f"
 _SPACE = re.compile(r"\s")
+_SEMICOLON = re.compile(";")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # Spreadsheet day numbers: 1 is 1900-01-01 in Excel's reckoning (which counts a 29 February
 # 1900 that never was, hence the 1899-12-30 epoch), 2958465 is 9999-12-31.
@@ -67,12 +69,15 @@ def scalar_text(value: Any) -> str | None:
     return normalise_text(str(value))
 
 
-def as_list(value: Any, name: str, p: RowIssues) -> list[str]:
-    """A list of text: a JSON list, or text separated by ';'."""
+def as_list(
+    value: Any, name: str, p: RowIssues, separators: re.Pattern[str] | None = None
+) -> list[str]:
+    """A list of text: a JSON list, or text separated by ';' (or by `separators`)."""
     if is_blank(value):
         return []
     if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
+        parts = (separators or _SEMICOLON).split(value)
+        return [part.strip() for part in parts if part.strip()]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [v.strip() for v in value if v.strip()]
     p.add(name, "must be a list of text (or text separated by ';')")
@@ -93,6 +98,16 @@ def as_bool(value: Any, name: str, p: RowIssues) -> bool | None:
     return None
 
 
+def _number_text(text: str, name: str) -> str:
+    """`text` as float() reads it: `1,200` and `1,200,000.50` lose their thousands
+    separators (only in groups of three, so `1,2` stays wrong rather than becoming 12),
+    and a cost may start with a pound sign (`£1,200`)."""
+    text = text.strip()
+    if name == "cost_saving_gbp" and text.startswith("£"):
+        text = text[1:].strip()
+    return text.replace(",", "") if _THOUSANDS.fullmatch(text) else text
+
+
 def as_number(value: Any, name: str, p: RowIssues) -> float | None:
     if is_blank(value):
         return None
@@ -101,7 +116,7 @@ def as_number(value: Any, name: str, p: RowIssues) -> float | None:
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = float(value)
         elif isinstance(value, str):
-            number = float(value.strip())
+            number = float(_number_text(value, name))
     except (ValueError, OverflowError):  # not a number, or an integer beyond a float
         number = None
     if number is None or not math.isfinite(number):

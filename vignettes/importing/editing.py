@@ -82,6 +82,7 @@ def save_record(
         validated = validate_rows(
             FORM_SOURCE, SourceRows([(FORM_ROW, raw)]), now, rules or DefaultRules()
         )
+        validated.raise_problems(FORM_SOURCE)
         row = validated.rows[0]
         new_ref = row.content.ref
         if ref is None and session.scalar(select(CaseStudy.id).where(CaseStudy.ref == new_ref)):

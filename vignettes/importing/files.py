@@ -6,10 +6,13 @@ that only `approve` can set), each as `FILE:ROW ref field: reason` (ROW is the s
 row, the header being row 1; for JSON the item number). Text is stored as plain text: it is
 never interpreted as HTML here, and renderers escape it.
 
-File-supplied workflow fields (`status`, `approved_by`, `approved_on`) take effect when a
-ref is new. For a ref already in the store, `status: rejected` (or `withdrawn`) withdraws
-it, `approved` is reported as ignored (approval happens only through `approve`), and a
-content change voids any approval (invariant 1).
+File-supplied workflow fields (`status`, `approved_by`, `approved_on`) are decisions, and
+only the machine's operator may bring them (`decisions=True`, the command line): they take
+effect when a ref is new, and for a ref already in the store `status: rejected` (or
+`withdrawn`) withdraws it, while `approved` is reported as ignored (approval happens only
+through `approve`). An upload in the console (`decisions=False`) never approves, rejects
+or withdraws: those columns are warned about as ignored. Either way a content change
+voids any approval (invariant 1).
 """
 
 from __future__ import annotations
@@ -50,8 +53,15 @@ def import_file(
     source_name: str | None = None,
     via: str = "",
     services: ServicePolicy = ANY_SERVICE,
+    decisions: bool = True,
+    expect: str | None = None,
 ) -> ImportReport:
-    """Validate all of `path`, then upsert every row by ref in one transaction.
+    """Validate all of `path`, then upsert every row by ref in one transaction. Without
+    `decisions`, the file's status, approved_by and approved_on are ignored (warned about).
+    With `expect` (the `digest()` of the dry run a person read and confirmed), the import
+    is written only if it still does exactly that; otherwise nothing is written and the
+    report of what it would do now comes back marked `stale` (between the check and the
+    confirmation someone may have approved a case study the file would now void).
 
     Raises ImportRejected (nothing written) for any invalid row, a new ref that differs
     only by case from (or looks like) one in the database, a queue request the plan cannot
@@ -63,11 +73,29 @@ def import_file(
     source = source_name or str(path)
     committing = False
     try:
-        validated = validate_rows(source, read_rows(path, rules.columns, source), now, rules)
+        table = read_rows(path, rules.columns, source)
+        validated = validate_rows(source, table, now, rules, decisions=decisions)
         report = ImportReport(source, dry_run, len(validated.rows), warnings=validated.warnings)
+        report.decisions, report.decisions_taken = validated.decisions, decisions
+        report.decided_by = actor
         with store.write() as session:
-            upsert(session, validated.rows, report, now=now, actor=actor, schedule=schedule,
-                   via=via, services=services)  # fmt: skip
+            # Even when some rows have problems, the others are checked against the
+            # database (refs that clash with stored ones, queue requests, withdrawals):
+            # every problem of the file is reported in one round, and nothing is written.
+            upsert(
+                session,
+                validated.rows,
+                report,
+                now=now,
+                actor=actor,
+                schedule=schedule,
+                via=via,
+                services=services,
+                earlier=validated.problems,
+            )
+            if expect is not None and report.digest() != expect:
+                report.stale = True
+                raise _Rollback
             if dry_run:
                 raise _Rollback
             committing = True  # from here the transaction may be committed
@@ -80,10 +108,8 @@ def import_file(
         # A backstop: validation should have caught it, but a constraint (or a concurrent
         # import) can still refuse a row. The transaction is rolled back: nothing written.
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise ImportRejected(
-            source,
-            [file_issue(source, f"the database refused the import ({display(reason, 300)})")],
-        ) from exc
+        refused = file_issue(source, f"the database refused the import ({display(reason, 300)})")
+        raise ImportRejected(source, [refused, *validated.problems]) from exc
     return report
 
 

@@ -153,6 +153,4 @@ def _read_json(source: str, data: bytes, rules: ColumnRules) -> SourceRows:
             record[name] = value
             holder[name] = key
         rows.append((index, record))
-    if any(p.field == "row" for p in problems):
-        raise ImportRejected(source, problems)
     return SourceRows(rows, problems + resolver.problems, resolver.warnings)

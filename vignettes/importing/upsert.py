@@ -129,14 +129,16 @@ def upsert(
     edit: bool = False,
     services: ServicePolicy = ANY_SERVICE,
     draft: bool = False,
+    earlier: Sequence[Issue] = (),
 ) -> None:
     """Write `rows` in `session`, filling `report`; raises ImportRejected (the caller's
-    transaction is then rolled back) for anything the database state does not allow.
-    `edit`: the one row comes from a form, not a file (the audit trail says "added" rather
-    than "imported", and names no file row). `services`: how rows are matched to the
-    directory of library services. `draft`: a new case study starts as a draft (a
-    contributor's), not submitted."""
-    problems: list[Issue] = []
+    transaction is then rolled back) for anything the database state does not allow, or
+    when there are `earlier` problems (the file's own, found by validation): those and
+    these are reported together, in row order. `edit`: the one row comes from a form, not
+    a file (the audit trail says "added" rather than "imported", and names no file row).
+    `services`: how rows are matched to the directory of library services. `draft`: a new
+    case study starts as a draft (a contributor's), not submitted."""
+    problems: list[Issue] = [*earlier]
     rows, service_ids = match_services(session, rows, report, problems, policy=services, now=now)
     stored = _stored(session, [r.content.ref for r in rows])
     new_rows = [r for r in rows if r.content.ref not in stored]
@@ -164,6 +166,7 @@ def upsert(
     kept = [r for r in rows if r.content.ref not in clashes]
     _pin_requests(session, kept, report, problems, now=now, actor=actor, schedule=schedule, via=via)
     if problems:
+        problems.sort(key=lambda issue: issue.row or 0)  # stable: the file's own come first
         raise ImportRejected(report.source, problems, report.warnings)
 
 

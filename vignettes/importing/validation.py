@@ -38,6 +38,7 @@ from vignettes.importing.cells import (
     scalar_text,
 )
 from vignettes.importing.columns import FIELDS, REQUIRED, ColumnRules
+from vignettes.importing.decisions import DECISION_FIELDS, carries_decision, ignored_decisions
 from vignettes.importing.issues import Issue, char_name, display
 from vignettes.importing.sources import CellProblem, SourceRows
 from vignettes.planning.slots import Month
@@ -80,6 +81,8 @@ NAME_FIELDS = ("approved_by",)
 STATUSES = {"submitted": "submitted", "approved": "approved", "rejected": "rejected"}
 STATUSES["withdrawn"] = "rejected"
 _ASCII_HASHTAG = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# Hashtags are written `#A;#B`, `#A #B` or `#A, #B`: a hashtag holds none of these.
+_TAG_SEPARATORS = re.compile(r"[;,\s]+")
 
 
 class ImportRules(Protocol):
@@ -167,7 +170,7 @@ def _categories(value: Any, vocabulary: Vocabulary, p: RowIssues) -> list[str]:
 
 def _hashtags(value: Any, p: RowIssues) -> list[str]:
     hashtags: list[str] = []
-    for tag in as_list(value, "hashtags", p):
+    for tag in as_list(value, "hashtags", p, _TAG_SEPARATORS):
         tag = tag.lstrip("#")
         plain = tag.isascii() and _ASCII_HASHTAG.fullmatch(tag) is not None
         if not plain and not (tag[:1].isalpha() and all(c.isalnum() or c == "_" for c in tag)):
@@ -231,13 +234,20 @@ def validate_row(
     now: dt.datetime,
     rules: ImportRules = DefaultRules(),
     missing: frozenset[str] = frozenset(),
+    *,
+    decisions: bool = True,
 ) -> tuple[ImportRow | None, list[Issue], list[Issue]]:
     """One record (keyed by field) → an ImportRow or its problems, and its warnings.
-    `missing` are fields whose column is absent (already reported once for the file)."""
-    unusable = [k for k, v in raw.items() if isinstance(v, CellProblem)]
+    `missing` are fields whose column is absent (already reported once for the file).
+    Without `decisions` (an upload in the console), the decision columns are not read:
+    the row is submitted, whatever they say, with a warning for each one given."""
     as_written = scalar_text(raw.get("ref")) or ""
     ref = normalise_ref(as_written)
     p = RowIssues(source, number, ref)
+    if not decisions:
+        ignored_decisions(raw, p)
+        raw = {k: v for k, v in raw.items() if k not in DECISION_FIELDS}
+    unusable = [k for k, v in raw.items() if isinstance(v, CellProblem)]
     for key in unusable:
         p.add(key, raw[key].reason)
     if unusable:  # reported once here; the field then counts as empty
@@ -296,17 +306,33 @@ def validate_row(
 
 @dataclass(frozen=True)
 class Validated:
-    """Every row of a file that passed, and the warnings the report will show."""
+    """Every row of a file that passed, the warnings the report will show, and the
+    problems found (the file is refused if there are any: `raise_problems`)."""
 
     rows: list[ImportRow]
     warnings: list[Issue]
+    # Rows that record a decision (approval, rejection, withdrawal), taken or not.
+    decisions: int = 0
+    problems: list[Issue] = field(default_factory=list)
+
+    def raise_problems(self, source: str) -> None:
+        """Raises ImportRejected listing every problem (and the warnings) if there are any."""
+        if self.problems:
+            raise ImportRejected(source, self.problems, self.warnings)
 
 
 def validate_rows(
-    source: str, table: SourceRows, now: dt.datetime, rules: ImportRules = DefaultRules()
+    source: str,
+    table: SourceRows,
+    now: dt.datetime,
+    rules: ImportRules = DefaultRules(),
+    *,
+    decisions: bool = True,
 ) -> Validated:
-    """Validate every row; raises ImportRejected listing every problem in the file (and
-    the warnings, for the report).
+    """Validate every row, collecting every problem in the file; the rows that passed
+    (without a second row for one ref) can still be checked against the database, so
+    that a file's problems are all found in one round. Without `decisions`, the decision
+    columns are only warned about (`validate_row`).
 
     Refs are compared as they will be stored (NFKC, `2026.0` as `2026`), and refs differing
     only by case or Unicode form are rejected: they would be two copies of one case study."""
@@ -314,9 +340,11 @@ def validate_rows(
     warnings: list[Issue] = list(table.warnings)
     valid: list[ImportRow] = []
     first_row: dict[str, tuple[int, str]] = {}
+    deciding = 0
     for number, raw in table.rows:
+        deciding += carries_decision(raw)
         row, row_problems, row_warnings = validate_row(
-            source, number, raw, now, rules, table.missing
+            source, number, raw, now, rules, table.missing, decisions=decisions
         )
         problems.extend(row_problems)
         warnings.extend(row_warnings)
@@ -333,14 +361,17 @@ def validate_rows(
                     else f"differs only by case from {display(other)} (row {first})"
                 )
                 problems.append(Issue(source, number, ref, "ref", reason))
+                continue  # one row per ref goes on to the database's checks
         if row is not None:
             valid.append(row)
-    problems.extend(_lookalikes(source, list(first_row.values())))
+    lookalikes = _lookalikes(source, list(first_row.values()))
+    problems.extend(lookalikes)
+    if lookalikes:
+        rows_of = {issue.row for issue in lookalikes}
+        valid = [row for row in valid if row.row not in rows_of]
     if not table.rows and not problems:
         problems.append(Issue(source, None, "", "", "no case studies in the file"))
-    if problems:
-        raise ImportRejected(source, problems, warnings)
-    return Validated(valid, warnings)
+    return Validated(valid, warnings, deciding, problems)
 
 
 def _lookalikes(source: str, refs: list[tuple[int, str]]) -> list[Issue]:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from vignettes.content import CHANGED_OUTSIDE
 from vignettes.errors import QueueError
 from vignettes.planning.selection import pick_first
 from vignettes.planning.slots import Month, ScheduleRule, SlotTime, current_month, slot_time
@@ -151,7 +152,9 @@ def _entry_for_slot(month: Month, when: SlotTime, slot: MonthlySlot) -> PlanEntr
     cs = slot.case_study
     assert cs is not None
     note = ""
-    if slot.state == "planned" and not cs.approval_is_current:
+    if slot.state == "planned" and cs.changed_outside:
+        note = f"{cs.ref}: {CHANGED_OUTSIDE}: it will not be sent until approved again"
+    elif slot.state == "planned" and not cs.approval_is_current:
         note = (
             f"{cs.ref} is {cs.status} and its content changed since approval: it will not be sent"
             if cs.status == "submitted" and cs.approved_hash is None and cs.approvals

@@ -165,6 +165,13 @@ class CaseStudy(Base):
         )
 
     @property
+    def changed_outside(self) -> bool:
+        """Whether the content no longer hashes to the `content_hash` written with it:
+        someone changed the row outside impact-vignettes (an SQL UPDATE, a restored
+        column), so whatever was approved is not what is there."""
+        return self.content().content_hash() != self.content_hash
+
+    @property
     def approval_is_current(self) -> bool:
         """Invariant 1: approved (or showcased on that approval), and the content is still
         exactly what was approved."""
@@ -379,8 +386,9 @@ SUBMISSION_EMAILS = ("immediate", "daily")
 
 class User(Base):
     """A console account. Only an argon2id hash of the password is kept, and only a SHA-256
-    of the calendar token; `session_epoch` grows whenever the password is reset or the
-    account disabled, which ends every session signed in before."""
+    of the calendar token. `session_epoch` grows whenever the password is reset or the
+    account disabled; sessions are kept as rows of their own (`ConsoleSession`) since
+    revision 0008, and it is no longer read."""
 
     __tablename__ = "users"
     __table_args__ = (
@@ -418,3 +426,23 @@ class SignInFailure(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class ConsoleSession(Base):
+    """One signed-in browser: the cookie holds a random token, the server only its SHA-256.
+    A session ends (`ended_at`, `ended_because`) when its person signs out, their password
+    is changed or reset, their account is disabled or their role changed, or when it has
+    been idle or alive too long; an ended session never opens again, whoever holds a copy
+    of the cookie. `seen_at` is the last request, recorded to the minute."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ended_because: Mapped[str] = mapped_column(String(40), default="")
+
+    user: Mapped[User] = relationship(lazy="joined")

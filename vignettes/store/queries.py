@@ -29,6 +29,7 @@ from vignettes.readiness import NOT_READY, Readiness, quantified_sql, quote_sql,
 from vignettes.states import APPROVED_STATES
 from vignettes.store.db import DEFAULT_BUSY_TIMEOUT, WRITE_OPTION, create_db_engine, migrate
 from vignettes.store.faults import database_fault, is_fault
+from vignettes.store.liveness import DatabaseFile, probe
 from vignettes.store.models import AuditEvent, CaseStudy, MonthlySlot, RenderCheck
 from vignettes.store.pipeline_models import LibraryService
 
@@ -45,6 +46,8 @@ class Store:
     def __init__(self, engine: Engine, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.engine = engine
         self.busy_timeout = busy_timeout
+        # The SQLite file as opened: reads and writes stop if another takes its place.
+        self.file = DatabaseFile.of(engine)
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -76,9 +79,28 @@ class Store:
         url = self.engine.url.render_as_string(hide_password=False)
         return database_fault(exc, url, busy_timeout=self.busy_timeout)
 
+    def check_file(self) -> None:
+        """Raises DatabaseGone when the SQLite file this store opened was moved away,
+        replaced or emptied since (`vignettes.store.liveness`); nothing for PostgreSQL."""
+        if self.file is not None:
+            self.file.check()
+
+    def probe(self) -> str:
+        """The schema revision, read from a real table through a fresh connection; raises
+        a StoreError when the database cannot answer (the health check)."""
+        # The probe's own connection is the driver's, not SQLAlchemy's: its errors come
+        # unwrapped.
+        unwrapped = self.engine.dialect.loaded_dbapi.Error
+        try:
+            return probe(self.engine, self.file, timeout=min(self.busy_timeout, 5.0))
+        except (*_DRIVER_ERRORS, unwrapped) as exc:
+            raise self._fault(exc) from exc
+
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; raises a `vignettes.store.faults` StoreError for a fault."""
+        """A session for reading; raises a `vignettes.store.faults` StoreError for a fault, or
+        DatabaseGone when the file opened is no longer the database's."""
+        self.check_file()
         try:
             with self._reader() as session:
                 yield session
@@ -90,7 +112,9 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction, committed on success, rolled back on any exception; raises a
-        `vignettes.store.faults` StoreError for a fault (constraint violations pass through)."""
+        `vignettes.store.faults` StoreError for a fault (constraint violations pass through),
+        or DatabaseGone when the file opened is no longer the database's."""
+        self.check_file()
         try:
             with self._writer() as session, session.begin():
                 yield session

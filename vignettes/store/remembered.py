@@ -109,7 +109,10 @@ def generation(store: Store) -> object | None:
 def remember(store: Store, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` (which must depend on the database alone, read in sessions it opens
     itself, and return an immutable value), or what it returned before under `key` if
-    nobody has committed a change since."""
+    nobody has committed a change since. Raises DatabaseGone when the database file was
+    moved, replaced or emptied: what was remembered is then of a database no longer there,
+    and its connection watching for changes would never see one."""
+    store.check_file()
     known = _generations(store)
     now = known.generation()
     if now is not None:
@@ -146,7 +149,9 @@ class RememberedCandidates:
 
 def candidates(store: Store, session: Session, prefer_ready: bool) -> RememberedCandidates:
     """The auto-pick candidates in preference order for a screen, the first `PREFIX`
-    remembered until the database changes. `session` reads any beyond those."""
+    remembered until the database changes. `session` reads any beyond those. Raises
+    DatabaseGone as `remember` does."""
+    store.check_file()
     known = _generations(store)
     now = known.generation()
     key = ("candidates", prefer_ready)

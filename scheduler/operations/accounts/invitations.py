@@ -20,7 +20,7 @@ from scheduler.credentials.secrets import load_secrets
 from scheduler.mail.smtp import MailError, build_message, send
 from scheduler.operations.accounts.passwords import check_new_password, hash_password
 from scheduler.operations.accounts.permissions import Permission, require
-from scheduler.operations.accounts.signin import SessionUser
+from scheduler.operations.accounts.sessions import SessionUser, start_session
 from scheduler.operations.accounts.users import (
     AccountError,
     check_role,
@@ -146,4 +146,5 @@ def accept_invitation(ws: Workspace, token: str, name: str, password: str) -> Se
         invitation.used_at, invitation.user_id = now, user.id
         audit(session, at=now, actor=name, via="web", action="user.accept-invitation",
               user=name, role=invitation.role, invited_by=invitation.invited_by)  # fmt: skip
-        return SessionUser.of(user, frozenset(invitation.service_ids))
+        session.flush()  # the services are read back with the new session
+        return start_session(session, user, now)

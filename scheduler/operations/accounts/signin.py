@@ -1,5 +1,6 @@
-"""Signing in to the console: throttled password checks, the session check each request
-makes, a person changing their own password, and the per-user calendar feed token.
+"""Signing in to the console: throttled password checks (a success starts a session:
+`scheduler.operations.accounts.sessions`), a person changing their own password, and the per-user
+calendar feed token.
 
 Throttling: after `NAME_LIMIT` failures for one account name, or `ADDRESS_LIMIT` from one
 client address, within `WINDOW`, attempts are refused without checking the password until
@@ -16,7 +17,6 @@ import hashlib
 import logging
 import math
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -28,14 +28,13 @@ from scheduler.operations.accounts.passwords import (
     verify_password,
 )
 from scheduler.operations.accounts.permissions import Permission, require
+from scheduler.operations.accounts.sessions import SessionUser, start_session, token_hash
 from scheduler.operations.accounts.users import AccountError, normalise_name, set_password
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
-from vignettes.store.directory import user_service_ids
 from vignettes.store.models import User
 from vignettes.store.queries import audit
-from vignettes.store.remembered import remember
 
 log = logging.getLogger(__name__)
 
@@ -58,28 +57,6 @@ class SignInThrottled(SignInRefused):
         self.minutes = math.ceil(self.retry_after / 60)
         unit = "minute" if self.minutes == 1 else "minutes"
         super().__init__(f"Too many failed sign-in attempts. Try again in {self.minutes} {unit}.")
-
-
-@dataclass(frozen=True)
-class SessionUser:
-    """A signed-in account as each request sees it. `session_id` ("id:epoch") is what the
-    session cookie holds; it stops matching when the password is reset or the account is
-    disabled, which ends the session."""
-
-    name: str
-    role: str
-    session_id: str
-    must_change_password: bool
-    user_id: int = 0
-    services: frozenset[int] = frozenset()
-
-    @classmethod
-    def of(cls, user: User, services: frozenset[int] = frozenset()) -> SessionUser:
-        session_id = f"{user.id}:{user.session_epoch}"
-        return cls(user.name, user.role, session_id, user.must_change_password, user.id, services)
-
-    def actor(self) -> Actor:
-        return Actor(self.name, "web", self.role, self.user_id, self.services)
 
 
 def authenticate(ws: Workspace, name: str, password: str, address: str) -> SessionUser:
@@ -110,7 +87,7 @@ def authenticate(ws: Workspace, name: str, password: str, address: str) -> Sessi
         if upgraded:
             user.password_hash = upgraded
         audit(session, at=now, actor=user.name, via="web", action="user.sign-in", address=address)
-        return SessionUser.of(user)
+        return start_session(session, user, now)
 
 
 def _throttled_for(
@@ -138,38 +115,12 @@ def _failed(ws: Workspace, name: str, address: str, now: dt.datetime, why: str) 
     log.warning("console sign-in refused for %s from %s: %s", who, address, why)
 
 
-def session_user(ws: Workspace, session_id: str) -> SessionUser | None:
-    """The account a session cookie names, if that session is still valid (the account
-    exists, is enabled, and its password has not been reset since). Asked on every page,
-    so remembered until anyone changes the database (which a disabled account, a reset
-    password or a new role does)."""
-
-    def read() -> SessionUser | None:
-        with ws.store.read() as session:
-            user = _account_of(session, session_id)
-            if user is None:
-                return None
-            return SessionUser.of(user, user_service_ids(session, user.id))
-
-    return remember(ws.store, ("session user", session_id), read)
-
-
-def _account_of(session: Session, session_id: str) -> User | None:
-    user_id, sep, epoch = session_id.partition(":")
-    if not (sep and user_id.isdigit() and epoch.isdigit()):
-        return None
-    user = q.user_by_id(session, int(user_id))
-    if user is None or user.disabled_at is not None or user.session_epoch != int(epoch):
-        return None
-    return user
-
-
 def change_own_password(ws: Workspace, me: SessionUser, current: str, new: str) -> SessionUser:
-    """A signed-in person replaces their own password, which ends their other sessions;
-    returns the session to continue with. Raises SignInRefused (wrong current password),
+    """A signed-in person replaces their own password, which ends all their sessions;
+    returns a new session to continue with. Raises SignInRefused (wrong current password),
     PasswordRejected."""
     with ws.store.read() as session:
-        user = _account_of(session, me.session_id)
+        user = q.find_user(session, me.name)
         stored = user.password_hash if user else None
     if user is None or not verify_password(stored, current):
         raise SignInRefused("The current password is not right")
@@ -180,7 +131,7 @@ def change_own_password(ws: Workspace, me: SessionUser, current: str, new: str) 
     now = ws.now()
     with ws.store.write() as session:
         user = q.get_user(session, user.name)
-        set_password(user, hashed, now, must_change=False)
+        set_password(session, user, hashed, now, must_change=False, because="password changed")
         audit(
             session,
             at=now,
@@ -189,13 +140,7 @@ def change_own_password(ws: Workspace, me: SessionUser, current: str, new: str) 
             action="user.change-password",
             user=user.name,
         )
-        return SessionUser.of(user)
-
-
-def _token_hash(token: str) -> str:
-    # Tokens are 256 random bits, so a plain SHA-256 is enough to make the stored value
-    # useless to whoever reads the database.
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+        return start_session(session, user, now)
 
 
 def reset_calendar_token(ws: Workspace, actor: Actor, name: str) -> str:
@@ -209,7 +154,7 @@ def reset_calendar_token(ws: Workspace, actor: Actor, name: str) -> str:
     now = ws.now()
     with ws.store.write() as session:
         user = q.get_user(session, name)
-        user.calendar_token_hash, user.updated_at = _token_hash(token), now
+        user.calendar_token_hash, user.updated_at = token_hash(token), now
         audit(
             session,
             at=now,
@@ -226,7 +171,7 @@ def calendar_owner(ws: Workspace, token: str) -> SessionUser | None:
     if not token or len(token) > 100:
         return None
     with ws.store.read() as session:
-        user = q.user_by_calendar_hash(session, _token_hash(token))
+        user = q.user_by_calendar_hash(session, token_hash(token))
         if user is None or user.disabled_at is not None:
             return None
-        return SessionUser.of(user)
+        return SessionUser(user.name, user.role, "", user.must_change_password)

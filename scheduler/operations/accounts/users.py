@@ -22,6 +22,7 @@ from scheduler.operations.accounts.passwords import (
     one_time_password,
 )
 from scheduler.operations.accounts.permissions import ROLES, Permission, is_role, require
+from scheduler.operations.accounts.sessions import end_sessions
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
@@ -165,8 +166,8 @@ def list_users(ws: Workspace, actor: Actor) -> list[UserRow]:
 
 
 def set_role(ws: Workspace, actor: Actor, name: str, role: str) -> UserRow:
-    """Change an account's role (it applies from that person's next request); raises
-    AccountError, NotFound."""
+    """Change an account's role, ending its sessions (the person signs in again with the
+    new role); raises AccountError, NotFound."""
     require(actor, Permission.MANAGE_USERS)
     name, role = normalise_name(name), check_role(role)
     now = ws.now()
@@ -175,12 +176,14 @@ def set_role(ws: Workspace, actor: Actor, name: str, role: str) -> UserRow:
         if user.role != role:
             _keep_an_admin(session, user, becoming=role)
             old, user.role, user.updated_at = user.role, role, now
+            end_sessions(session, user, now, "role changed")
             _audit(session, actor, now, "user.set-role", name, old=old, new=role)
         return q.user_row(session, user)
 
 
 def disable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
-    """Stop an account signing in and end its sessions; raises AccountError, NotFound."""
+    """Stop an account signing in, end its sessions and its calendar feed address (enabling
+    it again brings back neither); raises AccountError, NotFound."""
     require(actor, Permission.MANAGE_USERS)
     name = normalise_name(name)
     now = ws.now()
@@ -190,6 +193,8 @@ def disable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
             _keep_an_admin(session, user, becoming="disabled")
             user.disabled_at = user.updated_at = now
             user.session_epoch += 1
+            user.calendar_token_hash = None
+            end_sessions(session, user, now, "disabled")
             _audit(session, actor, now, "user.disable", name)
         return q.user_row(session, user)
 
@@ -210,7 +215,8 @@ def enable_user(ws: Workspace, actor: Actor, name: str) -> UserRow:
 def reset_password(
     ws: Workspace, actor: Actor, name: str, password: str, *, must_change_password: bool = False
 ) -> UserRow:
-    """Give an account a new password and end its sessions; raises AccountError,
+    """Give an account a new password, ending its sessions and its calendar feed address
+    (someone may have reset it because the account was misused); raises AccountError,
     PasswordRejected, NotFound."""
     require(actor, Permission.MANAGE_USERS)
     name = normalise_name(name)
@@ -219,7 +225,8 @@ def reset_password(
     now = ws.now()
     with ws.store.write() as session:
         user = q.get_user(session, name)
-        set_password(user, hashed, now, must_change=must_change_password)
+        set_password(session, user, hashed, now, must_change=must_change_password)
+        user.calendar_token_hash = None
         _audit(session, actor, now, "user.reset-password", name)
         return q.user_row(session, user)
 
@@ -249,12 +256,21 @@ def first_admin(ws: Workspace, actor: Actor, name: str = "admin") -> str | None:
     return password
 
 
-def set_password(user: User, hashed: str, now: dt.datetime, *, must_change: bool) -> None:
-    """Store a new hash and end the account's sessions (their epoch no longer matches)."""
+def set_password(
+    session: Session,
+    user: User,
+    hashed: str,
+    now: dt.datetime,
+    *,
+    must_change: bool,
+    because: str = "password reset",
+) -> None:
+    """Store a new hash and end every session of the account."""
     user.password_hash = hashed
     user.must_change_password = must_change
     user.password_changed_at = user.updated_at = now
     user.session_epoch += 1
+    end_sessions(session, user, now, because)
 
 
 def _keep_an_admin(session: Session, user: User, *, becoming: str) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.pipeline.scope import services_in_scope
-from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
+from vignettes.content import CHANGED_OUTSIDE, QUOTE_WITHHELD, CaseStudyContent
 from vignettes.errors import NotFound
 from vignettes.readiness import NOT_READY, Readiness, readiness
 from vignettes.states import CRITERIA
@@ -31,6 +31,7 @@ from vignettes.store.remembered import remember
 from vignettes.store.search import CaseStudyQuery, ListingPage, find_case_studies
 
 __all__ = [
+    "CHANGED_OUTSIDE",
     "CaseStudyDetail",
     "CaseStudyQuery",
     "CaseStudyRow",
@@ -134,6 +135,7 @@ class HistoryEvent:
         return {
             "at": self.at.isoformat(),
             "actor": self.actor,
+            "via": self.via,
             "action": self.action,
             "month": self.month,
             "detail": self.detail,
@@ -157,6 +159,9 @@ class CaseStudyDetail:
     approvals: tuple[ApprovalRecord, ...]
     history: tuple[HistoryEvent, ...]
     readiness: Readiness = NOT_READY
+    # The content no longer matches the hash written with it (changed behind the
+    # program's back): never sent until approved again.
+    changed_outside: bool = False
     library_service_id: int | None = None
     library_service: str | None = None
     submitted_at: dt.datetime | None = None
@@ -201,6 +206,7 @@ class CaseStudyDetail:
             "impact_labels": list(content.impact_labels),
             "readiness": self.readiness.to_json(),
             "quote_withheld": self.quote_note,
+            "changed_outside": self.changed_outside,
         }
 
 
@@ -222,10 +228,12 @@ def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
         content = cs.content()
         labels = ws.config.importing.vocabulary.labels(content.impact_categories)
         content = dataclasses.replace(content, category_labels=labels)
+        changed_outside = cs.changed_outside
         return CaseStudyDetail(
             ref=cs.ref,
             status=cs.status,
-            approval_current=cs.approval_is_current,
+            approval_current=cs.approval_is_current and not changed_outside,
+            changed_outside=changed_outside,
             content_hash=cs.content_hash,
             approved_by=cs.approved_by,
             approved_at=cs.approved_at,

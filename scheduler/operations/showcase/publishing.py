@@ -33,6 +33,7 @@ __all__ = [
     "PublishRefused",
     "Settled",
     "hand_publish_refusal",
+    "is_post_address",
     "is_web_address",
     "month_succeeded",
     "publish_month",
@@ -101,6 +102,7 @@ def hand_publish_refusal(ws: Workspace, month: Month) -> str | None:
 def _worker(ws: Workspace, actor: Actor) -> Worker:
     worker = build_worker(ws.config, ws.store, ws.clock)
     worker.publisher.via = actor.via
+    worker.publisher.actor = actor.name  # the audit names the person, not this process
     return worker
 
 
@@ -155,6 +157,12 @@ def month_succeeded(report: MonthReport) -> bool:
     return bool(report.posts) and all(state == "posted" for state in report.posts.values())
 
 
+def is_post_address(url: str) -> bool:
+    """Whether `url` may be recorded as a post's address when a person settles it: https
+    with a host, as every platform serves its posts (the form and the command say so)."""
+    return is_web_address(url) and urlsplit(url).scheme == "https"
+
+
 def is_web_address(url: str) -> bool:
     """Whether `url` is an http(s) address with a host (a link a page may show: never
     `javascript:` or `data:`)."""
@@ -197,14 +205,14 @@ def settle(
 ) -> Settled:
     """A person settles an unknown or failed post: `posted` (they saw it on the account) or
     `retry` (it is not there; it is sent again at once, whatever the month: only posts a
-    person has just settled can go out). `url`, if given, must be a web address (http or
-    https): it becomes the link people follow to the post. Raises PublishError when no
-    post is waiting to be settled, OperationFailed for another kind of `url`,
-    PermissionDenied for a console role that may not settle."""
+    person has just settled can go out). `url`, if given, must be an https address: it
+    becomes the link people follow to the post. Raises PublishError when no post is
+    waiting to be settled, OperationFailed for another kind of `url`, PermissionDenied
+    for a console role that may not settle."""
     require(actor, Permission.SETTLE)
-    if url and not is_web_address(url):
+    if url and not is_post_address(url):
         raise OperationFailed(
-            f"{url[:80]!r} is not the address of a post: it must start with https:// or http://"
+            f"{url[:80]!r} is not the address of a post: it must start with https://"
         )
     publisher = _worker(ws, actor).publisher
     changed = publisher.resolve(

@@ -1,18 +1,21 @@
 """Import: upload a JSON, CSV or XLSX file (/import), see the dry run — what would change
 and every problem and warning with its file row, ref and field (/import/<token>) — then
 confirm, which imports the very bytes that were checked, all or nothing, exactly as
-`vignettes import` does. The upload is kept server-side until then (`web.uploads`)."""
+`vignettes import` does, and only if it still does what the dry run showed (else the new
+outcome is shown to confirm instead). The upload is kept server-side until then
+(`web.uploads`); a check that has expired says so."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.config.web import format_size
 from scheduler.operations.accounts.permissions import Permission
-from scheduler.operations.content.importing import import_case_studies
+from scheduler.operations.content.importing import import_case_studies, listing
+from scheduler.web.formatting import spoken_duration
 from scheduler.web.forms import ConfirmImportForm, ImportForm, error_list
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, web_config, workspace
@@ -30,19 +33,28 @@ def _pending() -> PendingImports:
     return PendingImports(config().daemon.var_dir / "uploads", web_config().session_timeout)
 
 
-def _run(path: Any, name: str, dry_run: bool) -> tuple[str, dict[str, Any]]:
-    """Import (or check) `path`: the stage reached and what the page shows of it."""
+def _run(
+    path: Any, name: str, dry_run: bool, expect: str | None = None
+) -> tuple[str, dict[str, Any], str]:
+    """Import (or check) `path`: the stage reached ("changed" when `expect` no longer
+    holds), what the page shows of it, and the fingerprint of its outcome."""
     try:
         report = import_case_studies(
-            workspace(), current_actor(), path, dry_run=dry_run, source_name=name
+            workspace(), current_actor(), path, dry_run=dry_run, source_name=name, expect=expect
         )
     except ImportRejected as exc:
-        return "rejected", {
-            "problems": [i.to_json() for i in exc.issues],
-            "warnings": [w.to_json() for w in exc.warnings],
-        }
-    result = report.to_json()
-    return ("checked" if dry_run else "imported"), result
+        # Grouped and bounded: what is kept on disk and shown stays small whatever the
+        # file (100,000 wrong rows once made a 60 MB dry run and a 290 MB page).
+        return (
+            "rejected",
+            {
+                "problems": listing(exc.issues).to_json(),
+                "warnings": listing(exc.warnings).to_json(),
+            },
+            "",
+        )
+    stage = "changed" if report.stale else "checked" if dry_run else "imported"
+    return stage, report.summary(), report.digest()
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -63,10 +75,10 @@ def index() -> ResponseReturnValue:
             problem = "The selected file is empty"
         else:
             with private_copy(data, suffix_of(name)) as path:
-                stage, result = _run(path, name, dry_run=True)
+                stage, result, digest = _run(path, name, dry_run=True)
             store = _pending()
             pending = store.keep(data, name, current_actor().name, workspace().now())
-            pending.stage, pending.result = stage, result
+            pending.stage, pending.result, pending.digest = stage, result, digest
             store.save(pending)
             if stage != "checked":
                 store.drop_data(pending)  # nothing to confirm: keep only the report
@@ -83,12 +95,16 @@ def index() -> ResponseReturnValue:
 
 
 def _mine(token: str) -> Pending:
-    """The upload `token` of this session and account; 404 for anything else."""
+    """The upload `token` of this session and account: 404 for anything else, and the
+    "this check has expired" page (410) for one of this session's that is gone."""
     if token not in session.get(SESSION_KEY, []):
         abort(404)
     pending = _pending().find(token, current_actor().name, workspace().now())
     if pending is None:
-        abort(404)
+        page = render_template(
+            "importing/expired.jinja", timeout=spoken_duration(web_config().session_timeout)
+        )
+        abort(make_response(page, 410))
     return pending
 
 
@@ -112,7 +128,17 @@ def confirm(token: str) -> ResponseReturnValue:
     if pending.stage == "checked":
         with store.claimed_file(pending) as path:
             if path is not None:  # else a second click: the first one imports it
-                pending.stage, pending.result = _run(path, pending.name, dry_run=False)
+                # Re-checked as it is imported: if the outcome is no longer the one shown
+                # (an approval it would now void, a ref added meanwhile), nothing is
+                # written and the new outcome is shown to confirm instead.
+                stage, result, digest = _run(
+                    path, pending.name, dry_run=False, expect=pending.digest or None
+                )
+                pending.changed = stage == "changed"
+                if pending.changed:
+                    store.put_back(pending, path.read_bytes())
+                    stage = "checked"
+                pending.stage, pending.result, pending.digest = stage, result, digest
                 store.save(pending)
     return redirect(url_for("importing.result", token=token))
 

@@ -11,7 +11,7 @@ case study counts as submitted when it was imported. Accounts made before keep w
 without an email address until an admin adds one.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 """
 
 import datetime as dt
@@ -23,7 +23,7 @@ from alembic import op
 from vignettes.store.models import UTCDateTime
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
