@@ -14,6 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from scheduler.config.email import EmailConfig
+from scheduler.config.gallery import GalleryConfig
 from scheduler.config.web import WebConfig
 from vignettes.categories import DEFAULT_VOCABULARY, Vocabulary
 from vignettes.importing.columns import ColumnRules
@@ -182,6 +183,7 @@ class Config:
     extra: Mapping[str, Any] = field(default_factory=dict)
     web: WebConfig = field(default_factory=WebConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
+    gallery: GalleryConfig = field(default_factory=GalleryConfig)
 
     @property
     def outbox_dir(self) -> Path:

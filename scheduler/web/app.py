@@ -40,7 +40,9 @@ from scheduler.web.security import (
 from scheduler.web.views import audit as audit_view
 from scheduler.web.views import calendar as calendar_view
 from scheduler.web.views import engagement as engagement_view
+from scheduler.web.views import gallery as gallery_view
 from scheduler.web.views import health, home, signin
+from scheduler.web.views import impact as impact_view
 from scheduler.web.views import plan as plan_view
 from scheduler.web.views import sso as sso_view
 from scheduler.web.views import users as users_view
@@ -52,6 +54,7 @@ from scheduler.web.views.review import bp as review_bp
 from vignettes.errors import StoreError
 
 SERVICE_NAME = "Impact vignettes"
+GALLERY_NAME = "Library impact case studies"
 # Phase B1: case studies, one case study (and its decisions), add/edit, import.
 CONTENT_SCREENS: tuple[Blueprint, ...] = (case_studies_bp, review_bp, editing_bp, importing_bp)
 # Phase B2: plan (+ its calendar feed), engagement, users, audit log (home is above).
@@ -62,6 +65,9 @@ PLAN_SCREENS: tuple[Blueprint, ...] = (
     users_view.bp,
     audit_view.bp,
 )
+# Issue 22: the public gallery and its feed, and the impact dashboard.
+PUBLIC_SCREENS: tuple[Blueprint, ...] = (gallery_view.bp,)
+IMPACT_SCREENS: tuple[Blueprint, ...] = (impact_view.bp,)
 SCREENS: tuple[Blueprint, ...] = (
     signin.bp,
     sso_view.bp,
@@ -70,6 +76,8 @@ SCREENS: tuple[Blueprint, ...] = (
     health.bp,
     *CONTENT_SCREENS,
     *PLAN_SCREENS,
+    *PUBLIC_SCREENS,
+    *IMPACT_SCREENS,
 )
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024
@@ -155,6 +163,7 @@ def create_app(
         role_colour=lambda role: ROLE_COLOURS.get(role, "grey"),
         min_password_length=MIN_LENGTH,
         service_name=SERVICE_NAME,
+        gallery_name=GALLERY_NAME,
         footer_text=config.cards.brand.footer_text,
         frontend_css=frontend.css,
     )
@@ -173,6 +182,10 @@ def create_app(
 def _chrome() -> dict[str, Any]:
     """What the layout needs on every page: the nonce for the page template's inline
     script, and the signed-in account with its navigation."""
+    if request.blueprint in auth.SESSIONLESS_SCREENS:
+        # The same page for everyone: no session read, no account, and the page
+        # template's script allowed by its hash (scheduler.web.public), not a nonce.
+        return {"cspNonce": None, "account": None, "navigation": []}
     try:
         account = auth.signed_in()
     except StoreError:  # the 503 page must still render

@@ -15,6 +15,10 @@ for it yet).
 
 from __future__ import annotations
 
+from typing import Any
+
+
+from flask.sessions import SecureCookieSessionInterface
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, login_user, logout_user
 from flask_login import current_user as _current_user
@@ -29,6 +33,9 @@ from vignettes.errors import StoreError
 # Requests that never touch the session: design-system files, the health check, and the
 # calendar feed (its URL token is its only credential: a session never opens it).
 SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz", "calendar.feed"})
+# Whole screens that never touch the session: the public gallery is the same for everyone,
+# sets no cookie and may be kept by shared caches.
+SESSIONLESS_SCREENS = frozenset({"gallery"})
 # What a person who must change their password may still reach.
 WHILE_CHANGING_PASSWORD = frozenset({"signin.change_password", "signin.logout"})
 _ENDED = "vignettes.session_ended"
@@ -49,7 +56,19 @@ class Anonymous(AnonymousUserMixin):  # type: ignore[misc]
     account = None
 
 
+class ConsoleSessions(SecureCookieSessionInterface):
+    """The signed-cookie sessions, never saved for a public screen: Flask-Login looks at
+    the session after every request, which would add `Vary: Cookie` (and could set a
+    cookie) on pages that are the same for everyone."""
+
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        if request.blueprint in SESSIONLESS_SCREENS:
+            return
+        super().save_session(app, session, response)
+
+
 def init_auth(app: Flask) -> None:
+    app.session_interface = ConsoleSessions()
     manager = LoginManager(app)
     manager.anonymous_user = Anonymous
     # Not "strong": an address change (VPN, NAT pools) must not sign people out; the idle
@@ -106,8 +125,17 @@ def sign_out() -> None:
     session.clear()
 
 
+def sessionless() -> bool:
+    """Whether this request must neither read nor write the session."""
+    return (
+        request.endpoint is None
+        or request.endpoint in SESSIONLESS
+        or request.blueprint in SESSIONLESS_SCREENS
+    )
+
+
 def _keep_session() -> Response | None:
-    if request.endpoint in SESSIONLESS or request.endpoint is None:
+    if sessionless():
         return None
     account = signed_in()
     fault = g.pop(_FAULT, None)
