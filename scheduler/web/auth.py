@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-
-from flask.sessions import SecureCookieSessionInterface
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, login_user, logout_user
 from flask_login import current_user as _current_user
 from werkzeug.wrappers import Response

@@ -77,8 +77,6 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-
-
 # What the impact dashboard groups and sums, in two indexes (migration 0012) so that its
 # aggregates read indexes alone, never the case studies' long texts: one in the order it
 # groups by (SQLite then groups as it reads, without sorting; PostgreSQL cannot index a
@@ -100,15 +98,6 @@ class CaseStudy(Base):
     __tablename__ = "case_studies"
     __table_args__ = (
         CheckConstraint(one_of("status", STATE_VALUES), name="ck_case_studies_status"),
-        Index("ix_case_studies_impact", *IMPACT_GROUPS, "impact_categories", *IMPACT_SUMS).ddl_if(
-            dialect="sqlite"
-        ),
-        Index("ix_case_studies_impact_pg", *IMPACT_GROUPS, *IMPACT_SUMS).ddl_if(
-            dialect="postgresql"
-        ),
-        Index("ix_case_studies_submitted", *SUBMITTED_COLUMNS),
-        # The public listing, newest accepted first.
-        Index("ix_case_studies_listing", "status", "accepted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -206,6 +195,25 @@ def content_columns() -> None:
 
 
 content_columns()
+
+
+def impact_indexes() -> None:
+    """The dashboard's and the listing's indexes (migration 0012), declared once every
+    content column exists."""
+    c = CaseStudy.__table__.c
+    Index(
+        "ix_case_studies_impact",
+        *(c[name] for name in (*IMPACT_GROUPS, "impact_categories", *IMPACT_SUMS)),
+    ).ddl_if(dialect="sqlite")
+    Index(
+        "ix_case_studies_impact_pg", *(c[name] for name in (*IMPACT_GROUPS, *IMPACT_SUMS))
+    ).ddl_if(dialect="postgresql")
+    Index("ix_case_studies_submitted", *(c[name] for name in SUBMITTED_COLUMNS))
+    # The public listing, newest accepted first.
+    Index("ix_case_studies_listing", c.status, c.accepted_at)
+
+
+impact_indexes()
 
 
 class Approval(Base):

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from vignettes.store.remembered import remember
+
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.visibility import stages, viewer_scope
 from vignettes.store.impact import CategoryEngagement, ImpactFigures, impact_figures
 from vignettes.store.impact_parts import Counts, Group, ImpactFilter
-from vignettes.store.remembered import remember
 
 __all__ = [
     "CategoryEngagement",

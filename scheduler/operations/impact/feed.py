@@ -17,12 +17,12 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
+from vignettes.store.remembered import remember
 
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.gallery import PublicCard, PublicPage, public_page
 from scheduler.operations.impact.visibility import public_rule
 from vignettes.store.gallery import FeedItem, feed_items
-from vignettes.store.remembered import remember
 
 ENTRIES = 50
 ATOM = "http://www.w3.org/2005/Atom"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from vignettes.store.remembered import remember
+
 from scheduler.engagement.report import load as load_engagement
 from scheduler.operations.content.cards import card_png, vignette_cards
 from scheduler.operations.context import Workspace
@@ -31,7 +33,6 @@ from vignettes.store.gallery import (
     public_case_study,
     public_state,
 )
-from vignettes.store.remembered import remember
 
 __all__ = [
     "GalleryEntry",

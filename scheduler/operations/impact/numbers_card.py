@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from vignettes.store.remembered import remember
+
 from cards.errors import CardError
 from cards.impact.card import render_impact_card
 from cards.impact.numbers import ImpactNumbers
@@ -16,7 +18,6 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.dashboard import ImpactReport, impact_report
 from scheduler.publishing.rendering import brand_from_config, card_spec, read_logo
-from vignettes.store.remembered import remember
 
 PLATFORMS = ("x", "linkedin")
 
