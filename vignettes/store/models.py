@@ -108,6 +108,11 @@ class CaseStudy(Base):
         # need to be here (the columns themselves come from the declaration alone).
         title: Mapped[str]
         organisation: Mapped[str]
+        headline: Mapped[str]
+        summary: Mapped[str]
+        background: Mapped[str]
+        library_contribution: Mapped[str]
+        outcome: Mapped[str]
         region: Mapped[str]
         impact_categories: Mapped[list[str]]
         time_saved_hours: Mapped[float | None]

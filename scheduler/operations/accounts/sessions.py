@@ -11,7 +11,7 @@ account, when the session started and when it was last seen. Each request checks
   it is, so a copied cookie cannot be kept alive for ever.
 
 The last-seen time is written at most once a minute (`SEEN_PRECISION`): every write is a
-commit that makes the remembered read models (`vignettes.store.remembered`) read again, and a
+commit that makes the remembered read models (`vignettes.store.read_models`) read again, and a
 minute early is the safe side of an idle timeout.
 """
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from vignettes.store.remembered import remember
-
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.visibility import stages, viewer_scope
 from vignettes.store.impact import CategoryEngagement, ImpactFigures, impact_figures
 from vignettes.store.impact_parts import Counts, Group, ImpactFilter
+from vignettes.store.read_models import cached
 
 __all__ = [
     "CategoryEngagement",
@@ -98,7 +97,7 @@ class ImpactReport:
 def impact_report(
     ws: Workspace, actor: Actor, *, year: int | None = None, region: str | None = None
 ) -> ImpactReport:
-    """The dashboard's figures for what `actor` may see; remembered until anyone commits a
+    """The dashboard's figures for what `actor` may see; cached until anyone commits a
     change. Impact categories are named as the configured vocabulary names them."""
     chosen = ImpactFilter(year, region or None)
     scope = viewer_scope(actor)
@@ -108,7 +107,7 @@ def impact_report(
             figures = impact_figures(session, stages(), scope, chosen)
         return ImpactReport(chosen, _named(ws, figures))
 
-    return remember(ws.store, ("impact", scope, chosen), read)
+    return cached(ws.store, ("impact", scope, chosen), read)
 
 
 def _named(ws: Workspace, figures: ImpactFigures) -> ImpactFigures:

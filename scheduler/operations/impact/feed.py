@@ -17,12 +17,12 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
-from vignettes.store.remembered import remember
 
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.gallery import PublicCard, PublicPage, public_page
 from scheduler.operations.impact.visibility import public_rule
 from vignettes.store.gallery import FeedItem, feed_items
+from vignettes.store.read_models import cached
 
 ENTRIES = 50
 ATOM = "http://www.w3.org/2005/Atom"
@@ -62,8 +62,8 @@ def tag_uri(authority: str, specific: str) -> str:
 
 
 def gallery_feed(ws: Workspace, links: FeedLinks) -> bytes:
-    """The Atom document; remembered until anyone commits a change (per feed address)."""
-    return remember(ws.store, ("gallery feed", links.feed), lambda: _feed(ws, links))
+    """The Atom document; cached until anyone commits a change (per feed address)."""
+    return cached(ws.store, ("gallery feed", links.feed), lambda: _feed(ws, links))
 
 
 def _feed(ws: Workspace, links: FeedLinks) -> bytes:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from vignettes.store.remembered import remember
-
 from scheduler.engagement.report import load as load_engagement
 from scheduler.operations.content.cards import card_png, vignette_cards
 from scheduler.operations.context import Workspace
@@ -33,6 +31,7 @@ from vignettes.store.gallery import (
     public_case_study,
     public_state,
 )
+from vignettes.store.read_models import cached
 
 __all__ = [
     "GalleryEntry",
@@ -54,7 +53,7 @@ PUBLIC_FIGURES = ("impressions", "likes", "reposts", "replies")
 
 
 def gallery(ws: Workspace, query: GalleryQuery) -> GalleryPage:
-    """A page of the listing with the filters' choices; each remembered until anyone
+    """A page of the listing with the filters' choices; each cached until anyone
     commits a change (the choices once for every page)."""
 
     def read() -> GalleryPage:
@@ -65,8 +64,8 @@ def gallery(ws: Workspace, query: GalleryQuery) -> GalleryPage:
         with ws.store.read() as session:
             return gallery_facets(session, public_rule())
 
-    page = remember(ws.store, ("gallery", query), read)
-    choices = remember(ws.store, ("gallery facets",), facets)
+    page = cached(ws.store, ("gallery", query), read)
+    choices = cached(ws.store, ("gallery facets",), facets)
     return dataclasses.replace(
         page, regions=choices.regions, services=choices.services, years=choices.years
     )
@@ -74,13 +73,13 @@ def gallery(ws: Workspace, query: GalleryQuery) -> GalleryPage:
 
 def gallery_stamp(ws: Workspace) -> Stamp:
     """What every gallery page and the feed are made from, as a stamp for ETag and
-    Last-Modified; remembered until anyone commits a change."""
+    Last-Modified; cached until anyone commits a change."""
 
     def read() -> Stamp:
         with ws.store.read() as session:
             return data_stamp(session)
 
-    return remember(ws.store, ("gallery stamp",), read)
+    return cached(ws.store, ("gallery stamp",), read)
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ def public_page(ws: Workspace, ref: str) -> PublicPage | Gone | None:
                 return Gone(ref) if public_state(session, rule, ref) == "gone" else None
         return _page(ws, study)
 
-    return remember(ws.store, ("public page", ref), read)
+    return cached(ws.store, ("public page", ref), read)
 
 
 def _page(ws: Workspace, study: PublicCaseStudy) -> PublicPage:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from vignettes.store.remembered import remember
-
 from cards.errors import CardError
 from cards.impact.card import render_impact_card
 from cards.impact.numbers import ImpactNumbers
@@ -18,6 +16,7 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.dashboard import ImpactReport, impact_report
 from scheduler.publishing.rendering import brand_from_config, card_spec, read_logo
+from vignettes.store.read_models import cached
 
 PLATFORMS = ("x", "linkedin")
 
@@ -57,11 +56,11 @@ def numbers(report: ImpactReport) -> ImpactNumbers:
 def numbers_cards(
     ws: Workspace, actor: Actor, *, year: int | None = None, region: str | None = None
 ) -> tuple[NumbersCard, ...]:
-    """The card for each platform; remembered until anyone commits a change. Raises
+    """The card for each platform; cached until anyone commits a change. Raises
     OperationFailed when a card cannot be drawn (the message names the field)."""
     report = impact_report(ws, actor, year=year, region=region)
     said = numbers(report)
-    return remember(ws.store, ("numbers cards", said), lambda: _render(ws, said))
+    return cached(ws.store, ("numbers cards", said), lambda: _render(ws, said))
 
 
 def _render(ws: Workspace, said: ImpactNumbers) -> tuple[NumbersCard, ...]:
