@@ -13,7 +13,7 @@ CONFIG ?= config.toml
 FRONTEND := build/frontend
 FRONTEND_STAMP := $(FRONTEND)/.installed
 
-.PHONY: run test lint typecheck pytest system-deps frontend bench clean
+.PHONY: run test lint typecheck pytest system-deps frontend bench clean dead-code
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ run: $(STAMP) $(FRONTEND_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_links.py
+
+# Functions nothing calls (run by hand: view functions and framework hooks are false alarms).
+dead-code: $(STAMP)
+	$(BIN)/vulture scheduler vignettes cards --min-confidence 60
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

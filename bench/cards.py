@@ -36,7 +36,8 @@ from cards.figures import key_figures  # noqa: E402
 from cards.fonts import Face, face_path  # noqa: E402
 from cards.impact.card import render_impact_card  # noqa: E402
 from cards.impact.numbers import ImpactNumbers  # noqa: E402
-from cards.render import LINKEDIN_SIZE, X_SIZE, CardSpec, render_card, write_png_atomic  # noqa: E402
+from cards.render import LINKEDIN_SIZE, X_SIZE, CardSpec, render_card  # noqa: E402
+from scheduler.files import write_atomic  # noqa: E402
 from vignettes.content import CaseStudyContent  # noqa: E402
 
 SAMPLES = ROOT / "vignettes" / "samples" / "case_studies.json"
@@ -226,11 +227,11 @@ def write_examples(contents: list[CaseStudyContent], folder: Path) -> None:
         if ref not in by_ref:
             sys.exit(f"bench/cards.py: sample case study {ref} not found in {SAMPLES}")
         card = render_card(by_ref[ref], CardSpec(platform, size, month, 250), Brand())
-        write_png_atomic(folder / name, card.png)
+        write_atomic(folder / name, card.png, mode=0o644)
         print(f"wrote {folder / name} ({ref}, {size[0]}x{size[1]}, {len(card.png)} bytes)")
     numbers = IMPACT_SAMPLES[0]
     card = render_impact_card(numbers, CardSpec("x", X_SIZE, None, 1000), Brand())
-    write_png_atomic(folder / IMPACT_EXAMPLE, card.png)
+    write_atomic(folder / IMPACT_EXAMPLE, card.png, mode=0o644)
     size = f"{X_SIZE[0]}x{X_SIZE[1]}"
     print(f"wrote {folder / IMPACT_EXAMPLE} ({numbers.period}, {size}, {len(card.png)} bytes)")
 

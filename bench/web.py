@@ -1,19 +1,27 @@
 """Web console benchmark: the console served in this process by waitress on a real loopback
-socket, over a big database, timed as a signed-in browser sees it.
+socket, over a big database, timed as signed-in browsers see it while the daemon runs.
 
 Data: 10,000 case studies (imported as `vignettes import` does, two in three approved),
 120 slots (ten years of published months before now, each posted to X, LinkedIn and
-Bluesky: 360 posts, the most 120 slots can hold, since a slot has one post per platform;
-the issue's "1,000 posts" cannot fit) and 1,080 engagement snapshots (three per post).
+Bluesky: 360 posts, the most 120 slots can hold, since a slot has one post per platform)
+and 1,080 engagement snapshots (three per post).
 
 Pages: home, plan, the case-study list (a page of 50) and one case study (its cards
-already rendered and cached), each requested over one keep-alive connection with the
-session cookie; the list and the case study are "skipped" while their screens are not in
-this console. Baseline, measured in the same run and interleaved with the pages: a static
-file of each page's size served by the same server (no session, as a browser fetches one).
-Targets: p95 ≤ 100 ms per page, and p95 within 3× the static file's p95.
+already rendered and cached), each requested with the session cookie over a keep-alive
+connection, each followed by a static file of that page's size from the same server (no
+session, as a browser fetches one).
 
-Two floors are shown beside them, not held to the targets, to say where a page's time
+Two runs, each printing every page's p50 and p95 beside its static file's:
+
+- **under load**, as the console really runs: another process commits every second (the
+  daemon's heartbeat does, every tick, so the cached read models are read again after
+  each), and 5 signed-in sessions request the pages at once. Target: p95 ≤ 50 ms for every
+  page, the static file's p95 printed beside it.
+- **quiet**, the earlier measure: one session and no writer. Its "page / static" ratio is
+  printed as before (once held to ≤ 3×); it is not a target: no correctness risk (a cache
+  whose key is not honest) is worth it.
+
+Two floors are shown beside the pages, not held to the target, to say where a page's time
 goes: the sign-in page (the design system's page template and a form, no data) and a bare
 signed-in view returning the home page's bytes (the session, the account and the security
 headers; no template, no data).
@@ -25,9 +33,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import http.client
+import logging
 import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -64,8 +75,11 @@ SLOTS = 120
 PLATFORMS = ("x", "linkedin", "bluesky")
 OFFSETS = (("1d", 86_400), ("7d", 604_800), ("28d", 2_419_200))
 PASSWORD = "a benchmark password, long enough"
-TARGET_MS = 100.0
-TARGET_RATIO = 3.0
+TARGET_MS = 50.0  # p95 per page, under load
+OLD_RATIO = 3.0  # what the quiet run was once held to: printed, not a target
+SESSIONS = 5
+COMMIT_EVERY = 1.0  # seconds, as the daemon's heartbeat
+WRITER_LIFETIME = 900  # seconds at most: the writer stops by itself
 ORGS = [f"Benchmark Hospitals NHS Trust {i:03d}" for i in range(150)]
 CATEGORIES = ["patient-care", "decision-making", "time-saved", "cost-saving", "research"]
 
@@ -231,12 +245,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
     parser.add_argument("--db", help="a database URL (default: a fresh SQLite file)")
+    parser.add_argument("--commit-every-second", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # Five sessions at once on four threads queue by design: not worth a line each time.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if args.commit_every_second:
+        commit_every_second(args.commit_every_second)
+        return
     with tempfile.TemporaryDirectory(prefix="vignettes-bench-web-") as tmp:
         root = Path(tmp)
+        url = args.db or f"sqlite:///{root / 'bench.db'}"
         config = parse_config(
             {
-                "database": {"url": args.db or f"sqlite:///{root / 'bench.db'}"},
+                "database": {"url": url},
                 "daemon": {"var_dir": str(root / "var")},
                 "platforms": {"bluesky": {"enabled": True}},
             },
@@ -248,52 +269,123 @@ def main() -> None:
         started = time.perf_counter()
         import_case_studies(ws, operator, root / "rows.csv")
         slots, posts, snapshots = seed_history(ws)
-        add_user(ws, operator, "ada", "admin", PASSWORD)
+        for n in range(SESSIONS):
+            add_user(ws, operator, f"ada{n}", "admin", PASSWORD, email=f"ada{n}@bench.nhs.example")
         with ws.store.read() as session:
             studies = session.scalar(select(func.count()).select_from(CaseStudy))
         print(
             f"console over {studies:,} case studies, {slots} slots, {posts} posts, "
             f"{snapshots:,} engagement snapshots (seeded in {time.perf_counter() - started:.1f} s)"
         )
-        run(ws, root, args.requests)
+        static_dir = root / "static"
+        static_dir.mkdir()
+        with console(ws, static_dir) as (app, port):
+            pages = prepare(app, port, static_dir)
+            with writer(url):
+                loaded = timed(port, pages, SESSIONS, args.requests)
+            quiet = timed(port, pages, 1, args.requests)
+        report(
+            f"under load: {SESSIONS} sessions at once, another process committing every "
+            f"{COMMIT_EVERY:.0f} s",
+            loaded,
+            target=True,
+        )
+        report("quiet: one session, no writer (the earlier measure)", quiet, target=False)
         ws.close()
 
 
-def run(ws: Workspace, root: Path, requests: int) -> None:
-    static_dir = root / "static"
-    static_dir.mkdir()
-    with console(ws, static_dir) as (app, port):
-        browser = Browser(port)
-        browser.sign_in("ada")
-        pages = [Timing("home", "/"), Timing("plan", "/plan")]
-        skipped = []
-        if "case_studies.index" in app.view_functions:
-            _s, home, _t = browser.request("GET", "/")
-            ref = re.search(rb"BENCH-\d{5}", home)
-            assert ref, "no case study on the home page"
-            pages.append(Timing("case studies (50)", "/case-studies"))
-            pages.append(Timing("one case study", f"/case-studies/{ref.group(0).decode()}"))
-        else:
-            skipped = ["case studies (50)", "one case study"]
-        pages.append(Timing("sign-in (no data)", "/login", signed_in=False, target=False))
-        floor = Timing("bare signed-in view", "", target=False)
-        static = Browser(port)  # a browser fetching a file: no session to look up
-        for timing in pages:  # warm: cards rendered and cached, statement caches filled
-            for _ in range(3):
-                status, body, _t = browser.request("GET", timing.path, cookie=timing.signed_in)
-                assert status == 200, f"{timing.path} answered {status}"
-            timing.size = len(body)
-            (static_dir / timing.file).write_bytes(b"x" * timing.size)
-        floor.path, floor.size = f"/bench-view/{pages[0].file}", pages[0].size
-        pages.append(floor)
+def commit_every_second(url: str) -> None:
+    """The writer: commit a heartbeat every second, as the daemon's tick does, until the
+    benchmark closes our stdin (or WRITER_LIFETIME passes)."""
+    from vignettes.store.models import Heartbeat
+    from vignettes.store.queries import Store
+
+    store = Store.open(url)
+    done = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    started = dt.datetime.now(dt.UTC)
+    deadline = time.monotonic() + WRITER_LIFETIME
+    while not done.is_set() and time.monotonic() < deadline:
+        now = dt.datetime.now(dt.UTC)
+        with store.write() as session:
+            beat = session.scalar(select(Heartbeat).where(Heartbeat.instance == "bench"))
+            if beat is None:
+                session.add(Heartbeat(instance="bench", role="active", at=now,
+                                      started_at=started, detail={}))  # fmt: skip
+            else:
+                beat.at = now
+        done.wait(COMMIT_EVERY)
+    store.close()
+
+
+@contextmanager
+def writer(url: str) -> Iterator[None]:
+    """Another process committing every second for the block's length."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--commit-every-second", url], stdin=subprocess.PIPE
+    )
+    try:
+        time.sleep(2 * COMMIT_EVERY)  # it has committed before the first timed request
+        yield
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def prepare(app: Any, port: int, static_dir: Path) -> list[Timing]:
+    """The pages to time, warmed (cards rendered and cached, statement caches filled), with
+    a static file of each one's size beside it."""
+    browser = Browser(port)
+    browser.sign_in("ada0")
+    pages = [Timing("home", "/"), Timing("plan", "/plan")]
+    _s, home, _t = browser.request("GET", "/")
+    ref = re.search(rb"BENCH-\d{5}", home)
+    assert ref, "no case study on the home page"
+    pages.append(Timing("case studies (50)", "/case-studies"))
+    pages.append(Timing("one case study", f"/case-studies/{ref.group(0).decode()}"))
+    pages.append(Timing("sign-in (no data)", "/login", signed_in=False, target=False))
+    for timing in pages:
+        for _ in range(3):
+            status, body, _t = browser.request("GET", timing.path, cookie=timing.signed_in)
+            assert status == 200, f"{timing.path} answered {status}"
+        timing.size = len(body)
+        (static_dir / timing.file).write_bytes(b"x" * timing.size)
+    floor = Timing("bare signed-in view", f"/bench-view/{pages[0].file}", target=False)
+    floor.size = pages[0].size
+    browser.close()
+    return [*pages, floor]
+
+
+def timed(port: int, pages: list[Timing], sessions: int, requests: int) -> list[Timing]:
+    """Each of `sessions` browsers (signed in as its own account) requests every page
+    `requests` times, each followed by its static file, all at once."""
+    results = [dataclasses.replace(t, page=[], static=[]) for t in pages]
+
+    def one_session(n: int) -> None:
+        browser, static = Browser(port), Browser(port)
+        browser.sign_in(f"ada{n}")
         for _ in range(requests):
-            for timing in pages:
+            for timing in results:
                 client = browser if timing.signed_in else static
                 timing.page.append(client.request("GET", timing.path, cookie=timing.signed_in)[2])
                 timing.static.append(
                     static.request("GET", f"/bench/{timing.file}", cookie=False)[2]
                 )
-    print(f"  {requests} requests a page, interleaved with its static file; milliseconds")
+        browser.close()
+        static.close()
+
+    threads = [threading.Thread(target=one_session, args=(n,)) for n in range(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def report(title: str, pages: list[Timing], *, target: bool) -> None:
+    requests = len(pages[0].page)
+    print(f"{title}: {requests} requests a page, each beside its static file; milliseconds")
     print(f"  {'':<27}{'page':^16}{'static file':^16}{'page / static':^16}")
     print(f"  {'page':<19}{'bytes':>8}{'p50':>8}{'p95':>8}{'p50':>8}{'p95':>8}{'p50':>8}{'p95':>8}")
     verdicts = []
@@ -305,17 +397,17 @@ def run(ws: Workspace, root: Path, requests: int) -> None:
             f"  {timing.name:<19}{timing.size:>8,}{page50:>8.1f}{page95:>8.1f}"
             f"{static50:>8.1f}{static95:>8.1f}{page50 / static50:>7.1f}×{ratio:>7.1f}×"
         )
-        fast, close = page95 <= TARGET_MS, ratio <= TARGET_RATIO
-        if timing.target:
+        if timing.target and target:
             verdicts.append(
                 f"  {timing.name:<19}p95 {page95:5.1f} ms, target ≤ {TARGET_MS:.0f} ms: "
-                f"{'ok' if fast else 'OVER'};  {ratio:4.1f}× the static file's p95, "
-                f"target ≤ {TARGET_RATIO:.0f}×: {'ok' if close else 'OVER'}"
+                f"{'ok' if page95 <= TARGET_MS else 'OVER'} (static file p95 {static95:.1f} ms)"
             )
-    print("  targets")
+        elif timing.target:
+            verdicts.append(
+                f"  {timing.name:<19}{ratio:4.1f}× the static file's p95 (once held to "
+                f"≤ {OLD_RATIO:.0f}×; not a target)"
+            )
     print("\n".join(verdicts))
-    for name in skipped:
-        print(f"  {name:<19} skipped (the case-study screens are not in this console yet)")
 
 
 if __name__ == "__main__":

@@ -150,11 +150,3 @@ def font_status() -> list[FontStatus]:
             )
         )
     return report
-
-
-def warn_if_degraded() -> list[str]:
-    """Log a warning for each unusable font or missing RAQM (call at start-up); returns them."""
-    problems = [f"{s.name}: {s.detail}" for s in font_status() if not s.ok]
-    for problem in problems:
-        log.warning("cards: %s", problem)
-    return problems

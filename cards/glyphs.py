@@ -1,9 +1,9 @@
 """Which font draws each character: no tofu, ever.
 
 Text is normalised (NFC, so `w` + combining circumflex becomes `ŵ`), split into grapheme
-clusters (a base and its marks, an emoji with its modifiers and ZWJ partners, a flag), and
-each cluster goes to the first face in the chain whose cmap has every character of it.
-A cluster no face can draw raises MissingGlyphError naming the character.
+clusters (`vignettes.text.graphemes`: a base and its marks, an emoji with its modifiers and
+ZWJ partners, a flag), and each cluster goes to the first face in the chain whose cmap has
+every character of it. A cluster no face can draw raises MissingGlyphError naming the character.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cards.errors import MissingGlyphError
 from cards.fonts import Face, coverage
+from vignettes.caching import memoised
+from vignettes.text import graphemes
 
 ZWJ = "\u200d"
 VS15, VS16 = "\ufe0e", "\ufe0f"
@@ -34,37 +35,6 @@ class Run:
 
 def _is_regional(ch: str) -> bool:
     return 0x1F1E6 <= ord(ch) <= 0x1F1FF
-
-
-def _is_extender(ch: str) -> bool:
-    """Characters that belong to the cluster before them."""
-    cp = ord(ch)
-    return (
-        unicodedata.category(ch) in ("Mn", "Me", "Mc")
-        or 0xFE00 <= cp <= 0xFE0F
-        or 0x1F3FB <= cp <= 0x1F3FF  # skin tones
-        or 0xE0020 <= cp <= 0xE007F  # emoji tag sequences (subdivision flags)
-    )
-
-
-def clusters(text: str) -> list[str]:
-    """Grapheme-like clusters: enough of UAX #29 for fonts to be chosen per cluster."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        j = i + 1
-        if _is_regional(text[i]) and j < len(text) and _is_regional(text[j]):
-            j += 1
-        while j < len(text):
-            if _is_extender(text[j]):
-                j += 1
-            elif text[j] == ZWJ and j + 1 < len(text):
-                j += 2
-            else:
-                break
-        out.append(text[i:j])
-        i = j
-    return out
 
 
 def _ignorable(ch: str) -> bool:
@@ -116,11 +86,11 @@ def _face_for(cluster: str, chain: tuple[Face, ...]) -> Face | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@memoised("glyph runs", "the word, the font chain and the field", 4 * 1024 * 1024)
 def segment(word: str, chain: tuple[Face, ...], field: str) -> tuple[Run, ...]:
     """`word` as runs of one face each; raises MissingGlyphError for a character no face has."""
     runs: list[Run] = []
-    for cluster in clusters(word):
+    for cluster in graphemes(word):
         face = _face_for(cluster, chain)
         if face is None:
             bad = next(
@@ -136,9 +106,3 @@ def segment(word: str, chain: tuple[Face, ...], field: str) -> tuple[Run, ...]:
         else:
             runs.append(Run(cluster, face))
     return tuple(runs)
-
-
-def check_text(text: str, chain: tuple[Face, ...], field: str) -> None:
-    """Raises MissingGlyphError if any character of `text` cannot be drawn."""
-    for word in words(text):
-        segment(word, chain, field)

@@ -1,4 +1,4 @@
-"""A minimal, deterministic PNG encoder and the atomic file write.
+"""A minimal, deterministic PNG encoder.
 
 Pillow's encoder tries every PNG row filter on every row, which costs more than drawing
 the whole card. Cards are mostly flat colour, where unfiltered rows deflate just as well,
@@ -8,11 +8,8 @@ and free of timestamps or other metadata that would vary between runs.
 
 from __future__ import annotations
 
-import os
 import struct
-import tempfile
 import zlib
-from pathlib import Path
 
 from PIL import Image
 
@@ -42,29 +39,3 @@ def encode_png(image: Image.Image, level: int = 2) -> bytes:
             _chunk(b"IEND", b""),
         )
     )
-
-
-def write_png_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so readers see the old file or the whole new one, never part:
-    a temp file in the same folder, fsync, os.replace, then fsync the folder.
-    Raises OSError if the folder is not writable."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

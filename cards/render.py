@@ -18,7 +18,7 @@ from cards.brand import Brand
 from cards.errors import CardError, CardTooLargeError
 from cards.paint import paint
 from cards.planner import plan_card
-from cards.png import encode_png, write_png_atomic
+from cards.png import encode_png
 from cards.spec import LINKEDIN_SIZE, SQUARE_SIZE, X_SIZE, CardSpec
 from vignettes.content import QUOTE_WITHHELD, CaseStudyContent
 
@@ -37,7 +37,6 @@ __all__ = [
     "paint",
     "plan_card",
     "render_card",
-    "write_png_atomic",
 ]
 
 MAX_PNG_BYTES = 5 * 1024 * 1024  # X's image limit; LinkedIn allows more

@@ -9,8 +9,10 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from cards.fonts import EMOJI_NATIVE_SIZE, ITALIC_CHAIN, REGULAR_CHAIN, Face, font
-from cards.glyphs import Run, clusters, segment, words
+from cards.glyphs import Run, segment, words
 from cards.layout import Line, Word
+from vignettes.caching import memoised
+from vignettes.text import graphemes
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class TextStyle:
         return ITALIC_CHAIN if self.italic else REGULAR_CHAIN
 
 
-@lru_cache(maxsize=8192)
+@memoised("run widths", "the run (text and face), the size and the weight", 4 * 1024 * 1024)
 def run_width(run: Run, size: int, weight: int) -> float:
     if run.face is Face.EMOJI:
         return font(Face.EMOJI, size).getlength(run.text) * size / EMOJI_NATIVE_SIZE
@@ -38,7 +40,12 @@ def _metrics(face: Face, size: int, weight: int) -> tuple[int, int]:
     return font(face, size, weight).getmetrics()
 
 
-@lru_cache(maxsize=256)
+@memoised(
+    "emoji images",
+    "the emoji and the size",
+    32 * 1024 * 1024,
+    size_of=lambda found: found[0].width * found[0].height * 4,
+)
 def emoji_image(text: str, size: int) -> tuple[Image.Image, float]:
     """`text` in colour emoji at 109 px scaled to `size`, and its ascent above the baseline."""
     emoji = font(Face.EMOJI, size)
@@ -97,7 +104,7 @@ class PillowMetrics:
         return float(_metrics(self._base, size, self.style.weight)[1])
 
     def split(self, word: Word) -> list[Word]:
-        return [(Run(c, run.face),) for run in word for c in clusters(run.text)]
+        return [(Run(c, run.face),) for run in word for c in graphemes(run.text)]
 
 
 def prepare(text: str, style: TextStyle, field: str) -> list[Word]:

@@ -7,21 +7,28 @@ lets a developer without PostgreSQL run SQLite alone; CI always runs both.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import json
 import os
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import profiles
 
 from scheduler.clock import FakeClock
 from scheduler.config import ScheduleConfig, SelectionConfig
 from scheduler.credentials.secrets import Secrets
+from scheduler.operations.accounts import passwords
 from tests.emulator import Emulator
 from tests.pgcluster import Cluster, running_cluster
+from tests.sso_provider import Provider
 from vignettes.store.queries import Store
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -47,6 +54,52 @@ def pytest_report_header() -> str:
     return f"store backends: {', '.join(BACKENDS)}"
 
 
+# Sign-ins by the hundred: argon2's cheapest parameters in this process (the program's own,
+# RFC 9106's low-memory profile, cost about half a second a hash on a busy machine).
+# Commands run as subprocesses, and `program_hashing`, use the program's own.
+passwords.use_parameters(profiles.CHEAPEST)
+
+
+_migrated: list[Path] = []
+_SYSTEM_TEMP = tempfile.gettempdir()  # before any test has its own
+
+
+@pytest.fixture(autouse=True)
+def own_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test's temporary files (`tempfile`, and `$TMPDIR` for the commands it runs)
+    in a folder of its own, so a test that looks at temporary files sees only its own,
+    however many workers or suites run beside it."""
+    folder = tmp_path_factory.mktemp("tmp")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(folder))
+        patch.setenv("TMPDIR", str(folder))
+        yield folder
+
+
+def migrated_sqlite(path: Path) -> str:
+    """The URL of a new SQLite database at `path`: a copy of one migrated once per process
+    (migrating a database afresh for every test cost about a tenth of a second each)."""
+    if not _migrated:
+        folder = Path(tempfile.mkdtemp(prefix="vignettes-template-", dir=_SYSTEM_TEMP))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = folder / "migrated.db"
+        Store.open(f"sqlite:///{template}").close()
+        with sqlite3.connect(template) as connection:  # everything in the main file
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _migrated.append(template)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated[0], path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def program_hashing() -> Iterator[None]:
+    """Passwords hashed with the parameters the program itself uses, for this test."""
+    passwords.use_parameters(profiles.RFC_9106_LOW_MEMORY)
+    yield
+    passwords.use_parameters(profiles.CHEAPEST)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)
@@ -65,6 +118,20 @@ def secrets() -> Secrets:
 
 
 @pytest.fixture(scope="session")
+def sso_provider_server() -> Iterator[Provider]:
+    """One real OpenID Connect provider on loopback for the session (oidc-provider-mock)."""
+    with Provider.running() as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_provider(sso_provider_server: Provider) -> Provider:
+    """The provider, with nothing seen and no token of the test's own waiting."""
+    sso_provider_server.reset()
+    return sso_provider_server
+
+
+@pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     with running_cluster() as cluster:
         print(f"\nPostgreSQL for tests: {cluster.version()}")
@@ -77,7 +144,7 @@ def pg_cluster() -> Iterator[Cluster]:
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'vignettes.db'}"
+        return migrated_sqlite(tmp_path / "vignettes.db")
     cluster: Cluster = request.getfixturevalue("pg_cluster")
     return cluster.url(cluster.new_database(template=cluster.template))  # type: ignore[attr-defined]
 

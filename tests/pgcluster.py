@@ -14,6 +14,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+# The machine's temporary folder, as it was when the suite started: a test's own temporary
+# folder (tests/conftest.py) must not hold the cluster that outlives it.
+_TEMP = tempfile.gettempdir()
+
 
 def _bin(name: str) -> str:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
@@ -70,7 +74,7 @@ class Cluster:
 
 @contextlib.contextmanager
 def running_cluster() -> Iterator[Cluster]:
-    root = Path(tempfile.mkdtemp(prefix="vignettes-pg-"))
+    root = Path(tempfile.mkdtemp(prefix="vignettes-pg-", dir=_TEMP))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     cluster = Cluster(root, _free_port())

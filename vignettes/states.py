@@ -9,6 +9,11 @@ any state before showcased ─► withdrawn (its contributor withdraws it)
 ```
 
 Accepted, escalated, approved and showcased case studies make the national listing.
+
+Below them, the states of what publishing and engagement polling keep per month and post
+(`PostState`, `SlotState`, `SnapshotState`), held by CHECK constraints (migration 0009).
+StrEnum members are the strings stored, so `post.state == PostState.SENDING` and
+`post.state == "sending"` agree.
 Changing the content of an accepted, escalated or approved case study sends it back to
 `submitted`: the acceptance and the approval were given to what it said then.
 """
@@ -87,3 +92,35 @@ def review_outcome(decision: ReviewDecision, met: frozenset[int]) -> CaseStudySt
         missing = ", ".join(str(n) for n in sorted(CORE_CRITERIA - met))
         raise ValueError(f"accepting needs criteria 1, 2 and 3 met (not met: {missing})")
     return S.ESCALATED if met >= ESCALATION_CRITERIA else S.ACCEPTED
+
+
+class PostState(StrEnum):
+    """One platform's post for a slot: `pending → sending → posted`, `sending → unknown`
+    (the outcome of a send is unknown), `failed` (definitely not posted), `needs_reauth`."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    POSTED = "posted"
+    UNKNOWN = "unknown"
+    FAILED = "failed"
+    NEEDS_REAUTH = "needs_reauth"
+
+
+class SlotState(StrEnum):
+    """A month's showcase: `planned → publishing → published | partial | missed | skipped`."""
+
+    PLANNED = "planned"
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    PARTIAL = "partial"
+    MISSED = "missed"
+    SKIPPED = "skipped"
+
+
+class SnapshotState(StrEnum):
+    """One scheduled look at a post's engagement: `due → taken | skipped | unavailable`."""
+
+    DUE = "due"
+    TAKEN = "taken"
+    SKIPPED = "skipped"
+    UNAVAILABLE = "unavailable"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import regex
+
 from vignettes.importing.issues import char_name
 
 # Invisible characters that reorder or hide text in posts and alt text (the card drops them,
@@ -19,6 +21,15 @@ INVISIBLE = frozenset(
 JOINERS = "\u200c\u200d"
 MAX_COMBINING_RUN = 4
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # exactly category Cc
+# The one grapheme segmenter: Unicode extended grapheme clusters (UAX #29) by the `regex`
+# package, as Bluesky counts them and as a card draws them (one font per cluster).
+_GRAPHEME = regex.compile(r"\X")
+
+
+def graphemes(text: str) -> list[str]:
+    """`text` split into extended grapheme clusters: what a reader sees as one character
+    (`é` in either spelling, a flag, a ZWJ family emoji with its skin tones)."""
+    return list(_GRAPHEME.findall(text))
 
 
 def normalise_text(value: str) -> str:

@@ -15,7 +15,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scheduler.cli import admin, console, content, pipeline, plan, publish, report, vocabulary
+from scheduler.cli import (
+    admin,
+    console,
+    content,
+    impact,
+    pipeline,
+    plan,
+    publish,
+    report,
+    vocabulary,
+)
 from scheduler.cli.common import UsageError
 from scheduler.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE
 from scheduler.operations.context import FAKE_NOW_ENV, Workspace
@@ -43,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="configuration file (default: $VIGNETTES_CONFIG or ./config.toml)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for group in (content, pipeline, vocabulary, plan, publish, report, admin, console):
+    for group in (content, pipeline, vocabulary, plan, publish, report, impact, admin, console):
         group.register(sub)
     return parser
 

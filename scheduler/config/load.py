@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.config.email import read_email
+from scheduler.config.gallery import read_gallery
 from scheduler.config.importing import read_import
 from scheduler.config.model import Config
 from scheduler.config.platforms import read_platforms
@@ -46,6 +47,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     importing = read_import(root)
     web = read_web(root)
     email = read_email(root)
+    gallery = read_gallery(root)
     root.finish()
     if problems:
         raise ConfigError(str(path), problems)
@@ -62,6 +64,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         importing=importing,
         web=web,
         email=email,
+        gallery=gallery,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from scheduler.config.email import EmailConfig
+from scheduler.config.gallery import GalleryConfig
 from scheduler.config.web import WebConfig
 from vignettes.categories import DEFAULT_VOCABULARY, Vocabulary
 from vignettes.importing.columns import ColumnRules
@@ -78,6 +79,9 @@ class CardsConfig:
     linkedin_alt_text_limit: int
     brand: BrandConfig
     bluesky_size: tuple[int, int] = (1200, 675)
+    # Bytes the rendered-cards cache may take on disk. Not in repr: it decides nothing
+    # about what a card looks like, so it is not part of the settings fingerprint.
+    cache_limit: int = field(default=200 * 1024 * 1024, repr=False)
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,7 @@ class Config:
     extra: Mapping[str, Any] = field(default_factory=dict)
     web: WebConfig = field(default_factory=WebConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
+    gallery: GalleryConfig = field(default_factory=GalleryConfig)
 
     @property
     def outbox_dir(self) -> Path:

@@ -30,6 +30,7 @@ from scheduler.config.values import (
     resolve,
     resolve_db_url,
 )
+from scheduler.config.web import parse_size as parse_bytes
 from vignettes.planning.slots import HOLIDAY_REGIONS
 
 
@@ -109,11 +110,14 @@ def read_cards(root: Reader, base: Path) -> CardsConfig:
         linkedin_alt_text_limit=crd.get("linkedin_alt_text_limit", int, 250),
         brand=brand,
         bluesky_size=crd.convert("bluesky_size", "1200x675", parse_size, (1200, 675)),
+        cache_limit=crd.convert("cache_limit", "200MB", parse_bytes, 200 * 1024 * 1024),
     )
     if max(cards.bluesky_size) > 2000:
         crd.problem("bluesky_size", "Bluesky images may be at most 2000 pixels a side")
     if cards.logo is not None and not cards.logo.is_file():
         crd.problem("logo", f"no such file: {cards.logo}")
+    if cards.cache_limit < 1024 * 1024:
+        crd.problem("cache_limit", "must be at least 1MB (a vignette's cards are a few hundred KB)")
     if not 50 <= cards.linkedin_alt_text_limit <= 4086:
         crd.problem("linkedin_alt_text_limit", "must be between 50 and 4086")
     crd.finish()

@@ -6,13 +6,14 @@ The session-signing key is a secret and never read here (`VIGNETTES_WEB_SECRET_K
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from scheduler.config.reader import Reader
+from scheduler.config.sso import SsoConfig, parse_base_url, read_sso
 from scheduler.config.values import parse_duration
 from vignettes.importing.sources import MAX_FILE_BYTES
 
@@ -39,10 +40,18 @@ class WebConfig:
     four_eyes: bool = True
     upload_limit: int = 10 * 1024 * 1024
     trusted_proxies: tuple[IPNetwork, ...] = ()
-    # The console's public address, for links in emails ("" = not configured).
+    # Where people reach the console ("https://vignettes.example.nhs.uk"), for addresses
+    # that must be absolute: links in emails, where a sign-in provider sends people back to
+    # ("" = not configured).
     base_url: str = ""
     # How long an invitation's one-time link works.
     invitation_lifetime: dt.timedelta = dt.timedelta(days=7)
+    sso: SsoConfig | None = None
+
+    @property
+    def password_sign_in(self) -> bool:
+        """Whether the username and password form is offered (off only with single sign-on)."""
+        return self.sso is None or self.sso.password_sign_in
 
     def trusts(self, address: str | None) -> bool:
         """Whether a request from `address` comes through a configured proxy."""
@@ -97,11 +106,12 @@ def read_web(root: Reader) -> WebConfig:
         four_eyes=web.get("four_eyes", bool, default.four_eyes),
         upload_limit=web.convert("upload_limit", "10MB", parse_size, default.upload_limit),
         trusted_proxies=_networks(web),
-        base_url=web.convert("base_url", "", _parse_base_url, default.base_url),
+        base_url=web.convert("base_url", "", _base_url, default.base_url),
         invitation_lifetime=web.convert(
             "invitation_lifetime", "7d", parse_duration, default.invitation_lifetime
         ),
     )
+    config = dataclasses.replace(config, sso=read_sso(web, config.base_url))
     if not dt.timedelta(hours=1) <= config.invitation_lifetime <= dt.timedelta(days=90):
         web.problem("invitation_lifetime", "must be between 1h and 90d")
     if not 1 <= config.port <= 65535:
@@ -122,17 +132,8 @@ def read_web(root: Reader) -> WebConfig:
     return config
 
 
-def _parse_base_url(text: str) -> str:
-    """The console's address as people reach it: http(s)://host[:port][/path], no query."""
-    url = text.strip()
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValueError(f"{text!r} is not an address like 'https://vignettes.example.nhs.uk'")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError(f"{text!r} must have no query, fragment or credentials")
-    return url.rstrip("/")
+def _base_url(text: str) -> str:
+    return parse_base_url(text) if text.strip() else ""
 
 
 def _networks(web: Reader) -> tuple[IPNetwork, ...]:

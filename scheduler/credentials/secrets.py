@@ -32,6 +32,8 @@ KNOWN_KEYS = (
     "VIGNETTES_WEB_SECRET_KEY",
     # The `[email]` SMTP account's password, when the server asks for one.
     "VIGNETTES_SMTP_PASSWORD",
+    # The console's client secret at the single sign-on provider (`[web.sso]`).
+    "VIGNETTES_SSO_CLIENT_SECRET",
 )
 
 
@@ -107,6 +109,10 @@ class Secrets(Mapping[str, str]):
     @property
     def web_secret_key(self) -> str | None:
         return self._values.get("VIGNETTES_WEB_SECRET_KEY")
+
+    @property
+    def sso_client_secret(self) -> str | None:
+        return self._values.get("VIGNETTES_SSO_CLIENT_SECRET")
 
 
 def check_private_file(path: Path, what: str = "secrets file") -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import secrets as pysecrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 from scheduler.credentials.redact import add_secret
 from scheduler.credentials.secrets import check_private_file
 from scheduler.errors import ConfigError
+from scheduler.files import write_atomic
 
 TOKENS_FILE = "tokens.json"
 WARN_BEFORE = dt.timedelta(days=14)
@@ -69,25 +68,14 @@ class TokenStore:
         self.save(data)
 
     def save(self, data: dict[str, dict[str, Any]]) -> None:
-        """Atomic replace: O_EXCL 0600 temp file, fsync, rename, fsync the folder."""
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = folder / f".{self.path.name}.{pysecrets.token_hex(6)}.tmp"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        """Replace the file atomically, mode 0600 (`scheduler.files.write_atomic`)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(
+            self.path,
+            lambda handle: json.dump(data, handle, indent=2, sort_keys=True),
+            text=True,
+            mode=0o600,
+        )
 
 
 def iso(when: dt.datetime | None) -> str | None:

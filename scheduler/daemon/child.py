@@ -93,7 +93,7 @@ def _child_main(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) 
 
 
 def render_in_child(content: Any, config: Any, month: Any, *, platforms: Any) -> Any:
-    """`scheduler.rendering.render_vignette`, run by `in_child`."""
+    """`scheduler.publishing.rendering.render_vignette`, run by `in_child`."""
     return in_child(_render, content, config, month, tuple(platforms), what="rendering")
 
 

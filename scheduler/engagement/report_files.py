@@ -3,11 +3,9 @@ and `replace_file`, the careful whole-file write the CSV and the chart share."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -15,6 +13,7 @@ from typing import IO, Any
 from scheduler.engagement.figures import FIGURES
 from scheduler.engagement.report import PostEngagement
 from scheduler.errors import SchedulerError
+from scheduler.files import write_atomic
 
 # The CSV's columns, in order. Documented in README.md and docs/engagement.md: add new
 # columns at the end, never rename or reorder (people build spreadsheets on them).
@@ -141,31 +140,12 @@ def replace_file(
     shown = os.fspath(path)
     _make_folder(target, shown)
     mode = _replaceable_mode(target, shown)
+    # The temporary file is unique and created exclusively (`write_atomic`): a planted
+    # `.x.csv.tmp` link cannot redirect us.
     try:
-        # Unique and created exclusively: a planted `.x.csv.tmp` link cannot redirect us.
-        # The name is cut so a long target name does not make the temporary one too long.
-        fd, tmp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        reason = f"cannot create a file in {target.parent} ({exc.strerror or exc})"
-        raise ReportWriteError(shown, reason) from exc
-    replaced = False
-    try:
-        opened = os.fdopen(fd, "w", encoding="utf-8", newline="") if text else os.fdopen(fd, "wb")
-        with opened as fh:
-            os.fchmod(fh.fileno(), mode)
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, target)
-        replaced = True
+        write_atomic(target, write, text=text, mode=mode)
     except OSError as exc:
         raise ReportWriteError(shown, exc.strerror or str(exc)) from exc
-    finally:
-        if not replaced:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
 
 
 def _make_folder(target: Path, shown: str) -> None:

@@ -6,11 +6,17 @@ Both interfaces create one: the CLI per command, the web console once per proces
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+# The one cache concept, for what the interfaces keep themselves (the console's markup).
+from vignettes.caching import Cache
+
+__all__ = ["Cache", "Workspace", "one_request", "parse_fake_now"]
 
 if TYPE_CHECKING:
     from scheduler.clock import Clock
@@ -87,6 +93,15 @@ class Workspace:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def one_request() -> contextlib.AbstractContextManager[None]:
+    """What one request to an interface reads from the cached read models: the database's
+    generation is read once, at the first cached read, not at every one (a commit inside
+    the request makes the next read look again)."""
+    from vignettes.store.read_models import one_generation
+
+    return one_generation()
 
 
 def parse_fake_now(text: str) -> dt.datetime:

@@ -17,7 +17,8 @@ __all__ = ["Check", "folder_checks", "run_checks"]
 
 
 def run_checks(ctx: Workspace) -> list[Check]:
-    """Config, database, fonts and layout, then each enabled platform (read-only call)."""
+    """Config, database, fonts and layout, single sign-on (when set), then each enabled
+    platform (read-only call)."""
     checks: list[Check] = []
     try:
         config = ctx.config
@@ -60,7 +61,9 @@ def run_checks(ctx: Workspace) -> list[Check]:
         secrets = load_secrets()
     except ConfigError as exc:
         return [*checks, *(Check("secrets", False, "error", p) for p in exc.problems)]
-    return [*checks, *platform_checks(config, secrets, ctx.clock)]
+    from scheduler.operations.accounts.sso_check import sso_checks
+
+    return [*checks, *sso_checks(config, secrets), *platform_checks(config, secrets, ctx.clock)]
 
 
 def configured_folders(config: Config) -> dict[str, Path]:

@@ -1,9 +1,10 @@
 """The `Platform` seam: what every adapter (X, LinkedIn, outbox) offers, and how it fails.
 
-The publishing pipeline decides only from the fields of `PlatformError` (permanent,
-retry_after, outcome_unknown, needs_reauth, duplicate_of, payment_required), never from HTTP
-status codes. Adapters never retry a POST themselves: a request whose outcome is unknown is
-reported as such and left to reconciliation.
+The publishing pipeline decides only from a `PlatformError`'s kind (`ErrorKind`, and the
+flags that follow from it: permanent, outcome_unknown, needs_reauth, payment_required) and
+its retry_after and duplicate_of, never from HTTP status codes. Adapters never retry a
+POST themselves: a request whose outcome is unknown is reported as such and left to
+reconciliation.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol
 
 import requests
 import urllib3.exceptions
@@ -109,51 +111,85 @@ class Platform(Protocol):
         ...
 
 
+class ErrorKind(StrEnum):
+    """What went wrong, said once: each kind is one `PlatformError` subclass, and what the
+    pipeline does about it (retry, reconcile, re-authorise, give up) follows from the kind
+    alone (`PlatformError.permanent` and the other flags)."""
+
+    TRANSIENT = "transient"  # nothing was created; safe to try again later
+    RATE_LIMITED = "rate_limited"
+    OUTCOME_UNKNOWN = "outcome_unknown"
+    DUPLICATE = "duplicate"
+    NEEDS_REAUTH = "needs_reauth"
+    PAYMENT_REQUIRED = "payment_required"
+    CONFIGURATION = "configuration"
+    REJECTED = "rejected"
+    NOT_SUPPORTED = "not_supported"
+
+
+# The kinds that trying again can never fix.
+PERMANENT = frozenset(
+    {
+        ErrorKind.DUPLICATE,
+        ErrorKind.NEEDS_REAUTH,
+        ErrorKind.PAYMENT_REQUIRED,
+        ErrorKind.CONFIGURATION,
+        ErrorKind.REJECTED,
+        ErrorKind.NOT_SUPPORTED,
+    }
+)
+
+
 class PlatformError(SchedulerError):
     """A failure the pipeline can act on. Messages never carry secrets, headers or bodies
-    sent; they may quote the platform's own error text."""
+    sent; they may quote the platform's own error text. Raise a subclass: its `kind` says
+    what happened, and the flags below follow from it."""
+
+    kind: ClassVar[ErrorKind] = ErrorKind.TRANSIENT
 
     def __init__(
         self,
         message: str,
         *,
-        permanent: bool = False,
         retry_after: dt.datetime | None = None,
-        outcome_unknown: bool = False,
-        needs_reauth: bool = False,
         duplicate_of: str | None = None,
-        payment_required: bool = False,
         status: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.permanent = permanent
         self.retry_after = retry_after
-        self.outcome_unknown = outcome_unknown
-        self.needs_reauth = needs_reauth
         self.duplicate_of = duplicate_of
-        self.payment_required = payment_required
         self.status = status
+
+    @property
+    def permanent(self) -> bool:
+        return self.kind in PERMANENT
+
+    @property
+    def outcome_unknown(self) -> bool:
+        return self.kind is ErrorKind.OUTCOME_UNKNOWN
+
+    @property
+    def needs_reauth(self) -> bool:
+        return self.kind is ErrorKind.NEEDS_REAUTH
+
+    @property
+    def payment_required(self) -> bool:
+        return self.kind is ErrorKind.PAYMENT_REQUIRED
 
     def __repr__(self) -> str:
         flags = [
             f"{name}={value!r}"
-            for name in (
-                "permanent",
-                "retry_after",
-                "outcome_unknown",
-                "needs_reauth",
-                "duplicate_of",
-                "payment_required",
-                "status",
-            )
-            if (value := getattr(self, name)) not in (None, False)
+            for name in ("retry_after", "duplicate_of", "status")
+            if (value := getattr(self, name)) is not None
         ]
         return f"{type(self).__name__}({self.message!r}{', ' if flags else ''}{', '.join(flags)})"
 
 
 class RateLimited(PlatformError):
     """429: try again at `retry_after` (None when the platform gave no reset time)."""
+
+    kind = ErrorKind.RATE_LIMITED
 
     def __init__(self, message: str, *, retry_after: dt.datetime | None, **kw: Any) -> None:
         super().__init__(message, retry_after=retry_after, **kw)
@@ -162,56 +198,54 @@ class RateLimited(PlatformError):
 class OutcomeUnknown(PlatformError):
     """The request was sent and may have been acted on (read timeout, reset, 5xx on POST)."""
 
-    def __init__(self, message: str, **kw: Any) -> None:
-        super().__init__(message, outcome_unknown=True, **kw)
+    kind = ErrorKind.OUTCOME_UNKNOWN
 
 
 class Duplicate(PlatformError):
     """The platform says this content was already posted; `duplicate_of` when it names it."""
 
+    kind = ErrorKind.DUPLICATE
+
     def __init__(self, message: str, *, duplicate_of: str | None, **kw: Any) -> None:
-        super().__init__(message, permanent=True, duplicate_of=duplicate_of, **kw)
+        super().__init__(message, duplicate_of=duplicate_of, **kw)
 
 
 class NeedsReauth(PlatformError):
     """401, revoked or under-privileged token, `invalid_grant`: run `vignettes auth …`."""
 
-    def __init__(self, message: str, **kw: Any) -> None:
-        super().__init__(message, permanent=True, needs_reauth=True, **kw)
+    kind = ErrorKind.NEEDS_REAUTH
 
 
 class PaymentRequired(PlatformError):
     """X 402 (credits depleted) or a tier/usage cap: a person must pay or upgrade."""
 
-    def __init__(self, message: str, **kw: Any) -> None:
-        super().__init__(message, permanent=True, payment_required=True, **kw)
+    kind = ErrorKind.PAYMENT_REQUIRED
 
 
 class ConfigurationError(PlatformError):
     """Our configuration is wrong for the API (e.g. a sunset LinkedIn-Version); the message
     says how to fix it."""
 
-    def __init__(self, message: str, **kw: Any) -> None:
-        super().__init__(message, permanent=True, **kw)
+    kind = ErrorKind.CONFIGURATION
 
 
 class Rejected(PlatformError):
     """The platform validated and refused the request (text too long, bad media, …)."""
 
-    def __init__(self, message: str, **kw: Any) -> None:
-        super().__init__(message, permanent=True, **kw)
+    kind = ErrorKind.REJECTED
 
 
 class Transient(PlatformError):
     """Nothing was created (DNS, connection refused, connect timeout, a failed read, a
     failure before the final create call): safe to try again later."""
 
+    kind = ErrorKind.TRANSIENT
+
 
 class NotSupported(PlatformError):
     """The API offers no way to do this with these credentials."""
 
-    def __init__(self, message: str, **kw: Any) -> None:
-        super().__init__(message, permanent=True, **kw)
+    kind = ErrorKind.NOT_SUPPORTED
 
 
 # --- shared helpers for HTTP adapters ------------------------------------------------------

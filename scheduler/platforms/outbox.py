@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scheduler.clock import Clock
+from scheduler.files import sync_folder, write_atomic
 from scheduler.platforms.base import (
     Identity,
     Metrics,
@@ -29,23 +30,6 @@ from scheduler.platforms.base import (
 
 OUTBOX_PREFIX = "outbox:"
 UNAVAILABLE = ("outbox mode: nothing was posted, so there is no engagement",)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class OutboxPlatform:
@@ -79,13 +63,12 @@ class OutboxPlatform:
         try:
             self.outbox_dir.mkdir(parents=True, exist_ok=True)
             temp.mkdir()
-            _write(temp / "text.txt", post.text.encode("utf-8"))
-            _write(temp / "alt.txt", post.alt_text.encode("utf-8"))
-            _write(temp / "card.png", post.image_png)
-            _write(temp / "post.json", json.dumps(record, indent=2).encode("utf-8"))
-            _fsync_dir(temp)
+            write_atomic(temp / "text.txt", post.text, mode=0o644)
+            write_atomic(temp / "alt.txt", post.alt_text, mode=0o644)
+            write_atomic(temp / "card.png", post.image_png, mode=0o644)
+            write_atomic(temp / "post.json", json.dumps(record, indent=2), mode=0o644)
             os.rename(temp, final)
-            _fsync_dir(self.outbox_dir)
+            sync_folder(self.outbox_dir)
         except OSError as exc:
             shutil.rmtree(temp, ignore_errors=True)
             raise Transient(f"outbox: cannot write {final}: {exc.strerror}") from None

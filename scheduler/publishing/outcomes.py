@@ -20,11 +20,12 @@ from scheduler.alerts import Alerter
 from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
-from scheduler.platforms.base import Platform, PlatformError, Published
+from scheduler.platforms.base import ErrorKind, Platform, PlatformError, Published
 from scheduler.publishing.matching import find_match
 from vignettes import notices
 from vignettes.notices import Links
 from vignettes.planning.slots import Month
+from vignettes.states import PostState
 from vignettes.store.models import CaseStudy, MonthlySlot, Post
 from vignettes.store.queries import Store, audit, get_slot
 from vignettes.workflow import mark_showcased
@@ -38,7 +39,7 @@ BACKOFF_CAP = dt.timedelta(hours=1)
 # safe inside it.
 DUPLICATE_WINDOW = dt.timedelta(minutes=10)
 GRACE_ENDED = "the grace window ended"
-FINAL_POST_STATES = ("posted", "failed", "needs_reauth")
+FINAL_POST_STATES = (PostState.POSTED, PostState.FAILED, PostState.NEEDS_REAUTH)
 
 
 class PublishError(SchedulerError):
@@ -150,7 +151,7 @@ class Outcomes:
     def failed(self, post_id: int, month: Month, exc: PlatformError) -> str:
         """Store what our own send ran into and decide the next step from the error's
         fields (never from HTTP codes)."""
-        if exc.duplicate_of is not None or type(exc).__name__ == "Duplicate":
+        if exc.kind is ErrorKind.DUPLICATE:
             return self._duplicate(post_id, exc)
         now = self.clock.now()
         severity = action = ""

@@ -23,7 +23,13 @@ from scheduler.alerts import Alerter
 from scheduler.clock import Clock
 from scheduler.config import Config
 from scheduler.errors import SchedulerError
-from scheduler.platforms.base import Platform, PlatformError, PreparedPost, Published
+from scheduler.platforms.base import (
+    OutcomeUnknown,
+    Platform,
+    PlatformError,
+    PreparedPost,
+    Published,
+)
 from scheduler.publishing.archive import ARCHIVE_ALERT, archive_sent
 from scheduler.publishing.claim import claim
 from scheduler.publishing.fixing import SlotFixer
@@ -207,9 +213,8 @@ class Publisher:
             return self._record(partial(self.outcomes.failed, post_id, snapshot.month, exc))
         except Exception as exc:  # a bug after the request may hide a real post
             log.exception("%s publish raised unexpectedly", platform)
-            unexpected = PlatformError(
-                f"{platform}: unexpected {type(exc).__name__} during publish",
-                outcome_unknown=True,
+            unexpected = OutcomeUnknown(
+                f"{platform}: unexpected {type(exc).__name__} during publish"
             )
             return self._record(partial(self.outcomes.failed, post_id, snapshot.month, unexpected))
         return self._record(

@@ -3,20 +3,28 @@ out, and the forced password change after a one-time password.
 
 The session cookie holds only the session's random token and Flask-WTF's CSRF secret,
 signed with the console key. The session itself is a row on the server
-(`scheduler.operations.accounts.sessions`), checked on every request: signing out ends it for any
-copy of the cookie, as do a password change or reset, a disabled account and a role
-change; it also ends after `[web] session_timeout` without activity and
+(`scheduler.operations.accounts.sessions`), checked on every request: signing out ends
+it for any copy of the cookie, as do a password change or reset, a disabled account and a
+role change; it also ends after `[web] session_timeout` without activity and
 `[web] session_lifetime` after signing in, and the person is told which.
+
+A contributor in no library service reaches only the page saying it waits for an admin
+(`waiting.index`): home sends it there, and everything else answers 404 (nothing exists
+for it yet).
 """
 
 from __future__ import annotations
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from typing import Any
+
+from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, login_user, logout_user
 from flask_login import current_user as _current_user
 from werkzeug.wrappers import Response
 
 from scheduler.operations.accounts.sessions import IDLE, SessionUser, check_session, end_session
+from scheduler.operations.pipeline.scope import waits_for_a_service
 from scheduler.web.formatting import spoken_duration
 from scheduler.web.state import web_config, workspace
 from vignettes.errors import StoreError
@@ -24,10 +32,15 @@ from vignettes.errors import StoreError
 # Requests that never touch the session: design-system files, the health check, and the
 # calendar feed (its URL token is its only credential: a session never opens it).
 SESSIONLESS = frozenset({"assets.asset", "static", "health.healthz", "calendar.feed"})
+# Whole screens that never touch the session: the public gallery is the same for everyone,
+# sets no cookie and may be kept by shared caches.
+SESSIONLESS_SCREENS = frozenset({"gallery"})
 # What a person who must change their password may still reach.
 WHILE_CHANGING_PASSWORD = frozenset({"signin.change_password", "signin.logout"})
 _ENDED = "vignettes.session_ended"
 _FAULT = "vignettes.session_fault"
+# What a contributor waiting for a library service may reach.
+WHILE_WAITING = frozenset({"waiting.index", "signin.logout"})
 
 
 class ConsoleUser(UserMixin):  # type: ignore[misc]
@@ -42,7 +55,19 @@ class Anonymous(AnonymousUserMixin):  # type: ignore[misc]
     account = None
 
 
+class ConsoleSessions(SecureCookieSessionInterface):
+    """The signed-cookie sessions, never saved for a public screen: Flask-Login looks at
+    the session after every request, which would add `Vary: Cookie` (and could set a
+    cookie) on pages that are the same for everyone."""
+
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        if request.blueprint in SESSIONLESS_SCREENS:
+            return
+        super().save_session(app, session, response)
+
+
 def init_auth(app: Flask) -> None:
+    app.session_interface = ConsoleSessions()
     manager = LoginManager(app)
     manager.anonymous_user = Anonymous
     # Not "strong": an address change (VPN, NAT pools) must not sign people out; the idle
@@ -99,8 +124,17 @@ def sign_out() -> None:
     session.clear()
 
 
+def sessionless() -> bool:
+    """Whether this request must neither read nor write the session."""
+    return (
+        request.endpoint is None
+        or request.endpoint in SESSIONLESS
+        or request.blueprint in SESSIONLESS_SCREENS
+    )
+
+
 def _keep_session() -> Response | None:
-    if request.endpoint in SESSIONLESS or request.endpoint is None:
+    if sessionless():
         return None
     account = signed_in()
     fault = g.pop(_FAULT, None)
@@ -125,6 +159,19 @@ def _keep_session() -> Response | None:
             "information",
         )
         return redirect(url_for("signin.login", next=here()))
-    if account.must_change_password and request.endpoint not in WHILE_CHANGING_PASSWORD:
+    if (
+        account.must_change_password
+        and web_config().password_sign_in
+        and request.endpoint not in WHILE_CHANGING_PASSWORD
+    ):
         return redirect(url_for("signin.change_password", next=here()))
+    if waiting(account) and request.endpoint not in WHILE_WAITING:
+        if request.endpoint == "home.index":
+            return redirect(url_for("waiting.index"))
+        abort(404)  # as for any contributor, what it may not see does not exist
     return None
+
+
+def waiting(account: SessionUser) -> bool:
+    """Whether `account` waits for an admin to give it a library service."""
+    return waits_for_a_service(account.role, account.services)

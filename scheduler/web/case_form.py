@@ -2,8 +2,9 @@
 the form's values become the operation's fields, and how the operation's problems (each
 naming an import field) become the error summary and the messages beside each field.
 
-The limits quoted in the hints are the import's own (`LIMITS`), so a hint cannot promise
-what the validation would refuse.
+Every field, its label, hint, limit and section come from the declaration of the fields
+(`vignettes.fields`, through the operations layer): the limits quoted in the hints are the
+import's own, so a hint cannot promise what the validation would refuse.
 """
 
 from __future__ import annotations
@@ -12,19 +13,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler.operations.content.editing import LIMITS, MAX_HASHTAGS, MAX_IMPACT_CATEGORIES
+from scheduler.operations.content.editing import LIMITS, SPECS, WORKFLOW, FieldSpec
 from scheduler.web.forms import CaseStudyForm
-
-WORKFLOW = ("status", "approved_by", "approved_on")
 
 
 @dataclass(frozen=True)
 class Field:
+    """One field of the form, as the declaration of the fields (`vignettes.fields`) says."""
+
     name: str
     label: str
     kind: str  # input | text | number | categories | yesno | workflow-status
     hint: str = ""
     optional: bool = True
+    section: str = ""
 
     @property
     def limit(self) -> int | None:
@@ -35,85 +37,16 @@ class Field:
         return f"{self.label} (optional)" if self.optional else self.label
 
 
-def _chars(name: str, what: str = "") -> str:
-    return f"{what}Up to {LIMITS[name]:,} characters.".strip()
+def _field(spec: FieldSpec) -> Field:
+    kind = "workflow-status" if spec.kind == "status" else spec.kind
+    return Field(spec.name, spec.label, kind, spec.shown_hint, not spec.required, spec.section)
 
 
-CONTENT: tuple[Field, ...] = (
-    Field(
-        "ref",
-        "Reference",
-        "input",
-        f"Up to {LIMITS['ref']} letters, digits, dots, dashes or underscores, for example "
-        "ICS-2026-014. It cannot be changed later.",
-        optional=False,
-    ),
-    Field("title", "Title", "input", _chars("title"), optional=False),
-    Field("organisation", "Organisation", "input", _chars("organisation"), optional=False),
-    Field("library_service", "Library service", "input", _chars("library_service")),
-    Field("region", "Region", "input", _chars("region", "The NHS region. ")),
-    Field("headline", "Card headline", "input", _chars("headline", "Large on the card. "), False),
-    Field("summary", "Summary", "text", "The vignette text, on the card and in the posts.", False),
-    Field("background", "Background", "text", "The challenge or question."),
-    Field("library_contribution", "How the library helped", "text"),
-    Field("outcome", "Outcome", "text", "What difference it made."),
-    Field(
-        "impact_categories",
-        "Impact categories",
-        "categories",
-        f"Select up to {MAX_IMPACT_CATEGORIES}.",
-    ),
-    Field(
-        "time_saved_hours",
-        "Time saved (hours)",
-        "number",
-        "A number from 0 to 100,000. The card leads with it.",
-    ),
-    Field(
-        "cost_saving_gbp",
-        "Cost saving (£)",
-        "number",
-        "A number of pounds from 0 to 1,000,000,000. The card leads with it.",
-    ),
-    Field("quote_text", "Quote", "text", "A quote needs the quoted person's name below."),
-    Field("quote_attribution", "Quoted person", "input", _chars("quote_attribution")),
-    Field(
-        "quote_consent",
-        "Has the quoted person agreed to the quote being used?",
-        "yesno",
-        "Without consent the quote is kept but never used on a card, in alt text or in a post.",
-    ),
-    Field("link", "Link", "input", "An https:// address, for example of the full case study."),
-    Field(
-        "hashtags",
-        "Hashtags",
-        "input",
-        f"Up to {MAX_HASHTAGS}, separated by semicolons, for example NHSLibraries; Evidence.",
-    ),
-    Field(
-        "showcase_month",
-        "Month to showcase",
-        "input",
-        "As year-month, for example 2027-02. It is queued once the case study is approved.",
-    ),
-    Field(
-        "contains_patient_data",
-        "Does the case study contain patient data?",
-        "yesno",
-        "Case studies must not contain patient data.",
-    ),
-)
-REVIEW: tuple[Field, ...] = (
-    Field("status", "Status", "workflow-status"),
-    Field("approved_by", "Approved by", "input", "The reviewer, when it is already approved."),
-    Field(
-        "approved_on",
-        "Approved on",
-        "input",
-        "The date of the approval, for example 31/03/2026.",
-    ),
-)
-BY_NAME = {f.name: f for f in CONTENT + REVIEW}
+_ALL = tuple(_field(spec) for spec in (*SPECS, *WORKFLOW))
+# The review fields: only for a person who may record an approval, when adding.
+REVIEW: tuple[Field, ...] = tuple(f for f in _ALL if f.section == "Review")
+CONTENT: tuple[Field, ...] = tuple(f for f in _ALL if f.section != "Review")
+BY_NAME = {f.name: f for f in _ALL}
 
 
 def fields_for(adding: bool, with_review: bool) -> tuple[Field, ...]:

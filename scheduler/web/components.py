@@ -1,5 +1,5 @@
-"""The design system's components as template globals, each call remembered by its
-parameters.
+"""The design system's components as template globals, each call's markup cached by its
+parameters (the `design-system markup` cache, `vignettes.caching`).
 
 Rendering the nhsuk-frontend-jinja macros is most of a page's time (a bare signed-in view
 answers in about the time of a static file; the sign-in page, which is only the page
@@ -11,27 +11,29 @@ Nothing can go stale: different parameters are a different key, and the key keep
 difference between text and markup (`"text"` is escaped, `"html"` is not).
 
 A call with `caller` (a `{% call %}` block), with anything but one parameters mapping,
-or with a value that is not plain data is rendered as usual and not remembered.
+or with a value that is not plain data is rendered as usual and not cached.
 
 Templates use the components by name (`{{ button({...}) }}`) without importing them; an
-import would still work, unremembered. Inside a block of a template that extends
+import would still work, uncached. Inside a block of a template that extends
 `nhsuk/template.jinja`, that template's own imports (`skipLink`, `header`, `footer`)
 shadow the globals: use `components.footer(...)` there.
 
-`fragment` does the same for a block of a template (the rows of a long table) under the
-values it names: frozen read models, which are equal exactly when what they show is.
+Nothing else of a page is cached: a table's rows are rendered afresh from read models that
+are themselves cached, so no markup that depends on who is looking (a role's buttons, a
+CSRF token) can be kept and shown to someone else.
 """
 
 from __future__ import annotations
 
-import threading
+import sys
 import types
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from jinja2 import Environment, Undefined
 from markupsafe import Markup
+
+from scheduler.operations.context import Cache
 
 # Global name -> the component's folder under nhsuk/components.
 COMPONENTS = {
@@ -59,15 +61,16 @@ COMPONENTS = {
     "textarea": "textarea",
     "warningCallout": "warning-callout",
 }
-# Remembered markup is bounded by its total length: a page of fifty table rows is about
-# 60 kB, so this holds every page's components many times over.
-CHARACTER_LIMIT = 32_000_000
+# Bytes of markup (and the parameters it is kept under) per console: a page's components
+# are a few tens of kB, so this holds every page's many times over; parameters typed by
+# people (a search box's value) cannot push it past this.
+MAX_BYTES = 32 * 1024 * 1024
 
 
 _JUST_TEXT = {str}
 
 
-class _Unremembered(Exception):
+class _Uncached(Exception):
     """A parameter that is not plain data: render the call as usual."""
 
 
@@ -97,45 +100,20 @@ def _freeze(value: Any) -> Any:
         return ("mapping", tuple((key, _freeze(item)) for key, item in value.items()))
     if isinstance(value, list | tuple):
         return ("sequence", tuple(_freeze(item) for item in value))
-    raise _Unremembered
+    raise _Uncached
 
 
-class RememberedMarkup:
-    """The markup each component call gave, least recently used forgotten first."""
-
-    def __init__(self, limit: int = CHARACTER_LIMIT) -> None:
-        self._known: OrderedDict[Any, Markup] = OrderedDict()
-        self._characters = 0
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Markup | None:
-        with self._lock:
-            markup = self._known.get(key)
-            if markup is not None:
-                self._known.move_to_end(key)
-            return markup
-
-    def put(self, key: Any, markup: Markup) -> None:
-        with self._lock:
-            if key in self._known:
-                return
-            self._known[key] = markup
-            self._characters += len(markup)
-            while self._characters > self._limit and self._known:
-                _key, forgotten = self._known.popitem(last=False)
-                self._characters -= len(forgotten)
-
-    def __len__(self) -> int:
-        return len(self._known)
-
-    def names(self) -> set[str]:
-        """The components (and fragments, as "fragment") with markup remembered."""
-        with self._lock:
-            return {key[0] for key in self._known}
+def markup_cache(max_bytes: int = MAX_BYTES) -> Cache[Markup]:
+    """The `design-system markup` cache of one console."""
+    return Cache("design-system markup", "the component's name and every parameter", max_bytes)
 
 
-def remembered(name: str, macro: Callable[..., Any], known: RememberedMarkup) -> Callable[..., Any]:
+def component_names(known: Cache[Markup]) -> set[str]:
+    """The components with markup cached now."""
+    return {key[0] for key in known.keys_now() if isinstance(key, tuple)}
+
+
+def cached(name: str, macro: Callable[..., Any], known: Cache[Markup]) -> Callable[..., Any]:
     """`macro`, answering a call it has seen from `known`."""
 
     def component(*args: Any, **kwargs: Any) -> Any:
@@ -143,52 +121,26 @@ def remembered(name: str, macro: Callable[..., Any], known: RememberedMarkup) ->
             return macro(*args, **kwargs)
         try:
             key = (name, _freeze(args[0]))
-        except _Unremembered:
+        except _Uncached:
             return macro(*args)
         markup = known.get(key)
         if markup is None:
             markup = Markup(macro(args[0]))
-            known.put(key, markup)
+            known.put(key, markup, size=sys.getsizeof(markup))
         return markup
 
     component.__name__ = name
     return component
 
 
-class FragmentHoldsAForm(RuntimeError):
-    """A remembered fragment rendered a CSRF token: it would hand one request's token to
-    the next, so the template must keep its forms outside the fragment."""
-
-
-def fragment_of(known: RememberedMarkup) -> Callable[..., Markup]:
-    """`{% call fragment("name", value, ...) %}…{% endcall %}`: the block's markup,
-    remembered under its name and the values given, which must be hashable and hold
-    everything the block shows (the rows of a long table: frozen read models, and
-    `request.script_root` when it builds links). Nothing else from the request may be in
-    it: a block that renders a form's CSRF token is an error, never remembered."""
-
-    def fragment(name: str, *values: Any, caller: Callable[[], str]) -> Markup:
-        key = ("fragment", name, tuple(tuple(v) if type(v) is list else v for v in values))
-        markup = known.get(key)
-        if markup is None:
-            markup = Markup(caller())
-            if 'name="csrf_token"' in markup:
-                raise FragmentHoldsAForm(f"the remembered fragment {name!r} holds a form")
-            known.put(key, markup)
-        return markup
-
-    return fragment
-
-
-def install(env: Environment, known: RememberedMarkup | None = None) -> RememberedMarkup:
-    """Put every component in `env`'s globals under its macro's name, all of them under
-    `components`, and `fragment` for a remembered block."""
-    known = known if known is not None else RememberedMarkup()
+def install(env: Environment, known: Cache[Markup] | None = None) -> Cache[Markup]:
+    """Put every component in `env`'s globals under its macro's name, and all of them
+    under `components`."""
+    known = known if known is not None else markup_cache()
     every = types.SimpleNamespace()
     for name, folder in COMPONENTS.items():
         module = env.get_template(f"nhsuk/components/{folder}/macro.jinja").module
-        env.globals[name] = remembered(name, getattr(module, name), known)
+        env.globals[name] = cached(name, getattr(module, name), known)
         setattr(every, name, env.globals[name])
     env.globals["components"] = every
-    env.globals["fragment"] = fragment_of(known)
     return known

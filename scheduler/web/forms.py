@@ -7,6 +7,8 @@ including those without a form class here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -31,6 +33,7 @@ from wtforms.validators import (
 
 from scheduler.operations.accounts.passwords import MAX_LENGTH
 from scheduler.operations.accounts.permissions import ROLES
+from scheduler.operations.content.editing import SPECS, WORKFLOW, FieldSpec
 from scheduler.operations.showcase.publishing import is_post_address
 
 
@@ -91,31 +94,24 @@ def field_error(field: object) -> dict[str, str] | None:
 
 
 class CaseStudyForm(FlaskForm):  # type: ignore[misc]
-    ref = StringField("Reference")
-    title = StringField("Title")
-    organisation = StringField("Organisation")
-    library_service = StringField("Library service")
-    region = StringField("Region")
-    headline = StringField("Card headline")
-    summary = TextAreaField("Summary")
-    background = TextAreaField("Background")
-    library_contribution = TextAreaField("How the library helped")
-    outcome = TextAreaField("Outcome")
-    impact_categories = SelectMultipleField("Impact categories", validate_choice=False)
-    time_saved_hours = StringField("Time saved (hours)")
-    cost_saving_gbp = StringField("Cost saving (£)")
-    quote_text = TextAreaField("Quote")
-    quote_attribution = StringField("Quoted person")
-    quote_consent = RadioField("Consent to use the quote", validate_choice=False)
-    link = StringField("Link")
-    hashtags = StringField("Hashtags")
-    status = RadioField("Status", validate_choice=False)
-    approved_by = StringField("Approved by")
-    approved_on = StringField("Approved on")
-    showcase_month = StringField("Month to showcase")
-    contains_patient_data = RadioField("Patient data", validate_choice=False)
+    """Every field of the declaration (`vignettes.fields`), added below."""
+
     # The content hash the edit started from (an edit made meanwhile is not overwritten).
     loaded_hash = HiddenField()
+
+
+def _case_study_field(spec: FieldSpec) -> Any:
+    if spec.kind == "text":
+        return TextAreaField(spec.label)
+    if spec.kind == "categories":
+        return SelectMultipleField(spec.label, validate_choice=False)
+    if spec.kind in ("yesno", "status"):
+        return RadioField(spec.label, validate_choice=False)
+    return StringField(spec.label)
+
+
+for _spec in (*SPECS, *WORKFLOW):
+    setattr(CaseStudyForm, _spec.name, _case_study_field(_spec))
 
 
 class ApproveForm(FlaskForm):  # type: ignore[misc]

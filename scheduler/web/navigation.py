@@ -25,6 +25,7 @@ NAVIGATION = (
     NavItem("Case studies", "case_studies.index", Permission.BROWSE),
     NavItem("Import", "importing.index", Permission.IMPORT),
     NavItem("Engagement", "engagement.index", Permission.READ),
+    NavItem("Impact", "impact.index", Permission.BROWSE),
     NavItem("Users", "users.index", Permission.MANAGE_USERS),
     NavItem("Audit log", "audit.index", Permission.READ_AUDIT_LOG),
 )

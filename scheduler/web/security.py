@@ -52,13 +52,17 @@ def content_security_policy(nonce: str) -> str:
 
 def add_security_headers(response: Response, web: WebConfig) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    # A view with a policy of its own (the public gallery: `scheduler.web.public`) keeps it;
+    # its empty X-Frame-Options means "framing is for CSP to say" and is not sent.
+    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
+    frame = headers.setdefault("X-Frame-Options", "DENY")
+    if not frame:
+        del headers["X-Frame-Options"]
     # Same-origin requests keep their Referer: Flask-WTF checks it on HTTPS form posts.
     headers["Referrer-Policy"] = "same-origin"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
     if web.secure_cookies:
         headers["Strict-Transport-Security"] = "max-age=31536000"

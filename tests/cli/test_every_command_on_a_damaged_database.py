@@ -29,6 +29,8 @@ TYPICAL: dict[str, tuple[str, ...]] = {
     "run": ("run", "--once"),
     "status": ("status", "--json"),
     "engagement": ("engagement", "--csv", "e.csv", "--chart", "e.png"),
+    "impact": ("impact", "--year", "2026", "--card", "cards"),
+    "evidence": ("evidence", "--service", "Northmoor Library", "--year", "2026", "--out", "e.xlsx"),
     "auth": ("auth", "x"),
     "doctor": ("doctor",),
     "categories": ("categories", "--json"),

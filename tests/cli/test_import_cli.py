@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import case_study_row, write_import
+from tests.interrupts import sigint_as_at_a_terminal
 from tests.store import realistic
 
 
@@ -112,6 +113,7 @@ def test_ctrl_c_during_an_import_says_so_in_one_line_and_imports_nothing(
     proc = subprocess.Popen(
         [sys.executable, "-m", "scheduler", "import", str(path)],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=sigint_as_at_a_terminal,
     )  # fmt: skip
     _wait_for_cpu(proc.pid, seconds=2.0)  # well into reading and checking the file
     proc.send_signal(signal.SIGINT)

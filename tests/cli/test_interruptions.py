@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from tests.cli.conftest import run_subprocess
+from tests.interrupts import sigint_as_at_a_terminal
 
 
 def sample_install(tmp_path: Path) -> Path:
@@ -56,6 +57,7 @@ def test_ctrl_c_at_a_prompt_says_interrupted_in_one_line(tmp_path: Path) -> None
     cwd = sample_install(tmp_path)
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command, with the terminal as its stdin and stdout
+        sigint_as_at_a_terminal()
         os.chdir(cwd)
         os.execv(
             sys.executable,

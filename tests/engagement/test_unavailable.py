@@ -8,7 +8,7 @@ from pathlib import Path
 
 from scheduler.cli.engagement_text import format_report
 from scheduler.engagement.report import load, platform_states
-from scheduler.operations.showcase.status import collect_status
+from scheduler.operations.showcase.status import build_status
 from tests.emulator import Emulator
 from tests.engagement.conftest import World, make_world
 from vignettes.store.queries import Store
@@ -26,7 +26,7 @@ def test_an_x_tier_refusal_is_recorded_once_and_not_retried_every_tick(world: Wo
     [snap] = [s for s in world.snapshots() if s.state != "due"]
     assert snap.offset_label == "1h" and snap.state == "unavailable"
     assert "lacks API access" in snap.unavailable[0]
-    engagement = collect_status(world.config, world.store, world.clock.now())["engagement"]
+    engagement = build_status(world.config, world.store, world.clock.now()).to_json()["engagement"]
     assert "lacks API access" in engagement["x"]["unavailable_reason"]
     assert world.alerts()["engagement:x"].count == 1
 
@@ -88,7 +88,7 @@ def test_outbox_mode_records_unavailable_not_zeros(
     [snap] = [s for s in world.snapshots() if s.state != "due"]
     assert snap.state == "unavailable" and snap.impressions is None
     assert "outbox mode" in snap.unavailable[0]
-    engagement = collect_status(world.config, store, world.clock.now())["engagement"]
+    engagement = build_status(world.config, store, world.clock.now()).to_json()["engagement"]
     assert "outbox mode" in engagement["x"]["unavailable_reason"]
 
 

@@ -70,6 +70,13 @@ def test_a_day_that_some_months_lack_or_repeat_is_impossible(tmp_path: Path) -> 
     assert "not an APScheduler cron day" in problems_for(tmp_path, '[schedule]\nday = "mon"\n')[0]
 
 
+def test_the_card_cache_limit_is_a_size_of_at_least_a_megabyte(tmp_path: Path) -> None:
+    assert problems_for(tmp_path, '[cards]\ncache_limit = "512KB"\n') == [
+        "cards.cache_limit: must be at least 1MB (a vignette's cards are a few hundred KB)"
+    ]
+    assert "not a size" in problems_for(tmp_path, '[cards]\ncache_limit = "lots"\n')[0]
+
+
 def test_a_grace_of_a_month_or_more_is_refused(tmp_path: Path) -> None:
     assert problems_for(tmp_path, '[schedule]\ngrace = "4w"\n') == [
         "schedule.grace: must be shorter than 28d, or two months could publish at once"

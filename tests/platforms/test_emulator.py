@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import requests
-from requests_oauthlib import OAuth1
+import tweepy
 
 from tests.emulator import Emulator
 from tests.platforms.conftest import png
 
-USER = OAuth1("test-x-api-key", "test-x-api-secret", "test-x-access-token", "test-x-access-secret")
+# OAuth 1.0a user context, signed as tweepy (the live X client) signs it.
+USER = tweepy.OAuth1UserHandler(
+    "test-x-api-key", "test-x-api-secret", "test-x-access-token", "test-x-access-secret"
+).apply_auth()
 LINKEDIN = {
     "Authorization": "Bearer test-li-access-token",
     "LinkedIn-Version": "202610",

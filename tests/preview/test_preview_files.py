@@ -57,7 +57,7 @@ def test_user_text_is_shown_as_text_never_as_html(tmp_path: Path) -> None:
     content = case_study(title='<script>alert("x")</script> & <b>bold</b>')
     page = preview(tmp_path, content).html_path.read_text(encoding="utf-8")
     assert "<script>" not in page and "<b>bold</b>" not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
 
 
 def test_only_a_case_study_not_yet_approved_gets_the_banner(tmp_path: Path) -> None:

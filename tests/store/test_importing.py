@@ -84,6 +84,10 @@ REJECTIONS = [
     ({"link": "https://nhs\u200d.example/x"}, "link: host name contains U+200D ZERO WIDTH JOINER"),
     ({"link": "https://nhs\u00a0x.example/x"}, "link: must not contain spaces"),
     ({"link": "https://" + "é" * 64 + ".example/"}, "link: host name "),
+    (
+        {"link": "https://\u2603.example/x"},  # a snowman: IDNA 2003 took it, IDNA 2008 does not
+        "link: host name '\u2603.example' is not a valid international domain name",
+    ),
     ({"approved_by": "x" * 121}, "approved_by: is 121 characters, the limit is 120"),
     ({"approved_by": "Priya\x1b[2K Shah"}, "approved_by: contains control character U+001B"),
     (

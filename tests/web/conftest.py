@@ -31,7 +31,7 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.web import create_app
 from scheduler.web.frontend import Frontend, locate_frontend
-from tests.conftest import NOW, seed_directory
+from tests.conftest import NOW, migrated_sqlite, seed_directory
 
 PASSWORD = "correct horse battery staple"
 SIGNING_KEY = b"a test signing key, 32 bytes long!"
@@ -119,7 +119,7 @@ def make_console(
     the fixtures name in its directory; `directory=False` leaves the database untouched
     (one that cannot be reached, say)."""
     clock = FakeClock(now)
-    db = db_url or f"sqlite:///{tmp_path / 'vignettes.db'}"
+    db = db_url or migrated_sqlite(tmp_path / "vignettes.db")
     ws = workspace_for(tmp_path, db, clock, sections, **web)
     app = create_app(ws, signing_key=SIGNING_KEY, frontend=frontend, blueprints=blueprints)
     if directory:

@@ -52,6 +52,7 @@ def test_every_account_change_is_audited_with_who_and_through_what(ws: Workspace
     ]
 
 
+@pytest.mark.usefixtures("program_hashing")
 def test_passwords_are_kept_only_as_argon2id_hashes(ws: Workspace) -> None:
     accounts.reset_password(ws, ADMIN, "root", "an entirely new password")
     with ws.store.read() as session:

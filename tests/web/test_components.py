@@ -1,25 +1,25 @@
-"""The design system's components are remembered by their parameters, and fragments (a long
-table's rows) by the values they show: a call seen before gives the markup it gave then,
-and nothing that changes the output (text against markup, true against 1, another value
-anywhere, another role, a change by another process) can ever be mistaken for it."""
+"""The design system's components are cached by their parameters: a call seen before gives
+the markup it gave then, and nothing that changes the output (text against markup, true
+against 1, another value anywhere) can ever be mistaken for it. Nothing else of a page is
+cached, so another role or a change by another process is always seen."""
 
 from __future__ import annotations
 
-import pytest
 from jinja2 import ChainableUndefined, Environment, PackageLoader
 from markupsafe import Markup
 
 from scheduler.clock import FakeClock
 from scheduler.operations.content.importing import import_case_studies
 from scheduler.operations.context import Workspace
-from scheduler.web.components import FragmentHoldsAForm, RememberedMarkup, install
+from scheduler.web.components import component_names, install, markup_cache
 from tests.conftest import case_study_row, write_import
 from tests.web.conftest import OPERATOR, Console
 from tests.web.content import load
+from vignettes.caching import Cache
 from vignettes.store.models import MonthlySlot
 
 
-def environment() -> tuple[Environment, RememberedMarkup]:
+def environment() -> tuple[Environment, Cache[Markup]]:
     env = Environment(
         loader=PackageLoader("nhsuk_frontend_jinja"),
         autoescape=True,
@@ -32,7 +32,7 @@ def render(env: Environment, source: str, **values: object) -> str:
     return env.from_string(source).render(**values)
 
 
-def test_a_component_is_used_by_name_and_remembered_by_its_parameters() -> None:
+def test_a_component_is_used_by_name_and_cached_by_its_parameters() -> None:
     env, known = environment()
     page = '{{ button({"text": name}) }}'
 
@@ -82,56 +82,29 @@ def test_a_value_that_is_not_plain_data_is_rendered_every_time() -> None:
     assert len(known) == 0
 
 
-def test_the_oldest_markup_is_forgotten_past_the_limit() -> None:
+def test_markup_is_bounded_in_bytes_whatever_people_type() -> None:
     env = Environment(
         loader=PackageLoader("nhsuk_frontend_jinja"),
         autoescape=True,
         undefined=ChainableUndefined,
     )
-    install(env, RememberedMarkup())
-    one = len(render(env, '{{ button({"text": "Button 00"}) }}'))
-    known = install(env, RememberedMarkup(limit=5 * one))
-    for i in range(20):
-        render(env, '{{ button({"text": name}) }}', name=f"Button {i:02d}")
-    assert len(known) == 5
-    assert "Button 19" in render(env, '{{ button({"text": "Button 19"}) }}')
+    known = install(env, markup_cache(max_bytes=64 * 1024))
+    page = '{{ input({"id": "q", "name": "q", "value": typed}) }}'  # a search box
+    for i in range(500):
+        render(env, page, typed=f"search number {i} " + "x" * 200)
+    assert 0 < known.bytes <= 64 * 1024 and len(known) < 500
+    assert "search number 499" in render(env, page, typed="search number 499 " + "x" * 200)
 
 
-def test_every_page_s_skip_link_header_and_footer_come_from_the_remembered_components(
+def test_every_page_s_skip_link_header_and_footer_come_from_the_cached_components(
     console: Console,
 ) -> None:
-    known: RememberedMarkup = console.app.extensions["vignettes.components"]
+    known: Cache[Markup] = console.app.extensions["vignettes.components"]
     first = console.get("/login").text
 
-    assert {"skipLink", "header", "footer"} <= known.names()
+    assert {"skipLink", "header", "footer"} <= component_names(known)
     assert console.get("/login").text.count("nhsuk-footer") == first.count("nhsuk-footer") > 0
     assert 'href="#maincontent"' in first and "Skip to main content" in first
-
-
-def test_a_fragment_is_rendered_once_for_its_values_and_afresh_for_new_ones() -> None:
-    env, known = environment()
-    page = (
-        '{% call fragment("rows", rows) %}'
-        "{% for r in rows %}<td>{{ r }}</td>{% endfor %}"
-        "{% endcall %}"
-    )
-
-    assert render(env, page, rows=("a", "<b>")) == "<td>a</td><td>&lt;b&gt;</td>"
-    assert render(env, page, rows=("a", "<b>")) == "<td>a</td><td>&lt;b&gt;</td>"
-    assert len(known) == 1
-    assert render(env, page, rows=["a", "c"]) == "<td>a</td><td>c</td>"  # a list is a key too
-    assert len(known) == 2
-
-
-def test_a_fragment_holding_a_form_s_csrf_token_is_an_error_never_remembered() -> None:
-    env, known = environment()
-    page = (
-        '{% call fragment("form") %}<input type="hidden" name="csrf_token" value="t">{% endcall %}'
-    )
-
-    with pytest.raises(FragmentHoldsAForm):
-        render(env, page)
-    assert len(known) == 0
 
 
 def test_the_list_shows_an_edit_made_by_another_process_at_once(console: Console) -> None:
@@ -139,7 +112,6 @@ def test_the_list_shows_an_edit_made_by_another_process_at_once(console: Console
     console.add_user("vera", "viewer")
     console.sign_in("vera")
     assert "The first title" in console.get("/case-studies").text
-    assert "fragment" in console.app.extensions["vignettes.components"].names()
 
     other = Workspace(config=console.ws.config, clock=FakeClock(console.ws.now()))
     rows = [case_study_row("F-1", title="A better title")]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.interrupts import sigint_as_at_a_terminal
+
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -43,6 +45,7 @@ def test_the_daemon_and_the_console_run_together_and_stop_on_ctrl_c(tmp_path: Pa
     supervisor = subprocess.Popen(
         [sys.executable, str(REPO / "scripts" / "run_together.py"), "--config", str(config)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        preexec_fn=sigint_as_at_a_terminal,
     )  # fmt: skip
     assert supervisor.stdout is not None
     lines = [supervisor.stdout.readline() for _ in range(3)]

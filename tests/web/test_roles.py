@@ -19,7 +19,14 @@ VIEWER = {"browse", "read", "preview"}
 EDITOR = VIEWER | {"add", "edit", "import", "queue", "submit"}
 REVIEWER = EDITOR | {"review", "comment"}
 APPROVER = REVIEWER | {"approve"}
-ADMIN = APPROVER | {"manage-users", "manage-services", "read-audit-log", "settle", "publish-now"}
+ADMIN = APPROVER | {
+    "manage-users",
+    "manage-services",
+    "read-audit-log",
+    "settle",
+    "publish-now",
+    "evidence-pack",
+}
 # Library staff: their own services' case studies only (the operations scope which).
 CONTRIBUTOR = {"browse", "preview", "add", "edit", "submit", "comment"}
 # What issues 13 and 20 say each role may do.

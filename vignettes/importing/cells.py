@@ -14,11 +14,15 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
+import idna
+
+from vignettes.content import SPECS
 from vignettes.importing.issues import Issue, char_name, display
 from vignettes.planning.slots import Month
 from vignettes.text import normalise_text
 
-NUMBER_LIMITS = {"time_saved_hours": 100_000.0, "cost_saving_gbp": 1_000_000_000.0}
+# The largest value of each number field (`vignettes.fields`).
+NUMBER_LIMITS = {s.name: float(s.limit or 0) for s in SPECS if s.kind == "number"}
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 _SLASH_LOOKALIKES = "\u2044\u2215\uff0f"
@@ -212,7 +216,9 @@ def _host_problem(host: str) -> str:
         if unicodedata.category(c) in ("Cf", "Zs") or c in _SLASH_LOOKALIKES:
             return f"host name contains {char_name(c)}"
     try:
-        host.encode("idna")
-    except UnicodeError:
+        # IDNA 2008 with UTS #46 mapping, as browsers and registries resolve names today
+        # (Python's own "idna" codec is IDNA 2003, which allows symbols such as ☃).
+        idna.encode(host, uts46=True)
+    except idna.IDNAError:
         return f"host name {display(host)!r} is not a valid international domain name"
     return ""

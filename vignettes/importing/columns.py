@@ -15,125 +15,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vignettes.content import CONTENT_FIELDS
+from vignettes.content import SPECS
+from vignettes.fields import WORKFLOW
 from vignettes.importing.issues import Issue, display
 from vignettes.text import word_key
 
-REQUIRED = ("ref", "title", "organisation", "headline", "summary")
+# From the declaration of the fields (`vignettes.fields`): the content, then the workflow.
+REQUIRED = tuple(spec.name for spec in SPECS if spec.required)
 # Every field a file may carry: the ref, the content, then the workflow.
-FIELDS = (
-    "ref",
-    *CONTENT_FIELDS,
-    "status",
-    "approved_by",
-    "approved_on",
-    "showcase_month",
-    "contains_patient_data",
-)
+FIELDS = tuple(spec.name for spec in (*SPECS, *WORKFLOW))
 # Fields where a column that is nearly, but not exactly, the field must not be ignored:
 # ignoring it would quietly drop a rule that protects people.
 PROTECTIVE = ("contains_patient_data",)
-
+# The other names people give each field's column.
 ALIASES: Mapping[str, tuple[str, ...]] = {
-    "ref": (
-        "Reference",
-        "Case study ref",
-        "Case study reference",
-        "Case study ID",
-        "Case study number",
-        "Case ID",
-        "Reference number",
-        "Ref no",
-        "ID",
-    ),
-    "title": ("Case study title", "Title of case study", "Case study name"),
-    "organisation": (
-        "Organisation name",
-        "Organization",
-        "Organization name",
-        "Trust",
-        "Trust name",
-        "NHS organisation",
-        "Organisation or trust",
-    ),
-    "library_service": (
-        "Library",
-        "Library name",
-        "Library service name",
-        "Library and knowledge service",
-        "Knowledge and library service",
-        "LKS",
-    ),
-    "region": ("NHS region", "HEE region", "Region name"),
-    "headline": ("Card headline", "Short headline", "Headline for card"),
-    "summary": ("Vignette text", "Short summary", "Vignette summary", "Summary text"),
-    "background": ("Context", "Challenge", "The challenge", "Background and challenge"),
-    "library_contribution": (
-        "How the library helped",
-        "Role of the library",
-        "Library role",
-        "The library's role",
-        "What the library did",
-        "Library input",
-    ),
-    "outcome": ("Outcomes", "Result", "Results", "What difference did it make"),
-    "impact_categories": (
-        "Impact category",
-        "Categories",
-        "Category",
-        "Impact type",
-        "Impact types",
-        "Type of impact",
-        "Impacts",
-        "Impact areas",
-    ),
-    "time_saved_hours": (
-        "Time saved",
-        "Hours saved",
-        "Time saved hrs",
-        "Staff time saved",
-        "Staff time saved (hours)",
-    ),
-    "cost_saving_gbp": (
-        "Cost saving",
-        "Cost saving (£)",
-        "Cost savings",
-        "Cost savings (£)",
-        "Financial saving",
-        "Financial savings",
-        "Money saved",
-        "Savings (£)",
-    ),
-    "quote_text": ("Quote", "Quotation", "Testimonial", "User quote"),
-    "quote_attribution": (
-        "Quote by",
-        "Quoted person",
-        "Quote from",
-        "Attribution",
-        "Name of person quoted",
-    ),
-    "quote_consent": (
-        "Consent to publish quote",
-        "Consent to use quote",
-        "Consent to quote",
-        "Consent",
-        "Consent given",
-        "Permission to quote",
-        "Quote permission",
-    ),
-    "link": ("URL", "Web link", "Link to case study", "Case study link", "Web address"),
-    "hashtags": ("Hashtag", "Tags"),
-    "status": ("Review status", "Approval status"),
-    "approved_by": ("Reviewer", "Reviewed by", "Approver"),
-    "approved_on": ("Approval date", "Date approved", "Approved date", "Reviewed on"),
-    "showcase_month": ("Showcase", "Month to showcase", "Preferred month", "Publish month"),
-    "contains_patient_data": (
-        "Patient data",
-        "Includes patient data",
-        "Patient identifiable data",
-        "Patient identifiable information",
-        "Contains patient identifiable data",
-    ),
+    spec.name: spec.aliases for spec in (*SPECS, *WORKFLOW) if spec.aliases
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, literal, select
 from sqlalchemy.orm import Session
 
-from vignettes.content import CaseStudyContent
+from vignettes.content import SPECS, CaseStudyContent
 from vignettes.importing.report import ImportReport
 from vignettes.importing.validation import ImportRow
 from vignettes.states import CaseStudyState
@@ -118,24 +118,9 @@ def origin(report: ImportReport, row: ImportRow, edit: bool) -> dict[str, Any]:
 
 
 def content_columns(content: CaseStudyContent) -> dict[str, Any]:
-    """The `case_studies` columns that hold the content (what the content hash covers)."""
+    """The `case_studies` columns that hold the content (what the content hash covers): one
+    per declared field, lists where the content has tuples."""
     return {
-        "ref": content.ref,
-        "title": content.title,
-        "organisation": content.organisation,
-        "library_service": content.library_service,
-        "region": content.region,
-        "headline": content.headline,
-        "summary": content.summary,
-        "background": content.background,
-        "library_contribution": content.library_contribution,
-        "outcome": content.outcome,
-        "impact_categories": list(content.impact_categories),
-        "time_saved_hours": content.time_saved_hours,
-        "cost_saving_gbp": content.cost_saving_gbp,
-        "quote_text": content.quote_text,
-        "quote_attribution": content.quote_attribution,
-        "quote_consent": content.quote_consent,
-        "link": content.link,
-        "hashtags": list(content.hashtags),
+        spec.name: list(value) if isinstance(value := getattr(content, spec.name), tuple) else value
+        for spec in SPECS
     }

@@ -22,6 +22,7 @@ from vignettes.content import (
     MAX_HASHTAGS,
     MAX_IMPACT_CATEGORIES,
     QUOTE_WITHHELD,
+    SPECS,
     CaseStudyContent,
 )
 from vignettes.errors import ImportRejected
@@ -61,17 +62,10 @@ __all__ = [
     "validate_rows",
 ]
 
-SINGLE_LINE = (
-    "ref",
-    "title",
-    "organisation",
-    "library_service",
-    "region",
-    "headline",
-    "quote_attribution",
-    "link",
-)
-MULTI_LINE = ("summary", "background", "library_contribution", "outcome", "quote_text")
+# The text fields of the content, one line or several (`vignettes.fields`).
+_TEXTS = [s for s in SPECS if s.kind in ("input", "text") and s.name != "hashtags"]
+SINGLE_LINE = tuple(s.name for s in _TEXTS if not s.multi_line)
+MULTI_LINE = tuple(s.name for s in _TEXTS if s.multi_line)
 TEXT_FIELDS = SINGLE_LINE + MULTI_LINE
 KNOWN_FIELDS = FIELDS
 # Fields naming a person: no format characters at all (beyond joiners), as they are shown
@@ -280,26 +274,15 @@ def validate_row(
     cost_saving = as_number(raw.get("cost_saving_gbp"), "cost_saving_gbp", p)
     if p.items:
         return None, p.items, p.warnings
-    content = CaseStudyContent(
-        ref=texts["ref"],
-        title=texts["title"],
-        organisation=texts["organisation"],
-        headline=texts["headline"],
-        summary=texts["summary"],
-        library_service=texts["library_service"],
-        region=texts["region"],
-        background=texts["background"],
-        library_contribution=texts["library_contribution"],
-        outcome=texts["outcome"],
-        impact_categories=tuple(categories),
-        time_saved_hours=time_saved,
-        cost_saving_gbp=cost_saving,
-        quote_text=texts["quote_text"],
-        quote_attribution=texts["quote_attribution"],
-        quote_consent=consent,
-        link=texts["link"],
-        hashtags=tuple(hashtags),
-    )
+    values: dict[str, Any] = {
+        **texts,
+        "impact_categories": tuple(categories),
+        "time_saved_hours": time_saved,
+        "cost_saving_gbp": cost_saving,
+        "quote_consent": consent,
+        "hashtags": tuple(hashtags),
+    }
+    content = CaseStudyContent(**values)
     row = ImportRow(number, content, status, approved_by, approved_on, showcase, written)
     return row, [], p.warnings
 

@@ -49,8 +49,9 @@ def auto_pick(
 
 def preference(candidate: Candidate, prefer_ready: bool = True) -> tuple[object, ...]:
     """Auto-pick's order: with `prefer_ready`, the most ready first; then the oldest
-    approval, the oldest import, the ref. `vignettes.store.queries.CandidatePool` reads candidates
-    from the database in this order (its SQL ORDER BY says the same; tests keep them equal)."""
+    approval, the oldest import, the ref. `vignettes.store.candidates.CandidatePool` reads
+    candidates from the database in this order (its SQL ORDER BY says the same; tests keep
+    them equal)."""
     ready = -candidate.readiness.score if prefer_ready else 0
     return (ready, candidate.approved_at, candidate.created_at, candidate.ref)
 

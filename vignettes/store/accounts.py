@@ -43,6 +43,8 @@ class UserRow:
     email: str | None = None
     services: tuple[str, ...] = ()
     submission_emails: str = "immediate"
+    # Whether the account is bound to a single sign-on identity (never which one).
+    single_sign_on: bool = False
 
     @classmethod
     def of(cls, user: User, services: tuple[str, ...] = ()) -> UserRow:
@@ -57,6 +59,7 @@ class UserRow:
             email=user.email,
             services=services,
             submission_emails=user.submission_emails,
+            single_sign_on=user.sso_subject is not None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -71,6 +74,7 @@ class UserRow:
             "has_calendar_token": self.has_calendar_token,
             "created_at": self.created_at.isoformat(),
             "last_sign_in_at": self.last_sign_in_at.isoformat() if self.last_sign_in_at else None,
+            "single_sign_on": self.single_sign_on,
         }
 
 
@@ -97,6 +101,12 @@ def get_user(session: Session, name: str) -> User:
 
 def user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
+
+
+def user_by_identity(session: Session, issuer: str, subject: str) -> User | None:
+    """The account bound to the provider `issuer`'s person `subject`, if any."""
+    stmt = select(User).where(User.sso_issuer == issuer, User.sso_subject == subject)
+    return session.scalars(stmt).first()
 
 
 def user_by_calendar_hash(session: Session, token_hash: str) -> User | None:

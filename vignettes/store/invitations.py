@@ -63,3 +63,14 @@ def open_invitations(session: Session, now: dt.datetime) -> list[Invitation]:
         Invitation.expires_at > now,
     )
     return list(session.scalars(stmt.order_by(Invitation.created_at.desc())))
+
+
+def open_invitation_for(session: Session, email: str, now: dt.datetime) -> Invitation | None:
+    """The newest invitation to `email` that is unused, not replaced and not expired."""
+    stmt = select(Invitation).where(
+        Invitation.email == email,
+        Invitation.used_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > now,
+    )
+    return session.scalars(stmt.order_by(Invitation.created_at.desc())).first()

@@ -8,8 +8,9 @@ back aware.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -25,10 +27,24 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    MappedColumn,
+    mapped_column,
+    relationship,
+)
 
-from vignettes.content import CaseStudyContent
-from vignettes.states import APPROVED_STATES, STATE_LENGTH, STATE_VALUES
+from vignettes.content import SPECS, CaseStudyContent
+from vignettes.fields import SPEC, FieldSpec
+from vignettes.states import (
+    APPROVED_STATES,
+    STATE_LENGTH,
+    STATE_VALUES,
+    PostState,
+    SlotState,
+    SnapshotState,
+)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -61,7 +77,21 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-SLOT_STATES = ("planned", "publishing", "published", "partial", "missed", "skipped")
+# What the impact dashboard groups and sums, in two indexes (migration 0012) so that its
+# aggregates read indexes alone, never the case studies' long texts: one in the order it
+# groups by (SQLite then groups as it reads, without sorting; PostgreSQL cannot index a
+# `json` column, so its index leaves the categories out), one by status and submission
+# time (each quarter of each status is then one range of it).
+IMPACT_GROUPS = ("status", "region", "library_service", "organisation")
+IMPACT_SUMS = ("time_saved_hours", "cost_saving_gbp", "submitted_at", "library_service_id")
+SUBMITTED_COLUMNS = (
+    "status",
+    "submitted_at",
+    "region",
+    "library_service_id",
+    "time_saved_hours",
+    "cost_saving_gbp",
+)
 
 
 class CaseStudy(Base):
@@ -72,23 +102,25 @@ class CaseStudy(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(String(40), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    organisation: Mapped[str] = mapped_column(String(120), index=True)
-    library_service: Mapped[str] = mapped_column(String(120), default="")
-    region: Mapped[str] = mapped_column(String(60), default="")
-    headline: Mapped[str] = mapped_column(String(90))
-    summary: Mapped[str] = mapped_column(Text)
-    background: Mapped[str] = mapped_column(Text, default="")
-    library_contribution: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(Text, default="")
-    impact_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
-    time_saved_hours: Mapped[float | None] = mapped_column(Float)
-    cost_saving_gbp: Mapped[float | None] = mapped_column(Float)
-    quote_text: Mapped[str] = mapped_column(Text, default="")
-    quote_attribution: Mapped[str] = mapped_column(String(120), default="")
-    quote_consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    link: Mapped[str] = mapped_column(String(500), default="")
-    hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # One column per content field, added below from their declaration (`content_columns`).
+    if TYPE_CHECKING:
+        # What the type checker sees of those columns: only the ones code queries by name
+        # need to be here (the columns themselves come from the declaration alone).
+        title: Mapped[str]
+        organisation: Mapped[str]
+        headline: Mapped[str]
+        summary: Mapped[str]
+        background: Mapped[str]
+        library_contribution: Mapped[str]
+        outcome: Mapped[str]
+        region: Mapped[str]
+        impact_categories: Mapped[list[str]]
+        time_saved_hours: Mapped[float | None]
+        cost_saving_gbp: Mapped[float | None]
+        quote_text: Mapped[str]
+        quote_attribution: Mapped[str]
+        quote_consent: Mapped[bool]
+        library_service: Mapped[str]
 
     # A `vignettes.states.CaseStudyState` (a CHECK constraint keeps it one).
     status: Mapped[str] = mapped_column(String(STATE_LENGTH), default="submitted", index=True)
@@ -116,26 +148,11 @@ class CaseStudy(Base):
     )
 
     def content(self) -> CaseStudyContent:
-        return CaseStudyContent(
-            ref=self.ref,
-            title=self.title,
-            organisation=self.organisation,
-            headline=self.headline,
-            summary=self.summary,
-            library_service=self.library_service,
-            region=self.region,
-            background=self.background,
-            library_contribution=self.library_contribution,
-            outcome=self.outcome,
-            impact_categories=tuple(self.impact_categories or ()),
-            time_saved_hours=self.time_saved_hours,
-            cost_saving_gbp=self.cost_saving_gbp,
-            quote_text=self.quote_text,
-            quote_attribution=self.quote_attribution,
-            quote_consent=self.quote_consent,
-            link=self.link,
-            hashtags=tuple(self.hashtags or ()),
-        )
+        values = {spec.name: getattr(self, spec.name) for spec in SPECS}
+        for spec in SPECS:  # stored as JSON lists, held as tuples
+            if isinstance(values[spec.name], list):
+                values[spec.name] = tuple(values[spec.name])
+        return CaseStudyContent(**values)
 
     @property
     def changed_outside(self) -> bool:
@@ -153,6 +170,55 @@ class CaseStudy(Base):
             and self.approved_hash is not None
             and self.approved_hash == self.content_hash
         )
+
+
+def _content_column(spec: FieldSpec, annotation: str, default: object) -> MappedColumn[Any]:
+    """The stored column of a content field: text in one line to its limit, several lines
+    as Text, numbers as Float (None: not given), yes/no as Boolean, lists as JSON."""
+    if annotation.startswith("tuple"):
+        return mapped_column(JSON, default=list, nullable=False)
+    if annotation.startswith("float"):
+        return mapped_column(Float, nullable=True)
+    if annotation == "bool":
+        return mapped_column(Boolean, default=default, nullable=False)
+    kind = Text() if spec.multi_line or spec.limit is None else String(spec.limit)
+    if default is dataclasses.MISSING:  # a required field: always given
+        return mapped_column(kind, nullable=False, index=spec.index)
+    return mapped_column(kind, default=default, nullable=False, index=spec.index)
+
+
+def content_columns() -> None:
+    """Add a column to `CaseStudy` for every content field the declaration has."""
+    for field in dataclasses.fields(CaseStudyContent):
+        if (
+            SPEC in field.metadata
+            and field.name != "ref"
+            and field.name not in CaseStudy.__table__.c
+        ):
+            spec = next(s for s in SPECS if s.name == field.name)
+            setattr(CaseStudy, field.name, _content_column(spec, str(field.type), field.default))
+
+
+content_columns()
+
+
+def impact_indexes() -> None:
+    """The dashboard's and the listing's indexes (migration 0012), declared once every
+    content column exists."""
+    c = CaseStudy.__table__.c
+    Index(
+        "ix_case_studies_impact",
+        *(c[name] for name in (*IMPACT_GROUPS, "impact_categories", *IMPACT_SUMS)),
+    ).ddl_if(dialect="sqlite")
+    Index(
+        "ix_case_studies_impact_pg", *(c[name] for name in (*IMPACT_GROUPS, *IMPACT_SUMS))
+    ).ddl_if(dialect="postgresql")
+    Index("ix_case_studies_submitted", *(c[name] for name in SUBMITTED_COLUMNS))
+    # The public listing, newest accepted first.
+    Index("ix_case_studies_listing", c.status, c.accepted_at)
+
+
+impact_indexes()
 
 
 class Approval(Base):
@@ -190,6 +256,9 @@ class MonthlySlot(Base):
     that is what makes 'already showcased or queued elsewhere' a constraint, not a hope."""
 
     __tablename__ = "monthly_slots"
+    __table_args__ = (
+        CheckConstraint(one_of("state", tuple(SlotState)), name="ck_monthly_slots_state"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[str] = mapped_column(String(7), unique=True)
@@ -198,16 +267,13 @@ class MonthlySlot(Base):
     queued_by: Mapped[str | None] = mapped_column(String(120))
     queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     scheduled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(16), default="planned")
+    state: Mapped[str] = mapped_column(String(16), default=SlotState.PLANNED.value)
     # Set when publishing fixes the choice; the hash of the snapshot that is rendered.
     fixed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(Text, default="")
 
     case_study: Mapped[CaseStudy | None] = relationship()
-
-
-POST_STATES = ("pending", "sending", "posted", "unknown", "failed", "needs_reauth")
 
 
 class Post(Base):
@@ -219,13 +285,14 @@ class Post(Base):
     __table_args__ = (
         UniqueConstraint("slot_id", "platform", name="uq_posts_slot_platform"),
         UniqueConstraint("case_study_id", "platform", name="uq_posts_case_study_platform"),
+        CheckConstraint(one_of("state", tuple(PostState)), name="ck_posts_state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("monthly_slots.id"))
     case_study_id: Mapped[int] = mapped_column(ForeignKey("case_studies.id"))
     platform: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=PostState.PENDING.value, index=True)
     content_hash: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text, default="")
     remote_id: Mapped[str | None] = mapped_column(String(120))
@@ -276,9 +343,6 @@ class Heartbeat(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-SNAPSHOT_STATES = ("due", "taken", "skipped", "unavailable")
-
-
 class EngagementSnapshot(Base):
     """One scheduled look at a published post's engagement, `poll_after` after it went out.
 
@@ -290,6 +354,9 @@ class EngagementSnapshot(Base):
     __tablename__ = "engagement_snapshots"
     __table_args__ = (
         UniqueConstraint("post_id", "offset_seconds", name="uq_engagement_post_offset"),
+        CheckConstraint(
+            one_of("state", tuple(SnapshotState)), name="ck_engagement_snapshots_state"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -298,7 +365,7 @@ class EngagementSnapshot(Base):
     offset_label: Mapped[str] = mapped_column(String(16))
     offset_seconds: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
-    state: Mapped[str] = mapped_column(String(16), default="due", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=SnapshotState.DUE.value, index=True)
     taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     impressions: Mapped[int | None] = mapped_column(Integer)
     likes: Mapped[int | None] = mapped_column(Integer)
@@ -361,7 +428,9 @@ class User(Base):
     """A console account. Only an argon2id hash of the password is kept, and only a SHA-256
     of the calendar token. `session_epoch` grows whenever the password is reset or the
     account disabled; sessions are kept as rows of their own (`ConsoleSession`) since
-    revision 0008, and it is no longer read."""
+    revision 0008, and it is no longer read. `sso_issuer` and `sso_subject` are the OpenID
+    Connect provider's name for the person, bound on their first single sign-on: from then
+    on only that pair, never an email, finds the account."""
 
     __tablename__ = "users"
     __table_args__ = (
@@ -369,6 +438,7 @@ class User(Base):
         CheckConstraint(
             one_of("submission_emails", SUBMISSION_EMAILS), name="ck_users_submission_emails"
         ),
+        UniqueConstraint("sso_issuer", "sso_subject", name="uq_users_sso_identity"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -384,6 +454,8 @@ class User(Base):
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sso_issuer: Mapped[str | None] = mapped_column(String(255))
+    sso_subject: Mapped[str | None] = mapped_column(String(255))
     password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

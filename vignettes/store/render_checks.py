@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from vignettes.store.models import RenderCheck
@@ -51,3 +51,10 @@ def remember_render_checks(
                     checked_at=now,
                 )
             )
+
+
+def prune_render_checks(session: Session, settings: str) -> int:
+    """Delete the postability answers kept under any fingerprint but `settings`: they can
+    never be asked for again. Returns how many went."""
+    result = session.execute(delete(RenderCheck).where(RenderCheck.settings != settings))
+    return int(getattr(result, "rowcount", 0) or 0)

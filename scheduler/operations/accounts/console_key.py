@@ -10,9 +10,7 @@ would refuse the others' cookies: give them all the same VIGNETTES_WEB_SECRET_KE
 from __future__ import annotations
 
 import logging
-import os
 import secrets
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from sqlalchemy.engine import make_url
 from scheduler.config import Config
 from scheduler.credentials.secrets import check_private_file, load_secrets
 from scheduler.errors import ConfigError
+from scheduler.files import write_atomic
 from scheduler.operations.context import Workspace
 
 log = logging.getLogger(__name__)
@@ -73,20 +72,9 @@ def signing_key(config: Config, environ: Mapping[str, str] | None = None) -> byt
 
 def _create(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".web-secret-", suffix=".tmp")
-    try:
-        try:
-            os.write(fd, (secrets.token_hex(MIN_LENGTH) + "\n").encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        # link() makes the complete file appear at once, and only if none is there yet:
-        # two consoles starting together end up with the same key.
-        os.link(temporary, path)
-    except FileExistsError:
+    # Only if none is there yet: two consoles starting together end up with the same key.
+    if not write_atomic(path, secrets.token_hex(MIN_LENGTH) + "\n", only_if_absent=True):
         return
-    finally:
-        os.unlink(temporary)
     log.warning(
         "created the console's session-signing key in %s (mode 0600); every console instance "
         "serving this database needs the same key: copy it, or set %s for them all",

@@ -11,7 +11,7 @@ import functools
 import secrets
 import unicodedata
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from scheduler.errors import SchedulerError
@@ -24,9 +24,23 @@ class PasswordRejected(SchedulerError):
     """A new password does not meet the rules; the message says which, never the password."""
 
 
+# RFC 9106's low-memory profile, argon2-cffi's default.
+_parameters: Parameters = profiles.RFC_9106_LOW_MEMORY
+
+
+def use_parameters(parameters: Parameters) -> None:
+    """Hash with `parameters` from now on, in this process. Only the test suite calls this
+    (with `argon2.profiles.CHEAPEST`, so that hundreds of sign-ins cost milliseconds); the
+    program itself always hashes with the default above."""
+    global _parameters
+    _parameters = parameters
+    _hasher.cache_clear()
+    _decoy_hash.cache_clear()
+
+
 @functools.cache
 def _hasher() -> PasswordHasher:
-    return PasswordHasher()
+    return PasswordHasher.from_parameters(_parameters)
 
 
 @functools.cache

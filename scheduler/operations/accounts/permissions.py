@@ -49,6 +49,7 @@ class Permission(StrEnum):
     READ_AUDIT_LOG = "read-audit-log"  # the whole audit log, accounts included
     SETTLE = "settle"  # settle a post whose outcome is unknown
     PUBLISH_NOW = "publish-now"  # publish a month now instead of at its slot
+    EVIDENCE_PACK = "evidence-pack"  # download any library service's evidence pack
 
 
 # What each ranked role adds to the one below it.
@@ -72,6 +73,7 @@ _ADDS: Final[dict[str, frozenset[Permission]]] = {
             Permission.READ_AUDIT_LOG,
             Permission.SETTLE,
             Permission.PUBLISH_NOW,
+            Permission.EVIDENCE_PACK,
         }
     ),
 }

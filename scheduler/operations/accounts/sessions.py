@@ -11,7 +11,7 @@ account, when the session started and when it was last seen. Each request checks
   it is, so a copied cookie cannot be kept alive for ever.
 
 The last-seen time is written at most once a minute (`SEEN_PRECISION`): every write is a
-commit that makes the remembered read models (`vignettes.store.remembered`) read again, and a
+commit that makes the remembered read models (`vignettes.store.read_models`) read again, and a
 minute early is the safe side of an idle timeout.
 """
 
@@ -31,7 +31,7 @@ from vignettes.errors import StoreError
 from vignettes.store import sessions as q
 from vignettes.store.directory import user_service_ids
 from vignettes.store.models import User
-from vignettes.store.remembered import remember
+from vignettes.store.read_models import cached
 from vignettes.store.sessions import SessionRow
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def check_session(ws: Workspace, token: str) -> SessionCheck:
         with ws.store.read() as session:
             return q.open_session(session, hashed)
 
-    row = remember(ws.store, ("console session", hashed), read)
+    row = cached(ws.store, ("console session", hashed), read)
     if row is None:
         return SessionCheck(None)
     web, now = ws.config.web, ws.now()

@@ -61,7 +61,11 @@ class SignInThrottled(SignInRefused):
 
 def authenticate(ws: Workspace, name: str, password: str, address: str) -> SessionUser:
     """The account `name` if `password` is its password and it may sign in now; raises
-    SignInThrottled, or SignInRefused (wrong name or password, disabled account)."""
+    SignInThrottled, or SignInRefused (wrong name or password, disabled account, password
+    sign-in turned off by `[web.sso] password_sign_in = false`)."""
+    sso = ws.config.web.sso
+    if sso is not None and not sso.password_sign_in:
+        raise SignInRefused(f"Password sign-in is turned off. Use “{sso.label}” instead.")
     now = ws.now()
     key = name.strip().lower()[:64]
     address = address or "unknown"
@@ -69,16 +73,16 @@ def authenticate(ws: Workspace, name: str, password: str, address: str) -> Sessi
         user = q.find_user(session, key)
         if user is None:
             key = "unknown:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-        wait = _throttled_for(session, key, user, address, now)
+        wait = throttle_wait(session, key, user, address, now)
         if wait is not None:
             raise SignInThrottled(wait)
         stored = user.password_hash if user else None
     # Outside any transaction: argon2 takes a noticeable time and must not hold a lock.
     if not verify_password(stored, password) or user is None:
-        _failed(ws, key, address, now, "wrong name or password")
+        record_failed(ws, key, address, now, "wrong name or password")
         raise SignInRefused(WRONG)
     if user.disabled_at is not None:
-        _failed(ws, key, address, now, "the account is disabled")
+        record_failed(ws, key, address, now, "the account is disabled")
         raise SignInRefused("This account has been disabled. Ask an admin to enable it.")
     upgraded = hash_password(password) if needs_rehash(user.password_hash) else None
     with ws.store.write() as session:
@@ -90,24 +94,27 @@ def authenticate(ws: Workspace, name: str, password: str, address: str) -> Sessi
         return start_session(session, user, now)
 
 
-def _throttled_for(
-    session: Session, name: str, user: User | None, address: str, now: dt.datetime
+def throttle_wait(
+    session: Session, name: str | None, user: User | None, address: str, now: dt.datetime
 ) -> dt.timedelta | None:
+    """How long sign-in as `name` (None: any name) or from `address` is refused for, if
+    it is."""
     since = now - WINDOW
     if user is not None and user.last_sign_in_at is not None:
         since = max(since, user.last_sign_in_at)
+    counts = [(q.failures_from_address(session, address, now - WINDOW), ADDRESS_LIMIT)]
+    if name is not None:
+        counts.append((q.failures_for_name(session, name, since), NAME_LIMIT))
     waits = []
-    for failures, limit in (
-        (q.failures_for_name(session, name, since), NAME_LIMIT),
-        (q.failures_from_address(session, address, now - WINDOW), ADDRESS_LIMIT),
-    ):
+    for failures, limit in counts:
         if len(failures) >= limit:
             waits.append(failures[-limit] + WINDOW - now)
     wait = max(waits, default=None)
     return wait if wait is not None and wait > dt.timedelta(0) else None
 
 
-def _failed(ws: Workspace, name: str, address: str, now: dt.datetime, why: str) -> None:
+def record_failed(ws: Workspace, name: str, address: str, now: dt.datetime, why: str) -> None:
+    """Count one refused sign-in against `name` and `address`, and log why."""
     with ws.store.write() as session:
         q.record_failure(session, name=name, address=address, at=now)
         q.forget_failures_before(session, now - KEEP_FAILURES)

@@ -1,15 +1,21 @@
-"""A case study's cards and post texts for a screen, rendered on demand and remembered on
-disk by content hash, month and rendering settings, so a page shows them at once the second
-time and never shows a stale card after an edit or a change of settings.
+"""A case study's cards and post texts for a screen, rendered on demand and kept on disk:
+the `rendered cards` cache, keyed by content hash, month and settings fingerprint
+(`scheduler.publishing.postability`), so a page shows them at once the second time and
+never shows a stale card after an edit or a change of settings or code.
 
-The cache lives under `daemon.var_dir/cache/vignettes/`; deleting it loses nothing but time.
+The cache lives under `daemon.var_dir/cache/vignettes/`, one folder per key; deleting it
+loses nothing but time. After each render it is pruned: folders made under another
+fingerprint go, then the least recently used until the whole is within `[cards]
+cache_limit`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +29,8 @@ from scheduler.publishing.preview_page import display_text
 from scheduler.publishing.rendering import PLATFORMS, render_vignette
 from vignettes.content import CaseStudyContent
 from vignettes.planning.slots import Month
+from vignettes.store import read_models
 from vignettes.store.queries import get_case_study
-from vignettes.store.remembered import remember
 
 __all__ = ["PLATFORMS", "CardPost", "VignetteCards", "card_png", "vignette_cards"]
 
@@ -85,13 +91,15 @@ def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> Vigne
 
     # A page shows the same cards again and again: the content is read afresh only after
     # someone changed the database.
-    content = remember(ws.store, ("content", ref), read)
+    content = read_models.cached(ws.store, ("content", ref), read)
     content_hash = content.content_hash()
-    raw = f"{content_hash}|{month or ''}|{settings_fingerprint(config)}"
+    settings = settings_fingerprint(config)
+    raw = f"{content_hash}|{month or ''}|{settings}"
     key = hashlib.sha256(raw.encode()).hexdigest()[:32]
     folder = _folder(ws) / key
     known = _read(folder)
     if known is not None:
+        _touch(folder)
         return VignetteCards(ref, content_hash, month, key, *known)
     try:
         vignette = render_vignette(
@@ -101,7 +109,8 @@ def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> Vigne
             platforms=config.platforms.enabled(),
         )
     except SchedulerError as exc:
-        _write(folder, (), str(exc), {})
+        _write(folder, (), str(exc), {}, settings)
+        prune(_folder(ws), settings, config.cards.cache_limit)
         return VignetteCards(ref, content_hash, month, key, (), str(exc))
     posts = tuple(
         CardPost(
@@ -119,7 +128,8 @@ def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> Vigne
         )
         for p in vignette.posts
     )
-    _write(folder, posts, None, {p.platform: p.card.png for p in vignette.posts})
+    _write(folder, posts, None, {p.platform: p.card.png for p in vignette.posts}, settings)
+    prune(_folder(ws), settings, config.cards.cache_limit)
     return VignetteCards(ref, content_hash, month, key, posts)
 
 
@@ -147,15 +157,57 @@ def _read(folder: Path) -> tuple[tuple[CardPost, ...], str | None] | None:
 
 
 def _write(
-    folder: Path, posts: tuple[CardPost, ...], problem: str | None, pngs: dict[str, bytes]
+    folder: Path,
+    posts: tuple[CardPost, ...],
+    problem: str | None,
+    pngs: dict[str, bytes],
+    settings: str,
 ) -> None:
     # Only a cache: a folder that cannot be written costs a render next time, nothing more.
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for platform, png in pngs.items():
             write_atomic(folder / f"{platform}.png", png)
-        meta: dict[str, Any] = {"posts": [asdict(p) for p in posts], "problem": problem}
+        meta: dict[str, Any] = {
+            "posts": [asdict(p) for p in posts],
+            "problem": problem,
+            "settings": settings,
+        }
         write_atomic(folder / "meta.json", json.dumps(meta, ensure_ascii=False))
         os.chmod(folder, 0o700)
     except OSError:
         pass
+
+
+def _touch(folder: Path) -> None:
+    # Its time is when it was last shown: what pruning goes by.
+    with contextlib.suppress(OSError):
+        os.utime(folder)
+
+
+def prune(cache: Path, settings: str, limit: int) -> None:
+    """Delete the folders of `cache` made under another fingerprint than `settings` (they
+    can never be shown again), then the least recently shown until the rest take at most
+    `limit` bytes. Only a cache: whatever cannot be read or deleted is left."""
+    kept: list[tuple[float, int, Path]] = []
+    try:
+        folders = [entry for entry in cache.iterdir() if entry.is_dir()]
+    except OSError:
+        return
+    for folder in folders:
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            size = sum(f.stat().st_size for f in folder.iterdir())
+            shown = folder.stat().st_mtime
+        except (OSError, ValueError):
+            continue  # being written, or damaged: read afresh and rewritten when asked for
+        if not isinstance(meta, dict) or meta.get("settings") != settings:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            kept.append((shown, size, folder))
+    total = sum(size for _shown, size, _folder in kept)
+    for _shown, size, folder in sorted(kept):
+        if total <= limit:
+            break
+        shutil.rmtree(folder, ignore_errors=True)
+        total -= size

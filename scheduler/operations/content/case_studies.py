@@ -14,15 +14,15 @@ from sqlalchemy import select
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.pipeline.scope import services_in_scope
-from vignettes.content import CHANGED_OUTSIDE, QUOTE_WITHHELD, CaseStudyContent
+from vignettes.content import CHANGED_OUTSIDE, CONTENT_FIELDS, QUOTE_WITHHELD, CaseStudyContent
 from vignettes.errors import NotFound
 from vignettes.readiness import NOT_READY, Readiness, readiness
 from vignettes.states import CRITERIA, STATE_VALUES
+from vignettes.store import read_models
 from vignettes.store.directory import services_by_ids
 from vignettes.store.listing import CaseStudyRow, list_case_studies
 from vignettes.store.pipeline_models import Comment, Review
 from vignettes.store.queries import audit_trail, get_case_study, slot_of_case_study
-from vignettes.store.remembered import remember
 from vignettes.store.search import CaseStudyQuery, ListingPage, find_case_studies
 
 __all__ = [
@@ -192,11 +192,7 @@ class CaseStudyDetail:
             "month": self.month,
             "slot_state": self.slot_state,
             "requested_month": self.requested_month,
-            "content": {
-                **{k: v for k, v in vars(content).items() if k not in ("ref", "category_labels")},
-                "impact_categories": list(content.impact_categories),
-                "hashtags": list(content.hashtags),
-            },
+            "content": content_json(content),
             "approvals": [a.to_json() for a in self.approvals],
             "audit": [e.to_json() for e in self.history],
             "impact_labels": list(content.impact_labels),
@@ -206,11 +202,19 @@ class CaseStudyDetail:
         }
 
 
+def content_json(content: CaseStudyContent) -> dict[str, Any]:
+    """Every content field (the declaration's, in its order) as JSON: lists for tuples."""
+    return {
+        name: list(value) if isinstance(value := getattr(content, name), tuple) else value
+        for name in CONTENT_FIELDS
+    }
+
+
 def case_study(ws: Workspace, ref: str, actor: Actor | None = None) -> CaseStudyDetail:
     """`ref` with everything a reviewer needs; raises NotFound (also for a case study
-    `actor` may not see). Remembered while the database is unchanged (its page is the one
+    `actor` may not see). Cached while the database is unchanged (its page is the one
     reviewers reload)."""
-    detail = remember(ws.store, ("case study", ref), lambda: _read_case_study(ws, ref))
+    detail = read_models.cached(ws.store, ("case study", ref), lambda: _read_case_study(ws, ref))
     scope = services_in_scope(actor) if actor is not None else None
     if scope is not None and detail.library_service_id not in scope:
         raise NotFound("case study", ref)
@@ -277,4 +281,4 @@ def find(ws: Workspace, query: CaseStudyQuery, actor: Actor | None = None) -> Li
         with ws.store.read() as session:
             return find_case_studies(session, query)
 
-    return remember(ws.store, ("listing", query), read)
+    return read_models.cached(ws.store, ("listing", query), read)

@@ -20,8 +20,15 @@ from scheduler.operations.accounts.permissions import Permission, actor_may, req
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.pipeline.scope import is_scoped, require_visible, service_policy
-from vignettes.content import LIMITS, MAX_HASHTAGS, MAX_IMPACT_CATEGORIES, CaseStudyContent
+from vignettes.content import (
+    LIMITS,
+    MAX_HASHTAGS,
+    MAX_IMPACT_CATEGORIES,
+    SPECS,
+    CaseStudyContent,
+)
 from vignettes.errors import ImportRejected
+from vignettes.fields import WORKFLOW, FieldSpec
 from vignettes.importing.editing import FORM_ROW, FORM_SOURCE, save_record
 from vignettes.importing.issues import Issue
 from vignettes.importing.report import ImportReport
@@ -33,6 +40,9 @@ __all__ = [
     "LIMITS",
     "MAX_HASHTAGS",
     "MAX_IMPACT_CATEGORIES",
+    "SPECS",
+    "WORKFLOW",
+    "FieldSpec",
     "Saved",
     "add_case_study",
     "edit_case_study",
@@ -171,29 +181,18 @@ def _saved(report: ImportReport, *, created: bool) -> Saved:
 def fields_of(content: CaseStudyContent, requested_month: str | None) -> dict[str, Any]:
     """The form's fields for a stored case study, written as an import file would write
     them, so that saving them unchanged changes nothing."""
-    fields: dict[str, Any] = {
-        name: getattr(content, name)
-        for name in (
-            "ref",
-            "title",
-            "organisation",
-            "library_service",
-            "region",
-            "headline",
-            "summary",
-            "background",
-            "library_contribution",
-            "outcome",
-            "quote_text",
-            "quote_attribution",
-            "link",
-        )
-    }
-    fields["impact_categories"] = list(content.impact_categories)
-    fields["time_saved_hours"] = _number(content.time_saved_hours)
-    fields["cost_saving_gbp"] = _number(content.cost_saving_gbp)
+    fields: dict[str, Any] = {}
+    for spec in SPECS:  # as the declaration of the fields says each is written
+        value = getattr(content, spec.name)
+        if spec.kind == "number":
+            fields[spec.name] = _number(value)
+        elif spec.kind == "categories":
+            fields[spec.name] = list(value)
+        elif isinstance(value, tuple):
+            fields[spec.name] = "; ".join(value)
+        else:
+            fields[spec.name] = value
     fields["quote_consent"] = "yes" if content.quote_consent else "no" if content.quote_text else ""
-    fields["hashtags"] = "; ".join(content.hashtags)
     fields["showcase_month"] = requested_month or ""
     fields["contains_patient_data"] = "no"
     return fields

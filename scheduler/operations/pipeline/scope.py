@@ -8,6 +8,8 @@ which must name an enabled account, and then the same rules apply as in the cons
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from scheduler.errors import SchedulerError
 from scheduler.operations.actor import Actor, Interface
 from scheduler.operations.context import Workspace
@@ -26,6 +28,13 @@ class AccountRequired(SchedulerError):
 
 def is_scoped(actor: Actor) -> bool:
     return actor.role == CONTRIBUTOR
+
+
+def waits_for_a_service(role: str | None, services: Collection[object]) -> bool:
+    """A contributor in no library service has nothing to see or do: until an admin gives
+    it one, the console shows it only that it is waiting (a first single sign-on with
+    `new_users = "contributor"` makes such accounts)."""
+    return role == CONTRIBUTOR and not services
 
 
 def services_in_scope(actor: Actor) -> frozenset[int] | None:

@@ -3,7 +3,7 @@
 A month is free while its slot is still ahead and nothing is queued for it or being
 published in it; a month auto-pick would fill is free (queueing takes precedence). Read
 from the slots alone, without planning or rendering anything, so a page can offer it
-cheaply; which months are taken is remembered while the database is unchanged.
+cheaply; which months are taken is cached while the database is unchanged.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from scheduler.operations.context import Workspace
 from vignettes.planning.plan import MAX_MONTHS_AHEAD
 from vignettes.planning.slots import Month, SlotTime, current_month, slot_time
+from vignettes.store import read_models
 from vignettes.store.queries import slots_by_month
-from vignettes.store.remembered import remember
 
 __all__ = ["FreeMonth", "free_months"]
 
@@ -41,7 +41,7 @@ def free_months(ws: Workspace, count: int = 12) -> tuple[FreeMonth, ...]:
                 if slot.state != "planned" or slot.case_study_id is not None
             )
 
-    taken = remember(ws.store, ("taken months", str(start)), read_taken)
+    taken = read_models.cached(ws.store, ("taken months", str(start)), read_taken)
     free: list[FreeMonth] = []
     for month in months:
         if str(month) in taken:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from scheduler.operations.context import Workspace
 from vignettes.planning.slots import Month, SlotTime, current_month, slot_time
+from vignettes.store import read_models
 from vignettes.store.models import CaseStudy, MonthlySlot, Post
-from vignettes.store.remembered import remember
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,12 @@ class PastMonth:
 
 
 def past_months(ws: Workspace, months: int = 12) -> list[PastMonth]:
-    """The `months` months before the current one, most recent first (remembered until
+    """The `months` months before the current one, most recent first (cached until
     the database changes: they depend on it and on the current month alone)."""
     here = current_month(ws.now(), ws.config.schedule)
-    found = remember(ws.store, ("past months", str(here), months), lambda: _read(ws, here, months))
+    found = read_models.cached(
+        ws.store, ("past months", str(here), months), lambda: _read(ws, here, months)
+    )
     return list(found)
 
 

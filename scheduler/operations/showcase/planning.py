@@ -17,9 +17,8 @@ from scheduler.publishing.postability import Postability
 from vignettes.planning import plan as planning
 from vignettes.planning.plan import MAX_MONTHS_AHEAD, PlanEntry
 from vignettes.planning.slots import Month, SlotTime, current_month, slot_time
-from vignettes.store import remembered
+from vignettes.store import read_models
 from vignettes.store.queries import case_studies_by_ref, get_case_study
-from vignettes.store.remembered import remember
 
 __all__ = [
     "MAX_MONTHS_AHEAD",
@@ -48,7 +47,7 @@ def plan(ws: Workspace, months: int = 12) -> list[PlanEntry]:
     passed (the only ways the clock enters it). A slot passing is a new plan."""
     now = ws.now()
     key = ("plan", months, planning.clock_phase(now, ws.config.schedule, months))
-    return list(remember(ws.store, key, lambda: tuple(_read_plan(ws, now, months))))
+    return list(read_models.cached(ws.store, key, lambda: tuple(_read_plan(ws, now, months))))
 
 
 def _read_plan(ws: Workspace, now: dt.datetime, months: int) -> list[PlanEntry]:
@@ -60,7 +59,7 @@ def _read_plan(ws: Workspace, now: dt.datetime, months: int) -> list[PlanEntry]:
             schedule=config.schedule,
             selection=config.selection,
             months=months,
-            candidates=remembered.candidates(ws.store, session, config.selection.prefer_ready),
+            candidates=read_models.candidates(ws.store, session, config.selection.prefer_ready),
         )
         checked = [
             i
@@ -200,7 +199,7 @@ class Queueable:
 
 def queueable(ws: Workspace, limit: int = 200) -> Queueable:
     """The first `limit` case studies that could be queued, in auto-pick order. Reads only
-    as far as it needs, so it stays fast with thousands approved; remembered while the
+    as far as it needs, so it stays fast with thousands approved; cached while the
     database is unchanged."""
 
     def read() -> Queueable:
@@ -208,11 +207,11 @@ def queueable(ws: Workspace, limit: int = 200) -> Queueable:
         more = False
         with ws.store.read() as session:
             prefer = ws.config.selection.prefer_ready
-            for candidate in remembered.candidates(ws.store, session, prefer):
+            for candidate in read_models.candidates(ws.store, session, prefer):
                 if len(cases) == limit:
                     more = True
                     break
                 cases.append(QueueableCase(candidate.ref, candidate.title, candidate.organisation))
         return Queueable(tuple(cases), more)
 
-    return remember(ws.store, ("queueable", limit), read)
+    return read_models.cached(ws.store, ("queueable", limit), read)

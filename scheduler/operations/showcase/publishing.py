@@ -25,8 +25,8 @@ from scheduler.operations.context import Workspace
 from scheduler.publishing.publish import MonthReport, post_rows
 from scheduler.publishing.reconcile import reconcile
 from vignettes.planning.slots import Month, current_month, slot_time
+from vignettes.store import read_models
 from vignettes.store.queries import audit, get_slot
-from vignettes.store.remembered import remember
 
 __all__ = [
     "MonthReport",
@@ -87,7 +87,7 @@ def publish_refusal(
 
 def hand_publish_refusal(ws: Workspace, month: Month) -> str | None:
     """`publish_refusal` for `month` as things stand now (its slot's state read from the
-    store, remembered until anyone commits: home asks on every load): why a person may
+    store, cached until anyone commits: home asks on every load): why a person may
     not publish it now, or None if they may."""
 
     def read_state() -> str | None:
@@ -95,7 +95,7 @@ def hand_publish_refusal(ws: Workspace, month: Month) -> str | None:
             slot = get_slot(session, month)
             return slot.state if slot is not None else None
 
-    state = remember(ws.store, ("slot state", str(month)), read_state)
+    state = read_models.cached(ws.store, ("slot state", str(month)), read_state)
     return publish_refusal(month, ws.now(), ws.config.schedule, state)
 
 

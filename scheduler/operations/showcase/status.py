@@ -16,11 +16,11 @@ from scheduler.operations.context import Workspace
 from scheduler.platforms.registry import INFO
 from vignettes.planning.plan import PlanEntry, build_plan, clock_phase
 from vignettes.planning.slots import current_month, slot_time
+from vignettes.store import read_models
 from vignettes.store.models import Alert, Heartbeat, MonthlySlot, Post
 from vignettes.store.outbox import OutboxCounts
 from vignettes.store.outbox import counts as outbox_counts
 from vignettes.store.queries import Store, get_slot
-from vignettes.store.remembered import candidates, remember
 
 STALE_HEARTBEAT = 3  # ticks without a heartbeat before status calls the daemon down
 PLAN_MONTHS = 3  # months of plan status reads: enough for the next slot
@@ -194,11 +194,6 @@ def status(ws: Workspace) -> Status:
     return build_status(ws.config, ws.store, ws.now())
 
 
-def collect_status(config: Config, store: Store, now: dt.datetime) -> dict[str, Any]:
-    """`build_status` as the JSON `vignettes status --json` prints."""
-    return build_status(config, store, now).to_json()
-
-
 @dataclass(frozen=True)
 class _Read:
     """What status reads from the database (besides the credentials' files)."""
@@ -213,11 +208,11 @@ class _Read:
 
 
 def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
-    """Status at `now`. What it reads is remembered while the database is unchanged, under
+    """Status at `now`. What it reads is cached while the database is unchanged, under
     the only ways the clock enters it: the current month and whether each of the three
     months' slot and grace have passed (the heartbeats' ages are worked out afresh)."""
     phase = clock_phase(now, config.schedule, PLAN_MONTHS)
-    read = remember(store, ("status", phase), lambda: _read(config, store, now))
+    read = read_models.cached(store, ("status", phase), lambda: _read(config, store, now))
     limit = config.daemon.tick * STALE_HEARTBEAT
     return Status(
         now=now,
@@ -230,7 +225,7 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
         problems=read.problems,
         alerts=read.alerts,
         credentials=tuple(_credential_warnings(config, now)),
-        engagement=copy.deepcopy(read.engagement),  # remembered: each caller gets its own
+        engagement=copy.deepcopy(read.engagement),  # cached: each caller gets its own
         not_offered={
             name: INFO[name].not_offered
             for name in config.platforms.enabled()
@@ -254,7 +249,7 @@ def _read(config: Config, store: Store, now: dt.datetime) -> _Read:
             schedule=config.schedule,
             selection=config.selection,
             months=PLAN_MONTHS,
-            candidates=candidates(store, session, config.selection.prefer_ready),
+            candidates=read_models.candidates(store, session, config.selection.prefer_ready),
         )
         slot = get_slot(session, here)
         this_month = ThisMonth(

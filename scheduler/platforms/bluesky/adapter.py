@@ -2,13 +2,14 @@
 
 Publishing is `uploadBlob` (the card, ≤ 1,000,000 bytes) then one `createRecord` of an
 `app.bsky.feed.post` with an `app.bsky.embed.images` embed (alt text, aspect ratio),
-`createdAt`, `langs` and facets for links, hashtags and mentions (UTF-8 byte offsets, found
-in the final text by `bluesky_text`). Only `createRecord` can leave a post behind, so only
-its ambiguous failures are `OutcomeUnknown`; they are settled by listing the
-account's own records straight from the PDS (`listRecords`: no app-view lag). No client-chosen
-record key is used: a PDS is not documented to refuse a second record with the same key
-(docs/bluesky-api-notes.md §4). Engagement is `app.bsky.feed.getPosts`, 25 URIs a call;
-Bluesky has no impressions or link clicks, recorded as "not offered", never as 0.
+`createdAt`, `langs` and facets for links, hashtags and mentions (UTF-8 byte offsets,
+found in the final text by `scheduler.platforms.bluesky.text`). Only `createRecord` can
+leave a post behind, so only its ambiguous failures are `OutcomeUnknown`; they are settled
+by listing the account's own records straight from the PDS (`listRecords`: no app-view
+lag). No client-chosen record key is used: a PDS is not documented to refuse a second
+record with the same key (docs/bluesky-api-notes.md §4). Engagement is
+`app.bsky.feed.getPosts`, 25 URIs a call; Bluesky has no impressions or link clicks,
+recorded as "not offered", never as 0.
 
 Why not the `atproto` SDK: see docs/bluesky-api-notes.md §5.
 """

@@ -1,6 +1,6 @@
 """Bluesky post text: counting its graphemes and finding its rich-text facets.
 
-Pure: no I/O, no clock; below publishing (the composer in `scheduler/compose_bluesky.py`,
+Pure: no I/O, no clock; below publishing (the composer in `scheduler/publishing/compose_bluesky.py`,
 the preview and the adapter all use it). Bluesky counts *graphemes* (Unicode extended
 grapheme clusters, as the reference implementation's `graphemeLen` does), so `é`, `🇬🇧` and
 a ZWJ family emoji each count 1; a URL counts in full (there is no t.co discount). The record
@@ -19,11 +19,11 @@ from typing import Any, Literal
 import regex
 
 from scheduler.config import BLUESKY_HANDLE
+from vignettes.text import graphemes as grapheme_clusters
 
 BLUESKY_LIMIT = 300  # graphemes
 MAX_TEXT_BYTES = 3000  # the lexicon's maxLength, in UTF-8 bytes
 MAX_TAG_GRAPHEMES = 64
-_GRAPHEME = regex.compile(r"\X")
 _URL = regex.compile(r"(?<![^\s(\[{\"'“‘])https?://[^\s]+")  # at a word's start, or after a bracket
 _TAG = regex.compile(r"(?<!\S)[#＃](\w+)")
 _MENTION = regex.compile(r"(?<!\S)@(" + BLUESKY_HANDLE.pattern + ")")
@@ -60,7 +60,7 @@ class Facet:
 
 def graphemes(text: str) -> int:
     """How many graphemes Bluesky counts in `text` (extended grapheme clusters)."""
-    return len(_GRAPHEME.findall(text))
+    return len(grapheme_clusters(text))
 
 
 def utf8_len(text: str) -> int:

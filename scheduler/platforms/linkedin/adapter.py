@@ -4,7 +4,7 @@ Publishing is three calls and a wait: Images API `initializeUpload` → `PUT` th
 upload URL the API returns (only to allow-listed hosts: it carries our bearer token) → poll
 the image until `AVAILABLE` (bounded, sleeping on the Clock) → `POST /rest/posts`; the post
 URN comes back in the `x-restli-id` header. The commentary arrives already escaped in
-LinkedIn's little-text format (`scheduler/compose.py`) and is sent untouched.
+LinkedIn's little-text format (`scheduler/publishing/compose.py`) and is sent untouched.
 """
 
 from __future__ import annotations

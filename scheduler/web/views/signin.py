@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request
 from flask import url_for as url
 from flask.typing import ResponseReturnValue
 
@@ -19,7 +19,7 @@ from scheduler.web.auth import sign_in, sign_out, signed_in
 from scheduler.web.forms import ChangePasswordForm, SignInForm, error_list
 from scheduler.web.guards import public, requires
 from scheduler.web.security import safe_next
-from scheduler.web.state import workspace
+from scheduler.web.state import web_config, workspace
 
 bp = Blueprint("signin", __name__)
 
@@ -53,8 +53,21 @@ def login() -> ResponseReturnValue:
                 return redirect(url("signin.change_password", next=target))
             return redirect(target or url("home.index"))
     form.next.data = target or ""
-    errors = error_list(form, (problem, "username") if problem else None)
-    page = render_template("signin/login.jinja", form=form, errors=errors, problem=problem)
+    web = web_config()
+    if not web.password_sign_in:
+        # The password form is gone; a password POSTed anyway was refused above.
+        errors = [{"text": problem, "href": "#maincontent"}] if problem else []
+        status = 403 if problem else status
+    else:
+        errors = error_list(form, (problem, "username") if problem else None)
+    page = render_template(
+        "signin/login.jinja",
+        form=form,
+        errors=errors,
+        problem=problem,
+        sso=web.sso,
+        password_sign_in=web.password_sign_in,
+    )
     response = make_response(page, status)
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
@@ -74,6 +87,8 @@ def logout() -> ResponseReturnValue:
 @bp.route("/account/password", methods=["GET", "POST"])
 @requires(Permission.READ)
 def change_password() -> ResponseReturnValue:
+    if not web_config().password_sign_in:
+        abort(404)  # nobody signs in with a password, so nobody needs one
     account = signed_in()
     assert account is not None  # @requires saw to it
     target = _next()

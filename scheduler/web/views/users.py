@@ -24,6 +24,7 @@ from scheduler.operations.accounts.users import (
     reset_password,
     set_role,
 )
+from scheduler.operations.pipeline.scope import waits_for_a_service
 from scheduler.web.formatting import problem_text
 from scheduler.web.forms import AddUserForm, ConfirmForm, ResetPasswordForm, SetRoleForm, error_list
 from scheduler.web.guards import current_actor, requires
@@ -46,7 +47,10 @@ ROLE_TEXT = {
 @requires(Permission.MANAGE_USERS)
 def index() -> str:
     return render_template(
-        "users/index.jinja", users=list_users(workspace(), current_actor()), role_text=ROLE_TEXT
+        "users/index.jinja",
+        users=list_users(workspace(), current_actor()),
+        role_text=ROLE_TEXT,
+        waiting=lambda user: waits_for_a_service(user.role, user.services),
     )
 
 

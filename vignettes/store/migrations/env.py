@@ -1,4 +1,4 @@
-"""Alembic environment: always run programmatically by `vignettes.db.migrate` on a live
+"""Alembic environment: always run programmatically by `vignettes.store.db.migrate` on a live
 connection (there is no alembic.ini; schema changes apply themselves on first use)."""
 
 from alembic import context

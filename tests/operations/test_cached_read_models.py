@@ -1,5 +1,5 @@
 """The read models a screen reloads (the list, a case study, the plan, status, what can be
-queued, the free months) are remembered while the database is unchanged: a change by
+queued, the free months) are cached while the database is unchanged: a change by
 anyone (another process included) is shown at once, and so is the clock passing a slot or
 its grace."""
 
