@@ -127,8 +127,8 @@ def index() -> tuple[str, int]:
     actor = current_actor()
     if is_scoped(actor):
         # Library staff: their own case studies, their state and what to do next.
-        items = my_case_studies(workspace(), actor)
-        return render_template("home/contributor.jinja", items=items), 200
+        mine = my_case_studies(workspace(), actor)
+        return render_template("home/contributor.jinja", mine=mine), 200
     return render_home()
 
 
