@@ -50,13 +50,20 @@ from scheduler.web.views import waiting as waiting_view
 from scheduler.web.views.case_studies import bp as case_studies_bp
 from scheduler.web.views.editing import bp as editing_bp
 from scheduler.web.views.importing import bp as importing_bp
+from scheduler.web.views.pipeline import bp as pipeline_bp
 from scheduler.web.views.review import bp as review_bp
 from vignettes.errors import StoreError
 
 SERVICE_NAME = "Impact vignettes"
 GALLERY_NAME = "Library impact case studies"
 # Phase B1: case studies, one case study (and its decisions), add/edit, import.
-CONTENT_SCREENS: tuple[Blueprint, ...] = (case_studies_bp, review_bp, editing_bp, importing_bp)
+CONTENT_SCREENS: tuple[Blueprint, ...] = (
+    case_studies_bp,
+    review_bp,
+    pipeline_bp,
+    editing_bp,
+    importing_bp,
+)
 # Phase B2: plan (+ its calendar feed), engagement, users, audit log (home is above).
 PLAN_SCREENS: tuple[Blueprint, ...] = (
     plan_view.bp,
