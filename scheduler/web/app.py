@@ -3,7 +3,8 @@
 It wires the pieces, each in its own module: the design system's files (`frontend.py`),
 sessions and sign-in (`auth.py`), the role check (`guards.py`), headers and proxies
 (`security.py`), error pages (`errors.py`), the header navigation (`navigation.py`), forms
-(`forms.py`) and one blueprint per screen (`views/`). Templates are autoescaped whatever
+(`forms.py`, `pipeline_forms.py`), sending the email outbox after an act (`mailer.py`) and
+one blueprint per screen (`views/`). Templates are autoescaped whatever
 their file name, and load the nhsuk-frontend-jinja macros after our own.
 """
 
@@ -27,7 +28,7 @@ from jinja2.bccache import Bucket
 from scheduler.operations.accounts.console_key import signing_key as console_signing_key
 from scheduler.operations.accounts.passwords import MIN_LENGTH
 from scheduler.operations.context import Workspace, one_request
-from scheduler.web import auth, components, formatting, navigation, sso, state
+from scheduler.web import auth, components, formatting, mailer, navigation, sso, state
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
@@ -165,6 +166,7 @@ def create_app(
     for blueprint in (*SCREENS, *blueprints):
         app.register_blueprint(blueprint)
     register_error_pages(app)
+    mailer.install(app, ws)
     app.jinja_env.globals.update(
         field_error=field_error,
         role_colour=lambda role: ROLE_COLOURS.get(role, "grey"),
