@@ -38,13 +38,16 @@ from scheduler.web.security import (
     add_security_headers,
     csp_nonce,
 )
+from scheduler.web.views import account as account_view
 from scheduler.web.views import audit as audit_view
 from scheduler.web.views import calendar as calendar_view
 from scheduler.web.views import engagement as engagement_view
 from scheduler.web.views import gallery as gallery_view
 from scheduler.web.views import health, home, signin
 from scheduler.web.views import impact as impact_view
+from scheduler.web.views import invitations as invitations_view
 from scheduler.web.views import plan as plan_view
+from scheduler.web.views import services as services_view
 from scheduler.web.views import sso as sso_view
 from scheduler.web.views import users as users_view
 from scheduler.web.views import waiting as waiting_view
@@ -76,6 +79,8 @@ PLAN_SCREENS: tuple[Blueprint, ...] = (
 # Issue 22: the public gallery and its feed, and the impact dashboard.
 PUBLIC_SCREENS: tuple[Blueprint, ...] = (gallery_view.bp,)
 IMPACT_SCREENS: tuple[Blueprint, ...] = (impact_view.bp,)
+# Issue 20: the library services directory, invitations, each person's own account.
+PEOPLE_SCREENS: tuple[Blueprint, ...] = (services_view.bp, invitations_view.bp, account_view.bp)
 SCREENS: tuple[Blueprint, ...] = (
     signin.bp,
     sso_view.bp,
@@ -86,11 +91,19 @@ SCREENS: tuple[Blueprint, ...] = (
     *PLAN_SCREENS,
     *PUBLIC_SCREENS,
     *IMPACT_SCREENS,
+    *PEOPLE_SCREENS,
 )
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
-ROLE_COLOURS = {"viewer": "grey", "editor": "blue", "approver": "purple", "admin": "orange"}
+ROLE_COLOURS = {
+    "contributor": "aqua-green",
+    "viewer": "grey",
+    "editor": "blue",
+    "reviewer": "yellow",
+    "approver": "purple",
+    "admin": "orange",
+}
 
 
 class SharedBytecode(BytecodeCache):
