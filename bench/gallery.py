@@ -6,7 +6,7 @@
    filtered page deep in the list), one case study's page, each beside a static file of
    the same size from the same server; and a conditional GET answered 304. Target: p95 ≤
    20 ms for the pages.
-2. The dashboard's aggregates (`vignettes.store.impact.impact_figures`: one SQL aggregate
+2. The dashboard's aggregates (`vignettes.reporting.impact.impact_figures`: one SQL aggregate
    per breakdown) over 1,000, 10,000 and 100,000 case studies: how the time grows.
    Target: ≤ 100 ms at 100,000.
 
@@ -45,11 +45,11 @@ from scheduler.operations.impact.visibility import public_rule, stages  # noqa: 
 from scheduler.web import create_app  # noqa: E402
 from scheduler.web.server import ConsoleServer  # noqa: E402
 from vignettes.planning.slots import Month  # noqa: E402
-from vignettes.store.impact import impact_figures  # noqa: E402
-from vignettes.store.impact_parts import ImpactFilter  # noqa: E402
+from vignettes.reporting.impact import impact_figures  # noqa: E402
+from vignettes.reporting.impact_parts import ImpactFilter  # noqa: E402
+from vignettes.reporting.visibility import ViewerScope  # noqa: E402
 from vignettes.store.models import AuditEvent, CaseStudy, MonthlySlot, Post  # noqa: E402
 from vignettes.store.queries import Store  # noqa: E402
-from vignettes.store.visibility import ViewerScope  # noqa: E402
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 PAGE_TARGET_MS = 20.0

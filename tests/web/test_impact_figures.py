@@ -14,7 +14,7 @@ from scheduler.operations.impact.dashboard import Counts, ImpactReport, impact_r
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import Console
 from tests.web.impact_data import counted_history
-from vignettes.organisations import OTHER, organisation_type, organisation_type_sql
+from vignettes.reporting.organisations import OTHER, organisation_type, organisation_type_sql
 
 READER = Actor("vera", "web", "viewer")
 

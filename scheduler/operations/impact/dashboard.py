@@ -2,7 +2,7 @@
 person may see, for a year and region if asked, with the impact categories named as the
 vocabulary names them, and the headline figures an "impact in numbers" card says.
 
-The figures are SQL aggregates (`vignettes.store.impact`); what counts as accepted, which
+The figures are SQL aggregates (`vignettes.reporting.impact`); what counts as accepted, which
 case studies a person sees and which statuses reached each stage come from `visibility`.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.visibility import stages, viewer_scope
-from vignettes.store.impact import CategoryEngagement, ImpactFigures, impact_figures
-from vignettes.store.impact_parts import Counts, Group, ImpactFilter
+from vignettes.reporting.impact import CategoryEngagement, ImpactFigures, impact_figures
+from vignettes.reporting.impact_parts import Counts, Group, ImpactFilter
 from vignettes.store.read_models import cached
 
 __all__ = [

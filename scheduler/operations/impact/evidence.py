@@ -25,7 +25,7 @@ from scheduler.operations.accounts.permissions import Permission, PermissionDeni
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.visibility import may_download_evidence, public_rule
-from vignettes.store.evidence import Evidence, evidence, library_services
+from vignettes.reporting.evidence import Evidence, evidence, library_services
 
 __all__ = ["EvidencePack", "evidence_pack", "known_services", "write_evidence_pack"]
 

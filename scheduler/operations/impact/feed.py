@@ -21,7 +21,7 @@ from lxml import etree
 from scheduler.operations.context import Workspace
 from scheduler.operations.impact.gallery import PublicCard, PublicPage, public_page
 from scheduler.operations.impact.visibility import public_rule
-from vignettes.store.gallery import FeedItem, feed_items
+from vignettes.reporting.gallery import FeedItem, feed_items
 from vignettes.store.read_models import cached
 
 ENTRIES = 50

@@ -17,7 +17,7 @@ from scheduler.operations.context import Workspace
 from scheduler.operations.impact.visibility import public_rule
 from scheduler.platforms.registry import INFO
 from vignettes.planning.slots import Month
-from vignettes.store.gallery import (
+from vignettes.reporting.gallery import (
     Facets,
     GalleryEntry,
     GalleryPage,

@@ -12,8 +12,8 @@ from __future__ import annotations
 from scheduler.operations.accounts.permissions import Permission, actor_may
 from scheduler.operations.actor import Actor
 from scheduler.operations.pipeline.scope import is_scoped, services_in_scope
+from vignettes.reporting.visibility import PublicRule, Stages, ViewerScope
 from vignettes.states import ACCEPTED_STATES, IN_REVIEW, STATE_VALUES, CaseStudyState
-from vignettes.store.visibility import PublicRule, Stages, ViewerScope
 
 __all__ = [
     "PublicRule",

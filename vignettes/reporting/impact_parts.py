@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, case, false, func, select
 
-from vignettes.store.gallery import submitted_at
+from vignettes.reporting.gallery import submitted_at
+from vignettes.reporting.visibility import Stages, ViewerScope
 from vignettes.store.models import CaseStudy, Post, UTCDateTime
-from vignettes.store.visibility import Stages, ViewerScope
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from vignettes.store.gallery import submitted_at
+from vignettes.reporting.gallery import submitted_at
+from vignettes.reporting.visibility import PublicRule
 from vignettes.store.models import (
     Approval,
     AuditEvent,
@@ -25,7 +26,6 @@ from vignettes.store.models import (
     Post,
 )
 from vignettes.store.pipeline_models import LibraryService
-from vignettes.store.visibility import PublicRule
 
 POST_FIGURES = ("impressions", "likes", "reposts", "replies", "link_clicks")
 

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from vignettes.store.gallery import submitted_at
-from vignettes.store.impact_parts import Group, Shape, counts, rolled, showcased_ids, where
+from vignettes.reporting.gallery import submitted_at
+from vignettes.reporting.impact_parts import Group, Shape, counts, rolled, showcased_ids, where
+from vignettes.reporting.visibility import Stages
 from vignettes.store.models import CaseStudy, UTCDateTime
-from vignettes.store.visibility import Stages
 
 
 def _quarter_starts(first: dt.datetime, last: dt.datetime) -> list[dt.datetime]:

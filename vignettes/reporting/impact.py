@@ -37,8 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from vignettes.organisations import organisation_type_sql
-from vignettes.store.impact_parts import (
+from vignettes.reporting.impact_parts import (
     Counts,
     Group,
     ImpactFilter,
@@ -49,9 +48,10 @@ from vignettes.store.impact_parts import (
     showcased_ids,
     where,
 )
-from vignettes.store.impact_periods import periods, years
+from vignettes.reporting.impact_periods import periods, years
+from vignettes.reporting.organisations import organisation_type_sql
+from vignettes.reporting.visibility import Stages, ViewerScope
 from vignettes.store.models import CaseStudy, EngagementSnapshot, Post
-from vignettes.store.visibility import Stages, ViewerScope
 
 # The interactions a post earned, as the engagement chart counts them (not impressions).
 INTERACTIONS = ("likes", "reposts", "replies", "quotes", "link_clicks", "bookmarks")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from vignettes.reporting.visibility import PublicRule
 from vignettes.store.models import (
     Approval,
     AuditEvent,
@@ -24,7 +25,6 @@ from vignettes.store.models import (
     MonthlySlot,
     Post,
 )
-from vignettes.store.visibility import PublicRule
 
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
