@@ -18,7 +18,7 @@ from vignettes.content import LIMITS, CaseStudyContent
 from vignettes.errors import ApprovalError, QueueError
 from vignettes.importing.validation import name_problems, normalise_text
 from vignettes.planning.slots import Month, ScheduleRule
-from vignettes.states import CaseStudyState
+from vignettes.states import CLOSED, CaseStudyState
 from vignettes.store.models import Approval, AuditEvent, CaseStudy
 from vignettes.store.queries import (
     SHOWCASED_STATES,
@@ -153,7 +153,9 @@ def approve(
             cs.content_hash = found
         elif cs.approval_is_current:
             raise ApprovalError(f"{ref} is already approved (by {cs.approved_by})")
-        if cs.status != CaseStudyState.ESCALATED:
+        # Escalated by a peer review; or approved before and changed outside since (the
+        # peer review stands: the approver approves what it says now).
+        if cs.status not in (CaseStudyState.ESCALATED, CaseStudyState.APPROVED):
             raise ApprovalError(
                 f"{ref} is {cs.status.replace('_', ' ')}: only an escalated case study (accepted "
                 "by a reviewer with criteria 4 and 5 met) can be approved for showcase"
@@ -212,11 +214,20 @@ def reject(
 
 
 def record_rejection(
-    session: Session, cs: CaseStudy, *, by: str, reason: str, now: dt.datetime, via: str = ""
+    session: Session,
+    cs: CaseStudy,
+    *,
+    by: str,
+    reason: str,
+    now: dt.datetime,
+    via: str = "",
+    state: str = CaseStudyState.REJECTED,
 ) -> str:
-    """Reject `cs` within `session`: void any approval, release the month it was queued or
+    """Take `cs` out of the pipeline within `session` as `state` (rejected, or withdrawn
+    by a file that says so): void any approval, release the month it was queued or
     auto-picked for, record who and why. Returns "removed from MONTH" or "". Raises
     ApprovalError when it was already showcased (that cannot be undone here)."""
+    assert state in CLOSED
     slot = slot_of_case_study(session, cs.id)
     if (slot is not None and slot.state in SHOWCASED_STATES) or cs.status == "showcased":
         month = slot.month if slot is not None else "a past month"
@@ -226,12 +237,12 @@ def record_rejection(
         note = f"removed from {slot.month}"
         audit(session, at=now, actor=by, action="unqueued", ref=cs.ref, month=slot.month, via=via)
         session.delete(slot)
-    cs.status = "rejected"
+    cs.status = state
     cs.approved_hash = None
     cs.approved_by = None
     cs.approved_at = None
     cs.approvals.append(
-        Approval(decision="rejected", actor=by, at=now, content_hash=cs.content_hash, reason=reason)
+        Approval(decision=state, actor=by, at=now, content_hash=cs.content_hash, reason=reason)
     )
-    audit(session, at=now, actor=by, action="rejected", ref=cs.ref, via=via, reason=reason)
+    audit(session, at=now, actor=by, action=str(state), ref=cs.ref, via=via, reason=reason)
     return note

@@ -203,13 +203,22 @@ def void_acceptance(
     return True
 
 
-def mark_showcased(session: Session, cs: CaseStudy, now: dt.datetime, month: str) -> bool:
-    """An approved case study went out on a platform; returns whether this changed it."""
+def mark_showcased(
+    session: Session,
+    cs: CaseStudy,
+    now: dt.datetime,
+    month: str,
+    *,
+    actor: str = "daemon",
+    via: str = "daemon",
+) -> bool:
+    """An approved case study went out on a platform, published by `actor` (the daemon,
+    or a person publishing now); returns whether this changed it."""
     if cs.status != S.APPROVED:
         return False
     cs.status = S.SHOWCASED
     cs.updated_at = now
-    audit(session, at=now, actor="daemon", via="daemon", action="showcased", ref=cs.ref,
+    audit(session, at=now, actor=actor, via=via, action="showcased", ref=cs.ref,
           month=month)  # fmt: skip
     return True
 

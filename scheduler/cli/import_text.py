@@ -27,7 +27,8 @@ def print_report(report: ImportReport) -> None:
     ]
     for ref, month in report.withdrawn.items():
         released = f"; removed from {month}" if month else ""
-        lines.append(f"{ref}: withdrawn by the file (status: rejected, approval voided){released}")
+        state = report.withdrawn_as.get(ref, "rejected")
+        lines.append(f"{ref}: withdrawn by the file (status: {state}, approval voided){released}")
     lines += [f"{ref}: queued for {month}" for month, ref in sorted(report.queued.items())]
     lines += report.notes
     for line in lines[:DETAIL_LINES]:

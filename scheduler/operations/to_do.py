@@ -14,14 +14,19 @@ query, so the navigation's counts cost little on every page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from scheduler.operations.accounts.permissions import Permission, actor_may
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
-from scheduler.operations.pipeline.queues import my_case_studies, review_queue, waiting_approval
+from scheduler.operations.pipeline.queues import (
+    Queue,
+    my_case_studies,
+    review_queue,
+    waiting_approval,
+)
 from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.planning import PlanEntry, plan
 from scheduler.operations.showcase.publishing import LATE_STATES, hand_publish_refusal
@@ -80,10 +85,11 @@ def months_not_sent(ws: Workspace, actor: Actor) -> Section:
     return Section("months_not_sent", len(blocked), tuple(blocked))
 
 
-def _queue(key: str, read: Callable[[Workspace, Actor], Sequence[Any]]) -> Callable[..., Section]:
+def _queue(key: str, read: Callable[[Workspace, Actor], Queue]) -> Callable[..., Section]:
     def section(ws: Workspace, actor: Actor) -> Section:
-        items = tuple(read(ws, actor))
-        return Section(key, len(items), items)
+        # The queue's first few and how many in all: home stays small however many wait.
+        queue = read(ws, actor)
+        return Section(key, queue.total, queue.items)
 
     section.__doc__ = read.__doc__
     return section

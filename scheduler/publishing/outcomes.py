@@ -305,7 +305,7 @@ class Outcomes:
     ) -> None:
         """A post is out: the case study is showcased; once the month is settled
         (published, or partial), its contributors are told, with the live posts."""
-        mark_showcased(session, cs, now, slot.month)
+        mark_showcased(session, cs, now, slot.month, actor=self.actor, via=self.via)
         if state in ("published", "partial"):
             urls = session.scalars(
                 select(Post.url).where(Post.slot_id == slot.id, Post.state == "posted")

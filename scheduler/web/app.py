@@ -3,7 +3,8 @@
 It wires the pieces, each in its own module: the design system's files (`frontend.py`),
 sessions and sign-in (`auth.py`), the role check (`guards.py`), headers and proxies
 (`security.py`), error pages (`errors.py`), the header navigation (`navigation.py`), forms
-(`forms.py`) and one blueprint per screen (`views/`). Templates are autoescaped whatever
+(`forms.py`, `pipeline_forms.py`), sending the email outbox after an act (`mailer.py`) and
+one blueprint per screen (`views/`). Templates are autoescaped whatever
 their file name, and load the nhsuk-frontend-jinja macros after our own.
 """
 
@@ -28,7 +29,7 @@ from scheduler.operations.accounts.console_key import signing_key as console_sig
 from scheduler.operations.accounts.passwords import MIN_LENGTH
 from scheduler.operations.context import Workspace, one_request
 from scheduler.operations.to_do import navigation_counts
-from scheduler.web import auth, components, formatting, navigation, sso, state, wording
+from scheduler.web import auth, components, formatting, mailer, navigation, sso, state, wording
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
@@ -39,26 +40,36 @@ from scheduler.web.security import (
     add_security_headers,
     csp_nonce,
 )
+from scheduler.web.views import account as account_view
 from scheduler.web.views import audit as audit_view
 from scheduler.web.views import calendar as calendar_view
 from scheduler.web.views import engagement as engagement_view
 from scheduler.web.views import gallery as gallery_view
 from scheduler.web.views import health, home, signin
 from scheduler.web.views import impact as impact_view
+from scheduler.web.views import invitations as invitations_view
 from scheduler.web.views import plan as plan_view
+from scheduler.web.views import services as services_view
 from scheduler.web.views import sso as sso_view
 from scheduler.web.views import users as users_view
 from scheduler.web.views import waiting as waiting_view
 from scheduler.web.views.case_studies import bp as case_studies_bp
 from scheduler.web.views.editing import bp as editing_bp
 from scheduler.web.views.importing import bp as importing_bp
+from scheduler.web.views.pipeline import bp as pipeline_bp
 from scheduler.web.views.review import bp as review_bp
 from vignettes.errors import StoreError
 
 SERVICE_NAME = "Impact vignettes"
 GALLERY_NAME = "Library impact case studies"
 # Phase B1: case studies, one case study (and its decisions), add/edit, import.
-CONTENT_SCREENS: tuple[Blueprint, ...] = (case_studies_bp, review_bp, editing_bp, importing_bp)
+CONTENT_SCREENS: tuple[Blueprint, ...] = (
+    case_studies_bp,
+    review_bp,
+    pipeline_bp,
+    editing_bp,
+    importing_bp,
+)
 # Phase B2: plan (+ its calendar feed), engagement, users, audit log (home is above).
 PLAN_SCREENS: tuple[Blueprint, ...] = (
     plan_view.bp,
@@ -70,6 +81,8 @@ PLAN_SCREENS: tuple[Blueprint, ...] = (
 # Issue 22: the public gallery and its feed, and the impact dashboard.
 PUBLIC_SCREENS: tuple[Blueprint, ...] = (gallery_view.bp,)
 IMPACT_SCREENS: tuple[Blueprint, ...] = (impact_view.bp,)
+# Issue 20: the library services directory, invitations, each person's own account.
+PEOPLE_SCREENS: tuple[Blueprint, ...] = (services_view.bp, invitations_view.bp, account_view.bp)
 SCREENS: tuple[Blueprint, ...] = (
     signin.bp,
     sso_view.bp,
@@ -80,11 +93,19 @@ SCREENS: tuple[Blueprint, ...] = (
     *PLAN_SCREENS,
     *PUBLIC_SCREENS,
     *IMPACT_SCREENS,
+    *PEOPLE_SCREENS,
 )
 # Room for the multipart envelope around a file of exactly the upload limit.
 MULTIPART_SLACK = 64 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
-ROLE_COLOURS = {"viewer": "grey", "editor": "blue", "approver": "purple", "admin": "orange"}
+ROLE_COLOURS = {
+    "contributor": "aqua-green",
+    "viewer": "grey",
+    "editor": "blue",
+    "reviewer": "yellow",
+    "approver": "purple",
+    "admin": "orange",
+}
 
 
 class SharedBytecode(BytecodeCache):
@@ -160,6 +181,7 @@ def create_app(
     for blueprint in (*SCREENS, *blueprints):
         app.register_blueprint(blueprint)
     register_error_pages(app)
+    mailer.install(app, ws)
     app.jinja_env.globals.update(
         field_error=field_error,
         may=may,

@@ -40,7 +40,7 @@ WHILE_CHANGING_PASSWORD = frozenset({"signin.change_password", "signin.logout"})
 _ENDED = "vignettes.session_ended"
 _FAULT = "vignettes.session_fault"
 # What a contributor waiting for a library service may reach.
-WHILE_WAITING = frozenset({"waiting.index", "signin.logout"})
+WHILE_WAITING = frozenset({"waiting.index", "signin.logout", "account.index"})
 
 
 class ConsoleUser(UserMixin):  # type: ignore[misc]

@@ -242,6 +242,8 @@ class AddUserForm(PasswordChoice):
             Length(max=254, message="Enter an email address of 254 characters or fewer"),
         ],
     )
+    # The directory's names, as the page offers them; the operation checks each one.
+    services = SelectMultipleField("Library services", validate_choice=False)
 
 
 class ResetPasswordForm(PasswordChoice):

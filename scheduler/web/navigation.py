@@ -30,6 +30,7 @@ NAVIGATION = (
     NavItem("Engagement", "engagement.index", Permission.READ),
     NavItem("Impact", "impact.index", Permission.BROWSE),
     NavItem("Users", "users.index", Permission.MANAGE_USERS),
+    NavItem("Library services", "services.index", Permission.MANAGE_SERVICES),
     NavItem("Audit log", "audit.index", Permission.READ_AUDIT_LOG),
 )
 

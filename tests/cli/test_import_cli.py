@@ -179,3 +179,16 @@ def test_the_terminal_gets_a_bounded_report_and_json_every_problem(
     assert lines[-1] == "and 100 more problems (50 more lines) not shown"
     assert len(lines) == 1 + DETAIL_LINES + 1
     assert len(vignettes("import", str(path), "--json").json()["problem_details"]) == 500
+
+
+def test_a_file_that_withdraws_a_case_study_says_so_in_that_word(
+    vignettes: Any, tmp_path: Path
+) -> None:
+    vignettes("import", str(write_import(tmp_path / "first.json", [case_study_row("WD-1")])))
+    row = case_study_row("WD-1", status="withdrawn", approved_by=None, approved_on=None)
+    path = write_import(tmp_path / "second.json", [row])
+    text = vignettes("import", str(path))
+    assert "  WD-1: withdrawn by the file (status: withdrawn, approval voided)" in text.out
+    assert vignettes("show", "WD-1", "--json").json()["state"] == "withdrawn"
+    again = vignettes("import", str(path), "--json").json()
+    assert again["unchanged"] == ["WD-1"] and again["withdrawn"] == []

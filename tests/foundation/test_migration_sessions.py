@@ -14,7 +14,13 @@ from sqlalchemy import Engine, inspect, text
 
 from tests.conftest import BACKENDS
 from tests.pgcluster import Cluster
-from vignettes.store.db import MIGRATIONS, WRITE_OPTION, create_db_engine, current_revision
+from vignettes.store.db import (
+    HEAD_REVISION,
+    MIGRATIONS,
+    WRITE_OPTION,
+    create_db_engine,
+    current_revision,
+)
 from vignettes.store.queries import Store
 
 
@@ -53,8 +59,8 @@ def test_0008_keeps_the_accounts_of_0007_and_adds_sessions(engine: Engine, empty
             ),
             {"t": created},
         )
-    store = Store.open(empty_url)  # what every command does on first use
-    assert current_revision(store.engine) == "0008"
+    store = Store.open(empty_url)  # what every command does on first use: to the head
+    assert current_revision(store.engine) == HEAD_REVISION
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT name, role FROM users")).all() == [("sam", "editor")]
         assert conn.execute(text("SELECT count(*) FROM console_sessions")).scalar() == 0

@@ -51,10 +51,12 @@ def smtp_server(port: int | None = None) -> Iterator[tuple[Inbox, int]]:
 
 
 @contextmanager
-def silent_server() -> Iterator[int]:
-    """Accepts connections and never says a word: an SMTP client times out waiting."""
+def silent_server(port: int = 0) -> Iterator[int]:
+    """Accepts connections (on `port`, or any free one) and never says a word: an SMTP
+    client times out waiting."""
     listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
     listener.listen(8)
     held: list[socket.socket] = []
     stop = threading.Event()

@@ -1,4 +1,5 @@
-"""Issue 11 item 3: a spreadsheet can withdraw a case study, and never silently approves."""
+"""Issue 11 item 3 and issue 20: a spreadsheet can reject or withdraw a case study (each kept
+as the state it names), and never silently approves."""
 
 from __future__ import annotations
 
@@ -14,23 +15,25 @@ from vignettes.store.models import MonthlySlot
 from vignettes.store.queries import Store, audit_trail, get_case_study, get_slot
 
 
-@pytest.mark.parametrize("status", ["rejected", "withdrawn", "Withdrawn"])
-def test_reimporting_with_status_rejected_withdraws_and_releases_the_month(
-    store: Store, tmp_path: Path, status: str
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [("rejected", "rejected"), ("withdrawn", "withdrawn"), ("Withdrawn", "withdrawn")],
+)
+def test_reimporting_with_status_rejected_or_withdrawn_keeps_that_state_and_releases_the_month(
+    store: Store, tmp_path: Path, status: str, state: str
 ) -> None:
     run_import(store, write_import(tmp_path / "first.json", [case_study_row("W-1")]))
     queue(store, Month(2027, 1), "W-1", by="comms", now=NOW, schedule=schedule_rule())
     path = write_import(tmp_path / "second.csv", [case_study_row("W-1", status=status,
                         approved_by=None, approved_on=None)])  # fmt: skip
     report = run_import(store, path)
-    assert report.withdrawn == {"W-1": "2027-01"}
+    assert (report.withdrawn, report.withdrawn_as) == ({"W-1": "2027-01"}, {"W-1": state})
     with store.read() as session:
         cs = get_case_study(session, "W-1")
-        assert (cs.status, cs.approved_hash, cs.approvals[-1].decision) == ("rejected", None,
-                                                                            "rejected")  # fmt: skip
+        assert (cs.status, cs.approved_hash, cs.approvals[-1].decision) == (state, None, state)
         assert get_slot(session, Month(2027, 1)) is None
         last = audit_trail(session, "W-1")[-1]
-        assert (last.action, last.actor) == ("rejected", "tester")
+        assert (last.action, last.actor) == (state, "tester")
         assert last.detail["reason"] == f"{status.lower()} by import of {path} row 2"
 
 
@@ -70,12 +73,22 @@ def test_reimporting_an_approved_file_unchanged_warns_about_nothing(
     assert run_import(store, path).warnings == []
 
 
+@pytest.mark.parametrize("state", ["rejected", "withdrawn"])
+def test_a_new_ref_imported_rejected_or_withdrawn_starts_in_that_state(
+    store: Store, tmp_path: Path, state: str
+) -> None:
+    row = case_study_row("W-6", status=state, approved_by=None, approved_on=None)
+    run_import(store, write_import(tmp_path / "new.json", [row]))
+    with store.read() as session:
+        assert get_case_study(session, "W-6").status == state
+
+
 def test_a_withdrawn_case_study_stays_withdrawn_when_its_text_changes(
     store: Store, tmp_path: Path
 ) -> None:
-    rejected = case_study_row("W-5", status="rejected", approved_by=None, approved_on=None)
-    run_import(store, write_import(tmp_path / "first.json", [rejected]))
-    edited = {**rejected, "summary": "A corrected summary."}
+    withdrawn = case_study_row("W-5", status="withdrawn", approved_by=None, approved_on=None)
+    run_import(store, write_import(tmp_path / "first.json", [withdrawn]))
+    edited = {**withdrawn, "summary": "A corrected summary."}
     assert run_import(store, write_import(tmp_path / "second.json", [edited])).updated == ["W-5"]
     with store.read() as session:
-        assert get_case_study(session, "W-5").status == "rejected"
+        assert get_case_study(session, "W-5").status == "withdrawn"

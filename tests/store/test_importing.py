@@ -46,7 +46,10 @@ REJECTIONS = [
     ({"contains_patient_data": True}, "contains_patient_data: is true"),
     ({"approved_by": None}, "approved_by: is required when status is approved"),
     ({"approved_on": "2027-01-01"}, "approved_on: 2027-01-01 is in the future"),
-    ({"status": "published"}, "status: 'published' is not submitted, approved or rejected"),
+    (
+        {"status": "published"},
+        "status: 'published' is not submitted, approved, rejected or withdrawn",
+    ),
     ({"time_saved_hours": "lots"}, "time_saved_hours: must be a number"),
     ({"cost_saving_gbp": -5}, "cost_saving_gbp: must be between 0"),
     ({"hashtags": ["9lives"]}, "hashtags: '9lives' is not a hashtag"),

@@ -87,7 +87,7 @@ def test_a_disabled_accounts_calendar_feed_stops(ws: Workspace) -> None:
 
 
 def test_enabling_an_account_again_does_not_bring_its_calendar_feed_back(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
     token = reset_calendar_token(ws, OPERATOR, "sam")
     accounts.disable_user(ws, ADMIN, "sam")
     accounts.enable_user(ws, ADMIN, "sam")
@@ -95,14 +95,14 @@ def test_enabling_an_account_again_does_not_bring_its_calendar_feed_back(ws: Wor
 
 
 def test_a_password_reset_ends_the_calendar_feed_address(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
     token = reset_calendar_token(ws, OPERATOR, "sam")
     accounts.reset_password(ws, ADMIN, "sam", "a completely new password")
     assert calendar_owner(ws, token) is None
 
 
 def test_sessions_end_on_sign_out_reset_role_change_and_disable(ws: Workspace) -> None:
-    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD)
+    accounts.add_user(ws, ADMIN, "sam", "viewer", PASSWORD, email=SAM)
 
     def session_of_sam() -> str:
         return authenticate(ws, "sam", PASSWORD, "127.0.0.1").session_id

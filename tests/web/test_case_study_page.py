@@ -58,18 +58,25 @@ def test_the_history_says_who_did_what_when_and_through_which_interface(
 def test_each_role_sees_only_the_decisions_it_may_take(console: Console) -> None:
     load(console, submitted("C-4"), case_study_row("C-5"))
     forms = {}
-    for role in ("viewer", "editor", "approver"):
+    for role in ("viewer", "editor", "reviewer", "approver"):
         console.add_user(role, role)
         console.sign_in(role)
         page = console.get("/case-studies/C-4").text + console.get("/case-studies/C-5").text
         forms[role] = set(re.findall(r'action="/case-studies/C-\d/(\w+)"', page))
         forms[role] |= {"edit"} if "/case-studies/C-4/edit" in page else set()
         console.sign_out()
+    editor = {"edit", "queue", "withdraw"}
+    reviewer = editor | {"review", "comments"}
     assert forms == {
         "viewer": set(),
-        "editor": {"edit", "queue"},
-        "approver": {"edit", "queue", "approve", "reject"},
+        "editor": editor,
+        "reviewer": reviewer,
+        "approver": reviewer | {"reject"},  # approve: once a peer review escalates it
     }
+    escalate(console.ws.store, "C-4")
+    console.sign_in("approver")
+    assert "approve" in re.findall(r'action="/case-studies/C-4/(\w+)"', console.get(
+        "/case-studies/C-4").text)  # fmt: skip
 
 
 def test_an_unknown_case_study_or_card_is_not_found(console: Console) -> None:

@@ -15,7 +15,7 @@ import pytest
 from scheduler.operations.content.approval import approve
 from scheduler.operations.content.case_studies import case_studies, case_study
 from scheduler.web.frontend import Frontend
-from tests.conftest import case_study_row
+from tests.conftest import case_study_row, escalate
 from tests.web.conftest import OPERATOR, Console, error_summary, make_console
 from tests.web.content import load, payload_case_study, submitted, upload
 
@@ -180,7 +180,8 @@ def test_a_confirmation_that_would_now_void_an_approval_is_shown_again_instead(
     console.sign_in("ed")
     address = checked(console, [submitted("S-1", headline="A new headline")])
     assert re.search(r"Approvals voided\s*</dt>\s*<dd[^>]*>\s*0", console.get(address).text)
-    approve(console.ws, OPERATOR, "S-1")  # meanwhile, someone approves it
+    escalate(console.ws.store, "S-1")  # meanwhile, a peer review escalates it
+    approve(console.ws, OPERATOR, "S-1")  # and someone approves it
 
     console.post(f"{address}/confirm")
 

@@ -187,3 +187,32 @@ def test_only_admins_reach_the_users_screens(console: Console, role: str) -> Non
     assert console.post("/users/new", {"name": "eve", "role": "admin"}).status_code == 403
     assert console.post("/users/ada/disable").status_code == 403
     assert set(accounts(console)) == {"ada", "sam"} and not accounts(console)["ada"][1]
+
+
+def test_an_admin_adds_library_staff_with_their_service(console: Console) -> None:
+    form = {"name": "cara", "email": "cara@nhs.example", "role": "contributor",
+            "password_choice": "typed", "password": PASSWORD,
+            "services": "Northmoor Healthcare Library"}  # fmt: skip
+    assert console.post("/users/new", form).location == "/users"
+    [cara] = [u for u in list_users(console.ws, OPERATOR) if u.name == "cara"]
+    assert cara.services == ("Northmoor Healthcare Library",)
+
+
+def test_an_admin_changes_an_accounts_email_address_and_services(console: Console) -> None:
+    console.add_user("sam", "reviewer")
+    page = console.get("/users/sam").text
+    assert 'value="sam@nhs.example"' in page and 'value="Northmoor Healthcare Library"' in page
+    done = console.post("/users/sam/email", {"email": "Sam.Jones@NHS.example"})
+    assert (
+        "sam&#39;s email address is now sam.jones@nhs.example." in console.get(done.location).text
+    )
+    taken = console.post("/users/sam/email", {"email": "ada@nhs.example"})
+    assert problems(taken.text) == [
+        "There is already an account with the email address ada@nhs.example"
+    ]
+    console.post("/users/sam/services", {"services": "Northmoor Healthcare Library"})
+    [sam] = [u for u in list_users(console.ws, OPERATOR) if u.name == "sam"]
+    assert (sam.email, sam.services) == ("sam.jones@nhs.example", ("Northmoor Healthcare Library",))
+    console.post("/users/sam/services", {})
+    assert "sam belongs to no library service" in console.get("/users/sam").text
+    assert console.post("/users/nobody/email", {"email": "x@nhs.example"}).status_code == 404

@@ -2,9 +2,11 @@
 withdrawal) rather than content: `status`, `approved_by`, `approved_on`.
 
 Only the machine's operator may bring decisions in a file (`vignettes import`, where they
-are the operator's own and audited in the operator's name). An upload in the console never
-decides anything: approval is a person's act on the case study's page, so there these
-columns are read as nothing but a warning, once per column given. Pure.
+are the operator's own and audited in the operator's name; a new ref's `approved` counts
+as accepted and escalated too, for legacy files). An upload in the console never decides
+anything: it never accepts, escalates, approves, rejects or withdraws. A peer review and
+an approval are people's acts on the case study's page, so there these columns are read
+as nothing but a warning, once per column given. Pure.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from vignettes.importing.cells import RowIssues, is_blank
 
 DECISION_FIELDS = ("status", "approved_by", "approved_on")
-DECISIONS_IGNORED = "ignored: approval is given on the case study's page"
+DECISIONS_IGNORED = "ignored: peer review and approval are given on the case study's page"
 
 
 def carries_decision(raw: Mapping[str, Any]) -> bool:

@@ -34,8 +34,10 @@ class ImportReport:
     queued: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    # Refs the file withdrew (status rejected/withdrawn), each with the month it released.
+    # Refs the file took out of the pipeline (status rejected or withdrawn), each with the
+    # month it released, and the state each is left in (`withdrawn_as`).
     withdrawn: dict[str, str | None] = field(default_factory=dict)
+    withdrawn_as: dict[str, str] = field(default_factory=dict)
     # Library services the import adds to the directory (names it did not know).
     new_services: list[str] = field(default_factory=list)
     # Rows of the file that record a decision (status approved, rejected or withdrawn,
@@ -66,7 +68,8 @@ class ImportReport:
             "queued": self.queued,
             "notes": self.notes,
             "withdrawn": [
-                {"ref": ref, "released_month": month} for ref, month in self.withdrawn.items()
+                {"ref": ref, "released_month": month, "state": self.withdrawn_as.get(ref)}
+                for ref, month in self.withdrawn.items()
             ],
             "warnings": [w.to_json() for w in self.warnings],
             "new_services": self.new_services,

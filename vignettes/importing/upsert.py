@@ -140,14 +140,14 @@ def _update_existing(
     service_ids: dict[str, int | None] | None = None,
 ) -> None:
     """Rows whose ref is stored: unchanged ones cost nothing; only those that change (or
-    are withdrawn) are loaded as ORM objects. An update records, per changed field, the
+    are rejected or withdrawn) are loaded as ORM objects. An update records, per changed field, the
     old and new value (`vignettes.changes`). Changed content sends an accepted, escalated
     or approved case study back to `submitted`: those decisions were about the old one."""
     touched = [
         r
         for r in rows
         if stored[r.content.ref].content_hash != hashes[r.content.ref]
-        or (r.status == "rejected" and stored[r.content.ref].status != "rejected")
+        or (r.status in CLOSED and stored[r.content.ref].status != r.status)
     ]
     loaded = case_studies_by_ref(session, [r.content.ref for r in touched]) if touched else {}
     for row in rows:
@@ -175,12 +175,12 @@ def _update_existing(
                 report.approvals_voided.append(ref)
             elif void_acceptance(session, cs, actor=actor, at=now, reason=reason, via=via):
                 report.approvals_voided.append(ref)
-            elif cs.status in CLOSED and row.status != "rejected":
+            elif cs.status in CLOSED and row.status not in CLOSED:
                 cs.status = CaseStudyState.SUBMITTED
                 cs.submitted_at = cs.submitted_at or now
                 audit(session, at=now, actor=actor, action="resubmitted", ref=ref, via=via)
-        if row.status == "rejected" and cs.status != "rejected":
-            how = row.status_written or "rejected"
+        if row.status in CLOSED and cs.status != row.status:
+            how = row.status_written or row.status
             try:
                 note = record_rejection(
                     session,
@@ -189,6 +189,7 @@ def _update_existing(
                     reason=f"{how} by {_how(report, row, edit)}",
                     now=now,
                     via=via,
+                    state=row.status,
                 )
             except ApprovalError as exc:
                 problems.append(
@@ -198,6 +199,7 @@ def _update_existing(
                 )  # fmt: skip
                 continue
             report.withdrawn[ref] = note.removeprefix("removed from ") or None
+            report.withdrawn_as[ref] = row.status
         _approved_ignored(row, cs.approval_is_current, report)
     session.flush()
 
@@ -238,7 +240,7 @@ def _pin_requests(
         cs = loaded[row.content.ref]
         month = row.showcase_month
         assert month is not None
-        if cs.status == "rejected":
+        if cs.status in CLOSED:
             continue
         if not cs.approval_is_current:
             cs.requested_month = str(month)

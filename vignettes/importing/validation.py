@@ -72,9 +72,9 @@ KNOWN_FIELDS = FIELDS
 # Fields naming a person: no format characters at all (beyond joiners), as they are shown
 # in one-line histories where a bidi override would disguise who decided what.
 NAME_FIELDS = ("approved_by",)
-# `withdrawn` is how some spreadsheets say rejected: the case study must not be showcased.
-STATUSES = {"submitted": "submitted", "approved": "approved", "rejected": "rejected"}
-STATUSES["withdrawn"] = "rejected"
+# A file's decision: `rejected` (not accepted) and `withdrawn` (taken back by its library
+# service) both take a case study out of the pipeline, each kept as the state it names.
+STATUSES = {s: s for s in ("submitted", "approved", "rejected", "withdrawn")}
 _ASCII_HASHTAG = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # Hashtags are written `#A;#B`, `#A #B` or `#A, #B`: a hashtag holds none of these.
 _TAG_SEPARATORS = re.compile(r"[;,\s]+")
@@ -103,7 +103,7 @@ class ImportRow:
     approved_by: str = ""
     approved_on: dt.datetime | None = None
     showcase_month: Month | None = None
-    # What the file wrote for status ("withdrawn" for a status stored as rejected).
+    # What the file wrote for status, as written.
     status_written: str = ""
 
 
@@ -207,7 +207,7 @@ def _workflow(
     written = str(raw.get("status") or "submitted").strip().lower()
     status = STATUSES.get(written)
     if status is None:
-        p.add("status", f"{written!r} is not submitted, approved or rejected (or withdrawn)")
+        p.add("status", f"{written!r} is not submitted, approved, rejected or withdrawn")
         status = "submitted"
     given = raw.get("approved_by")
     approved_by = _text(given, "approved_by", p) if not is_blank(given) else ""

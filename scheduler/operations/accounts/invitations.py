@@ -32,7 +32,7 @@ from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
 from vignettes.store.accounts import AccountExists
 from vignettes.store.directory import get_service, services_by_ids, set_user_services
-from vignettes.store.invitations import add_invitation, usable_invitation
+from vignettes.store.invitations import add_invitation, open_invitations, usable_invitation
 from vignettes.store.queries import audit
 
 PATH = "/invitation/"
@@ -58,6 +58,18 @@ class OpenInvitation:
     services: tuple[str, ...]
     expires_at: dt.datetime
     suggested_name: str
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """An invitation still open, as the users screen lists it (never its token)."""
+
+    email: str
+    role: str
+    services: tuple[str, ...]
+    invited_by: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
 
 
 def _hash(token: str) -> str:
@@ -112,6 +124,20 @@ def email_invitation(ws: Workspace, invited: Invited) -> str:
     except MailError as exc:
         return exc.message
     return ""
+
+
+def list_invitations(ws: Workspace, actor: Actor) -> list[InvitationRow]:
+    """Invitations not yet used, replaced or expired, newest first. Raises
+    PermissionDenied."""
+    require(actor, Permission.MANAGE_USERS)
+    with ws.store.read() as session:
+        rows = []
+        for i in open_invitations(session, ws.now()):
+            names = tuple(s.name for s in services_by_ids(session, i.service_ids))
+            rows.append(
+                InvitationRow(i.email, i.role, names, i.invited_by, i.created_at, i.expires_at)
+            )
+        return rows
 
 
 def open_invitation(ws: Workspace, token: str) -> OpenInvitation | None:

@@ -140,6 +140,13 @@ def set_services(ws: Workspace, actor: Actor, name: str, services: Sequence[str]
         return q.user_row(session, user)
 
 
+def own_account(ws: Workspace, actor: Actor) -> UserRow:
+    """What the person acting may see of their own account. Raises NotFound (an actor
+    without an account)."""
+    with ws.store.read() as session:
+        return q.user_row(session, q.get_user(session, actor.name))
+
+
 def set_submission_emails(ws: Workspace, actor: Actor, choice: str) -> UserRow:
     """A person's own choice of how new submissions reach them: `immediate` or `daily`."""
     if choice not in SUBMISSION_EMAILS:

@@ -13,25 +13,35 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scheduler.errors import SchedulerError
-from scheduler.operations.accounts.permissions import Permission, require
+from scheduler.operations.accounts.permissions import Permission, actor_may, require
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.pipeline.scope import require_visible
 from vignettes import notices, workflow
 from vignettes.notices import Links
-from vignettes.states import CRITERIA, ReviewDecision
+from vignettes.states import (
+    CRITERIA,
+    IN_REVIEW,
+    SUBMITTABLE,
+    WITHDRAWABLE,
+    CaseStudyState,
+    ReviewDecision,
+)
 from vignettes.store.directory import services_by_ids
 from vignettes.store.models import CaseStudy
-from vignettes.store.queries import get_case_study
+from vignettes.store.queries import SHOWCASED_STATES, get_case_study
 from vignettes.workflow import Person, ReviewInput, WorkflowError
 
 __all__ = [
+    "CRITERIA",
     "Acted",
+    "OpenActs",
     "OwnService",
     "ReviewInput",
     "WorkflowError",
     "comment",
     "links",
+    "open_acts",
     "parse_criteria",
     "parse_decision",
     "review",
@@ -56,6 +66,36 @@ class Acted:
 
     def to_json(self) -> dict[str, Any]:
         return {"ref": self.ref, "state": self.state, "emails": self.emails, "note": self.note}
+
+
+@dataclass(frozen=True)
+class OpenActs:
+    """What `actor` may do to a case study now, as its page offers it: the same rules as
+    the acts below, so a button is shown exactly when pressing it can succeed (a
+    reviewer's own service is said, rather than a review form that would be refused)."""
+
+    submit: bool = False
+    withdraw: bool = False
+    review: bool = False
+    comment: bool = False
+    own_service: bool = False
+
+
+def open_acts(
+    actor: Actor, state: str, service_id: int | None, slot_state: str | None = None
+) -> OpenActs:
+    """What `actor` may do to a case study in `state` of library service `service_id`
+    (whose month's slot is `slot_state`), which it may see."""
+    own = service_id is not None and service_id in actor.services
+    showing = slot_state in SHOWCASED_STATES or state == CaseStudyState.SHOWCASED
+    in_review = state in IN_REVIEW
+    return OpenActs(
+        submit=actor_may(actor, Permission.SUBMIT) and state in SUBMITTABLE,
+        withdraw=actor_may(actor, Permission.SUBMIT) and state in WITHDRAWABLE and not showing,
+        review=actor_may(actor, Permission.REVIEW) and in_review and not own,
+        comment=actor_may(actor, Permission.COMMENT),
+        own_service=actor_may(actor, Permission.REVIEW) and in_review and own,
+    )
 
 
 def links(ws: Workspace) -> Links:

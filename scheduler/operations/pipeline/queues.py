@@ -1,6 +1,7 @@
 """What each person's home page lists: a contributor's own case studies with their state
 and what to do next, a reviewer's queue (oldest submission first, never their own
-service's), and an approver's escalated case studies waiting for approval."""
+service's), and an approver's escalated case studies waiting for approval. Each is
+bounded: its first few in order and how many there are in all."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from scheduler.operations.accounts.permissions import Permission, actor_may
 from scheduler.operations.actor import Actor
@@ -32,6 +33,9 @@ NEXT_STEP = {
 }
 # A contributor's list: what needs them first.
 _ORDER = {S.CHANGES_REQUESTED: 0, S.DRAFT: 1}
+# How many of each list a home page shows: the rest are counted and linked to (a queue of
+# thousands would make every home page megabytes long).
+SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -54,51 +58,73 @@ class QueueItem:
         }
 
 
-def _items(ws: Workspace, *where: Any, order: Any, since: Any) -> list[QueueItem]:
+@dataclass(frozen=True)
+class Queue:
+    """The first `items` of a list in its order, and how many there are in all."""
+
+    items: tuple[QueueItem, ...] = ()
+    total: int = 0
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.items)
+
+    def refs(self) -> list[str]:
+        return [item.ref for item in self.items]
+
+
+def _queue(ws: Workspace, *where: Any, order: Any, since: Any, limit: int) -> Queue:
     stmt = (
         select(CaseStudy.ref, CaseStudy.title, CaseStudy.status, LibraryService.name, since)
         .outerjoin(LibraryService, LibraryService.id == CaseStudy.library_service_id)
         .where(*where)
         .order_by(*order)
+        .limit(limit)
     )
+    count = select(func.count()).select_from(CaseStudy).where(*where)
     with ws.store.read() as session:
-        return [
+        items = tuple(
             QueueItem(ref, title, status, service or "", when, NEXT_STEP[S(status)])
             for ref, title, status, service, when in session.execute(stmt)
-        ]
+        )
+        return Queue(items, int(session.scalar(count) or 0))
 
 
-def my_case_studies(ws: Workspace, actor: Actor) -> list[QueueItem]:
-    """A contributor's own services' case studies: those needing them first, then newest."""
+def my_case_studies(ws: Workspace, actor: Actor, limit: int = SHOWN) -> Queue:
+    """A contributor's own services' case studies: those needing them first (changes
+    requested, then drafts), then the most recently changed."""
     if not is_scoped(actor) or not actor.services:
-        return []
-    items = _items(
+        return Queue()
+    needs_them = case(
+        *((CaseStudy.status == state, rank) for state, rank in _ORDER.items()), else_=len(_ORDER)
+    )
+    return _queue(
         ws,
         CaseStudy.library_service_id.in_(sorted(actor.services)),
-        order=(CaseStudy.updated_at.desc(), CaseStudy.ref),
+        order=(needs_them, CaseStudy.updated_at.desc(), CaseStudy.ref),
         since=CaseStudy.updated_at,
+        limit=limit,
     )
-    return sorted(items, key=lambda item: _ORDER.get(S(item.state), 2))
 
 
-def review_queue(ws: Workspace, actor: Actor) -> list[QueueItem]:
+def review_queue(ws: Workspace, actor: Actor, limit: int = SHOWN) -> Queue:
     """Submitted case studies `actor` may review, oldest submission first."""
     if not actor_may(actor, Permission.REVIEW):
-        return []
+        return Queue()
     where: list[Any] = [CaseStudy.status == S.SUBMITTED]
     if actor.services:
         where.append(
             CaseStudy.library_service_id.is_(None)
             | CaseStudy.library_service_id.not_in(sorted(actor.services))
         )
-    return _items(ws, *where, order=(CaseStudy.submitted_at, CaseStudy.ref),
-                  since=CaseStudy.submitted_at)  # fmt: skip
+    return _queue(ws, *where, order=(CaseStudy.submitted_at, CaseStudy.ref),
+                  since=CaseStudy.submitted_at, limit=limit)  # fmt: skip
 
 
-def waiting_approval(ws: Workspace, actor: Actor) -> list[QueueItem]:
+def waiting_approval(ws: Workspace, actor: Actor, limit: int = SHOWN) -> Queue:
     """Escalated case studies, longest waiting first (for approvers)."""
     if not actor_may(actor, Permission.APPROVE):
-        return []
-    return _items(ws, CaseStudy.status == S.ESCALATED,
+        return Queue()
+    return _queue(ws, CaseStudy.status == S.ESCALATED,
                   order=(CaseStudy.accepted_at, CaseStudy.ref),
-                  since=CaseStudy.accepted_at)  # fmt: skip
+                  since=CaseStudy.accepted_at, limit=limit)  # fmt: skip

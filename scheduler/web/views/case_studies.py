@@ -2,8 +2,9 @@
 status, readiness, the cards and posts for every enabled platform, the approvals and the
 full history), with the card images served from the cards cache.
 
-The decisions on the page (approve, reject, queue) are posted to `views.review`, which
-renders this page again when a form has a problem (`render_case_study`).
+The decisions on the page (approve, reject, queue) are posted to `views.review`, and the
+acts of peer review (submit, withdraw, review, comment) to `views.pipeline`; each renders
+this page again when a form has a problem (`render_case_study`).
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ from scheduler.operations.content.case_studies import (
 )
 from scheduler.operations.content.categories import categories
 from scheduler.operations.months import Month, parse_month
+from scheduler.operations.pipeline.acts import CRITERIA, open_acts
 from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.free_months import free_months
 from scheduler.operations.showcase.planning import planned_months
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME
 from scheduler.web.formatting import month_name, state_tag
-from scheduler.web.forms import ApproveForm, QueueForm, RejectForm
+from scheduler.web.forms import ApproveForm, ConfirmForm, QueueForm, RejectForm
 from scheduler.web.guards import current_actor, requires
+from scheduler.web.pipeline_forms import CommentForm, ReviewForm
 from scheduler.web.state import config, workspace
 from scheduler.web.wording import audit_action
 from vignettes.errors import NotFound
@@ -54,6 +57,13 @@ SORTS = {
     "readiness": "Most ready first",
 }
 INTERFACES = {"web": "console", "cli": "command line", "daemon": "daemon"}
+# A peer review's outcome as its history line says it.
+OUTCOMES = {
+    "changes_requested": "Changes requested",
+    "accepted": "Accepted",
+    "escalated": "Accepted and escalated",
+    "rejected": "Not accepted",
+}
 
 
 @bp.app_template_filter("local_time")
@@ -188,12 +198,17 @@ def history_rows(detail: CaseStudyDetail) -> list[dict[str, Any]]:
             notes.append(f"From {info['source']}, row {info['row']}")
         if info.get("reason"):
             notes.append(f"Reason: {info['reason']}")
+        if event.action == "reviewed" and info.get("outcome") in OUTCOMES:
+            met = ", ".join(str(n) for n in info.get("met") or []) or "none"
+            notes.append(f"{OUTCOMES[info['outcome']]} (criteria met: {met})")
         changes = [
             (_label(name), _value(change.get("old")), _value(change.get("new")))
             for name, change in (info.get("changes") or {}).items()
             if isinstance(change, dict)
         ]
         what = audit_action(event.action)
+        if event.action == "submitted" and info.get("resubmitted"):
+            what = "Submitted again"
         rows.append(
             {
                 "when": event.at,
@@ -226,12 +241,16 @@ def render_case_study(
     errors: list[dict[str, str]] | None = None,
     reject_form: RejectForm | None = None,
     queue_form: QueueForm | None = None,
+    review_form: ReviewForm | None = None,
+    comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    """The page of case study `ref` (404 when there is none), with any form's problems."""
+    """The page of case study `ref` (404 when there is none, or not the person's to see),
+    with any form's problems."""
     ws = workspace()
+    actor = current_actor()
     try:
-        detail = case_study(ws, ref, current_actor())
+        detail = case_study(ws, ref, actor)
     except NotFound:
         abort(404)
     picked = picked_month(detail)
@@ -256,6 +275,11 @@ def render_case_study(
         approve_form=ApproveForm(formdata=None),
         reject_form=reject_form or RejectForm(formdata=None),
         queue_form=queue_form,
+        review_form=review_form or ReviewForm(formdata=None),
+        comment_form=comment_form or CommentForm(formdata=None),
+        confirm_form=ConfirmForm(formdata=None),
+        acts=open_acts(actor, detail.status, detail.library_service_id, detail.slot_state),
+        criteria=CRITERIA,
         may_edit=_may(Permission.EDIT),
         may_approve=_may(Permission.APPROVE),
         may_queue=may_queue,

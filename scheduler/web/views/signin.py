@@ -85,7 +85,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@requires(Permission.READ)
+@requires(Permission.BROWSE)  # every role, library staff included
 def change_password() -> ResponseReturnValue:
     if not web_config().password_sign_in:
         abort(404)  # nobody signs in with a password, so nobody needs one

@@ -21,6 +21,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 
 from scheduler.errors import SchedulerError
+from scheduler.operations.accounts.invitations import list_invitations
 from scheduler.operations.accounts.passwords import MIN_LENGTH, PasswordRejected, one_time_password
 from scheduler.operations.accounts.permissions import ROLES, Permission
 from scheduler.operations.accounts.users import (
@@ -31,14 +32,18 @@ from scheduler.operations.accounts.users import (
     is_last_admin,
     list_users,
     reset_password,
+    set_email,
     set_role,
+    set_services,
 )
 from scheduler.operations.pipeline.scope import waits_for_a_service
+from scheduler.operations.pipeline.services import list_services
 from scheduler.web.formatting import problem_text
 from scheduler.web.forms import AddUserForm, ConfirmForm, ResetPasswordForm, SetRoleForm, error_list
 from scheduler.web.guards import current_actor, requires
+from scheduler.web.pipeline_forms import EmailForm, ServicesForm
 from scheduler.web.state import workspace
-from vignettes.errors import VignettesError
+from vignettes.errors import NotFound, VignettesError
 
 bp = Blueprint("users", __name__)
 
@@ -64,6 +69,7 @@ def index() -> str:
         users=list_users(workspace(), current_actor()),
         role_text=ROLE_TEXT,
         waiting=lambda user: waits_for_a_service(user.role, user.services),
+        invitations=list_invitations(workspace(), current_actor()),
     )
 
 
@@ -75,8 +81,14 @@ def render_new(form: AddUserForm, errors: list[dict[str, str]]) -> tuple[str, in
         roles=ROLES,
         role_text=ROLE_TEXT,
         min_length=MIN_LENGTH,
+        service_names=service_names(),
     )
     return page, 400 if errors else 200
+
+
+def service_names() -> list[str]:
+    """The directory's names, for the forms that choose an account's services."""
+    return [s.name for s in list_services(workspace(), current_actor())]
 
 
 @bp.get("/users/new")
@@ -102,6 +114,7 @@ def add() -> ResponseReturnValue:
             form.role.data,
             password,
             email=form.email.data,
+            services=form.services.data or [],
             must_change_password=one_time,
         )
     except PasswordRejected as exc:
@@ -110,6 +123,8 @@ def add() -> ResponseReturnValue:
     except (SchedulerError, VignettesError) as exc:
         if "email address" in str(exc):  # the address is malformed or taken
             form.email.errors.append(problem_text(exc))
+        elif "library service" in str(exc):
+            form.services.errors.append(problem_text(exc))
         else:
             form.name.errors.append(problem_text(exc, keep=(form.name.data or "").strip().lower()))
         return render_new(form, error_list(form))
@@ -166,6 +181,8 @@ def render_user(
     *,
     role_form: SetRoleForm | None = None,
     password_form: ResetPasswordForm | None = None,
+    email_form: EmailForm | None = None,
+    services_form: ServicesForm | None = None,
     errors: list[dict[str, str]] | None = None,
 ) -> tuple[str, int]:
     users = list_users(workspace(), current_actor())
@@ -173,6 +190,8 @@ def render_user(
     if user is None:
         abort(404)
     role_form = role_form or SetRoleForm(formdata=None, role=user.role)
+    email_form = email_form or EmailForm(formdata=None, email=user.email or "")
+    services_form = services_form or ServicesForm(formdata=None, services=list(user.services))
     page = render_template(
         "users/show.jinja",
         user=user,
@@ -180,6 +199,9 @@ def render_user(
         me=current_actor().name == user.name,
         role_form=role_form,
         password_form=password_form or ResetPasswordForm(formdata=None),
+        email_form=email_form,
+        services_form=services_form,
+        service_names=service_names(),
         confirm_form=ConfirmForm(formdata=None),
         roles=ROLES,
         role_text=ROLE_TEXT,
@@ -254,4 +276,38 @@ def new_password(name: str) -> ResponseReturnValue:
     if one_time:
         return _show_once(user, seed, added=False)
     flash(f"{user.name}'s password is changed; their sessions have ended.", "success")
+    return redirect(url_for("users.show", name=user.name))
+
+
+@bp.post("/users/<name>/email")
+@requires(Permission.MANAGE_USERS)
+def change_email(name: str) -> ResponseReturnValue:
+    form = EmailForm()
+    if not form.validate_on_submit():
+        return render_user(name, email_form=form, errors=error_list(form))
+    try:
+        user = set_email(workspace(), current_actor(), name, form.email.data)
+    except NotFound:
+        abort(404)
+    except (SchedulerError, VignettesError) as exc:
+        form.email.errors.append(problem_text(exc))
+        return render_user(name, email_form=form, errors=error_list(form))
+    flash(f"{user.name}'s email address is now {user.email}.", "success")
+    return redirect(url_for("users.show", name=user.name))
+
+
+@bp.post("/users/<name>/services")
+@requires(Permission.MANAGE_USERS)
+def change_services(name: str) -> ResponseReturnValue:
+    form = ServicesForm()
+    form.validate_on_submit()  # nothing to check but the CSRF token: none is a choice too
+    try:
+        user = set_services(workspace(), current_actor(), name, form.services.data or [])
+    except NotFound as exc:
+        if exc.what == "user":
+            abort(404)
+        form.services.errors.append(problem_text(exc))
+        return render_user(name, services_form=form, errors=error_list(form))
+    which = ", ".join(user.services) or "no library service"
+    flash(f"{user.name} belongs to {which} (from their next page).", "success")
     return redirect(url_for("users.show", name=user.name))
