@@ -34,7 +34,7 @@ from scheduler.operations.accounts.users import AccountError, normalise_name, se
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
-from vignettes.store.models import User
+from vignettes.store.account_models import User
 from vignettes.store.queries import audit
 
 log = logging.getLogger(__name__)

@@ -26,10 +26,10 @@ from scheduler.operations.accounts.sessions import end_sessions
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
+from vignettes.store.account_models import SUBMISSION_EMAILS, User
 from vignettes.store.accounts import AccountExists
 from vignettes.store.accounts import UserRow as UserRow  # the read model views show
 from vignettes.store.directory import get_service, set_user_services
-from vignettes.store.models import SUBMISSION_EMAILS, User
 from vignettes.store.queries import audit
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{0,63}")
