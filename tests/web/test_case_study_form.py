@@ -162,6 +162,9 @@ def test_library_staff_of_one_service_need_not_name_it(console: Console) -> None
     sent = {"ref": "N-3", "title": "Falls review", "organisation": "Northmoor Trust"}
     sent |= {"headline": "Falls down a quarter", "summary": "The library's review helped."}
     assert console.post("/new-case-study", sent).location == "/case-studies/N-3"
+    page = console.get("/case-studies/N-3").text
+    assert "N-3 is saved as a draft: submit it for review when it is finished." in page
+    assert "awaits approval" not in page
     assert case_study(console.ws, "N-3").library_service == NORTH
 
 

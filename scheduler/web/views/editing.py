@@ -63,7 +63,9 @@ def _page(
 
 
 def _saved_message(saved: Saved) -> str:
-    if saved.created:
+    if saved.created and saved.draft:
+        message = f"{saved.ref} is saved as a draft: submit it for review when it is finished."
+    elif saved.created:
         message = f"{saved.ref} is added. It awaits approval."
     elif not saved.changed:
         return "There were no changes to save."
