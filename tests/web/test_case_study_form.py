@@ -159,6 +159,7 @@ def test_without_four_eyes_an_approver_may_record_an_approval_given_elsewhere(
 def test_library_staff_of_one_service_need_not_name_it(console: Console) -> None:
     two_services(console)
     console.sign_in("cara")
+    assert "Library service (optional)" in console.get("/new-case-study").text
     sent = {"ref": "N-3", "title": "Falls review", "organisation": "Northmoor Trust"}
     sent |= {"headline": "Falls down a quarter", "summary": "The library's review helped."}
     assert console.post("/new-case-study", sent).location == "/case-studies/N-3"
@@ -172,6 +173,8 @@ def test_library_staff_of_two_services_are_asked_which(console: Console) -> None
     two_services(console)
     console.add_user("tess", "contributor", services=(NORTH, SOUTH))
     console.sign_in("tess")
+    form = console.get("/new-case-study").text
+    assert "Library service (optional)" not in form and "One of your library services" in form
     sent = {"ref": "N-4", "title": "Falls review", "organisation": "Northmoor Trust"}
     sent |= {"headline": "Falls down a quarter", "summary": "The library's review helped."}
     page = console.post("/new-case-study", sent)
