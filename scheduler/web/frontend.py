@@ -4,12 +4,19 @@ installed them (npm ci of the committed package-lock.json into build/frontend).
 The files are never copied into the repository. `NHSUK_FRONTEND_VERSION` is the version the
 nhsuk-frontend-jinja templates render for; a different installed version is refused, as
 the markup and the CSS would disagree.
+
+The CSS is also served without its `@font-face` rules for the NHS assets host
+(`Frontend.css_without_nhs_fonts`), for `[web] nhs_fonts = false`: with no such rule a
+browser cannot ask that host for Frutiger, whatever order it reads the stylesheets in, and
+uses Arial, the design system's own fallback.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +51,10 @@ class Frontend:
     @property
     def css(self) -> str:
         return f"nhsuk-frontend-{self.version}.min.css"
+
+    @property
+    def css_without_nhs_fonts(self) -> str:
+        return f"nhsuk-frontend-{self.version}-without-nhs-fonts.min.css"
 
     @property
     def js(self) -> str:
@@ -82,6 +93,22 @@ def locate_frontend(environ: Mapping[str, str] | None = None) -> Frontend:
     return found
 
 
+# An @font-face rule whose font comes from the NHS assets host.
+_NHS_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*assets\.nhs\.uk[^}]*\}")
+
+
+def without_nhs_fonts(css: str) -> str:
+    """`css` without the @font-face rules that load fonts from the NHS assets host."""
+    return _NHS_FONT_FACE.sub("", css)
+
+
+@functools.cache
+def _css_without_nhs_fonts(path: Path) -> bytes:
+    text = path.read_text("utf-8")
+    text = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", text)  # the map is of the original
+    return without_nhs_fonts(text).encode("utf-8")
+
+
 def frontend_blueprint(frontend: Frontend) -> Blueprint:
     """`/assets/<file>`: the CSS and JavaScript bundles (those with the version in their
     name cached for a year), and the icons and manifest the CSS and the page template
@@ -95,6 +122,12 @@ def frontend_blueprint(frontend: Frontend) -> Blueprint:
     @bp.get("/assets/<path:filename>")
     @public
     def asset(filename: str) -> Response:
+        if filename == frontend.css_without_nhs_fonts:
+            css = Response(
+                _css_without_nhs_fonts(frontend.dist / frontend.css), mimetype="text/css"
+            )
+            css.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}"
+            return css
         if filename in versioned:
             return send_from_directory(frontend.dist, filename, max_age=ONE_YEAR)
         if filename in plain:

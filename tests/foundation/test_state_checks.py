@@ -67,7 +67,7 @@ def upgraded(empty_url: str) -> Iterator[Store]:
 
 
 def test_an_upgrade_keeps_every_row_and_its_state(upgraded: Store) -> None:
-    assert current_revision(upgraded.engine) == HEAD_REVISION  # through 0009 and on
+    assert current_revision(upgraded.engine) == HEAD_REVISION  # through every later migration too
     with upgraded.read() as session:
         assert session.scalars(select(MonthlySlot.state)).all() == [SlotState.PUBLISHED]
         assert session.scalars(select(Post.state)).all() == [PostState.POSTED]

@@ -47,7 +47,7 @@ def made_at_0010(url: str) -> Store:
 
 def test_accounts_made_before_single_sign_on_are_kept_and_unbound(blank_url: str) -> None:
     store = made_at_0010(blank_url)
-    assert current_revision(store.engine) == HEAD_REVISION  # through 0011 and on
+    assert current_revision(store.engine) == HEAD_REVISION  # through every later migration too
     with store.engine.connect() as conn:
         row = conn.execute(
             text(

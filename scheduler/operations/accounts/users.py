@@ -166,6 +166,13 @@ def any_users(ws: Workspace) -> bool:
         return q.count_users(session) > 0
 
 
+def is_last_admin(user: UserRow, users: list[UserRow]) -> bool:
+    """Whether `user` is the only active admin, whom nobody may demote or disable (or
+    nobody could manage users): a screen offers neither."""
+    active = [u.name for u in users if u.role == "admin" and not u.disabled]
+    return active == [user.name]
+
+
 def list_users(ws: Workspace, actor: Actor) -> list[UserRow]:
     require(actor, Permission.MANAGE_USERS)
     with ws.store.read() as session:
