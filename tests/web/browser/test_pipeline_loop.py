@@ -169,7 +169,7 @@ def approve_and_queue(page: Page, served: Served) -> None:
     expect(page.get_by_text("NM-2026-01 is approved.")).to_be_visible()
     page.get_by_label("Queue it for a month").select_option("2026-12")
     page.get_by_role("button", name="Queue").click()
-    expect(page.get_by_text("NM-2026-01 is queued for 2026-12")).to_be_visible()
+    expect(page.get_by_text("NM-2026-01 is queued for December 2026")).to_be_visible()
 
 
 def publish_now(page: Page, served: Served) -> None:
