@@ -10,7 +10,7 @@ import's own, so a hint cannot promise what the validation would refuse.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scheduler.operations.content.editing import LIMITS, SPECS, WORKFLOW, FieldSpec
@@ -49,11 +49,24 @@ CONTENT: tuple[Field, ...] = tuple(f for f in _ALL if f.section != "Review")
 BY_NAME = {f.name: f for f in _ALL}
 
 
-def fields_for(adding: bool, with_review: bool) -> tuple[Field, ...]:
+def fields_for(
+    adding: bool, with_review: bool, *, service_required: bool = False
+) -> tuple[Field, ...]:
     """The form's fields in order: the ref only when adding (it cannot change), and the
-    review fields only when this person may record an approval there."""
-    shown = tuple(f for f in CONTENT if adding or f.name != "ref")
+    review fields only when this person may record an approval there. `service_required`:
+    the person must name one of their several library services (staff of one service
+    may leave it empty)."""
+    shown = tuple(
+        replace(f, optional=False, hint=_CHOOSE_SERVICE)
+        if service_required and f.name == "library_service"
+        else f
+        for f in CONTENT
+        if adding or f.name != "ref"
+    )
     return shown + (REVIEW if adding and with_review else ())
+
+
+_CHOOSE_SERVICE = "One of your library services, as the directory spells it."
 
 
 def record_from(form: CaseStudyForm, fields: Iterable[Field]) -> dict[str, Any]:

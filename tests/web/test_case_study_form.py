@@ -16,6 +16,7 @@ from scheduler.web.frontend import Frontend
 from tests.conftest import case_study_row
 from tests.web.conftest import Console, error_summary, make_console
 from tests.web.content import ESCAPED, load, payload_case_study
+from tests.web.pipeline_data import NORTH, SOUTH, two_services
 
 IMPORT_FIELDS = {
     "ref", "title", "organisation", "library_service", "region", "headline", "summary",
@@ -153,3 +154,29 @@ def test_without_four_eyes_an_approver_may_record_an_approval_given_elsewhere(
     assert done.location == "/case-studies/new"  # a ref may be "new": the form lives apart
     assert "by Review panel on 1 Jun 2026" in console.get(done.location).text
     console.ws.close()
+
+
+def test_library_staff_of_one_service_need_not_name_it(console: Console) -> None:
+    two_services(console)
+    console.sign_in("cara")
+    assert "Library service (optional)" in console.get("/new-case-study").text
+    sent = {"ref": "N-3", "title": "Falls review", "organisation": "Northmoor Trust"}
+    sent |= {"headline": "Falls down a quarter", "summary": "The library's review helped."}
+    assert console.post("/new-case-study", sent).location == "/case-studies/N-3"
+    page = console.get("/case-studies/N-3").text
+    assert "N-3 is saved as a draft: submit it for review when it is finished." in page
+    assert "awaits approval" not in page
+    assert case_study(console.ws, "N-3").library_service == NORTH
+
+
+def test_library_staff_of_two_services_are_asked_which(console: Console) -> None:
+    two_services(console)
+    console.add_user("tess", "contributor", services=(NORTH, SOUTH))
+    console.sign_in("tess")
+    form = console.get("/new-case-study").text
+    assert "Library service (optional)" not in form and "One of your library services" in form
+    sent = {"ref": "N-4", "title": "Falls review", "organisation": "Northmoor Trust"}
+    sent |= {"headline": "Falls down a quarter", "summary": "The library's review helped."}
+    page = console.post("/new-case-study", sent)
+    assert page.status_code == 400
+    assert error_summary(page.text) == ["Library service is required: choose your library service"]

@@ -5,10 +5,17 @@ only the decisions the role may take."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from sqlalchemy import select
+
+from scheduler.web.frontend import Frontend
 from tests.conftest import case_study_row, escalate
-from tests.web.conftest import Console
+from tests.web.conftest import Console, make_console
 from tests.web.content import ESCAPED, load, payload_case_study, submitted
+from tests.web.pipeline_data import NORTH, two_services
+from tests.web.plan_data import DECEMBER_MORNING, approved, publish
+from vignettes.store.models import Post
 
 
 def card_links(page: str) -> list[str]:
@@ -135,3 +142,32 @@ def test_an_approval_s_time_is_shown_only_when_it_is_known(console: Console) -> 
     in_console = approvals(console.get("/case-studies/T-3").text)
     assert "1 Jun 2026 </td>" in from_file and "1 Jun 2026 at" not in from_file
     assert "26 Nov 2026 at 12:00" in in_console
+
+
+def test_its_contributor_finds_the_live_posts_once_it_is_showcased(
+    tmp_path: Path, frontend: Frontend
+) -> None:
+    console = two_services(make_console(tmp_path, frontend, now=DECEMBER_MORNING))
+    load(console, approved("N-1", library_service=NORTH))
+    console.sign_in("cara")
+    assert "Live posts" not in console.get("/case-studies/N-1").text
+    publish(console)
+    with console.ws.store.read() as session:
+        urls = set(session.scalars(select(Post.url).where(Post.state == "posted")))
+    page = console.get("/case-studies/N-1").text
+    assert "Live posts" in page and len(urls) == 2
+    assert all(url in page.split("Live posts", 1)[1] for url in urls)
+    console.ws.close()
+
+
+def test_a_live_post_on_the_web_is_a_link(tmp_path: Path, frontend: Frontend) -> None:
+    console = two_services(make_console(tmp_path, frontend, now=DECEMBER_MORNING))
+    load(console, approved("N-1", library_service=NORTH))
+    publish(console)
+    with console.ws.store.write() as session:
+        for post in session.scalars(select(Post).where(Post.platform == "x")):
+            post.url = "https://x.com/nhs/status/42"
+    console.sign_in("cara")
+    page = console.get("/case-studies/N-1").text
+    assert '<a class="nhsuk-link" href="https://x.com/nhs/status/42">View the post on X</a>' in page
+    console.ws.close()

@@ -131,6 +131,9 @@ def test_the_only_public_pages_are_the_gallery_and_the_few_the_console_needs(
         "assets.asset",
         "calendar.feed",
         "health.healthz",
+        "invitations.accept_invitation",  # the one-time link: its token is the check
         "signin.login",
         "signin.logout",
+        "sso.callback",
+        "sso.start",
     }

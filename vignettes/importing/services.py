@@ -4,7 +4,9 @@ spelling so that the card says one name). A name the directory does not have is 
 when the importer may add services (the machine's operator, a console admin; the report
 lists them), and is otherwise a problem naming the row, with a did-you-mean.
 
-A form may also be limited to some services (a contributor's own): any other is a problem.
+A form may also be limited to some services (a contributor's own): any other is a problem,
+and a row naming none belongs to the only one when there is only one (library staff of one
+service need not type its name).
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from sqlalchemy.orm import Session
 from vignettes.importing.issues import Issue, display
 from vignettes.importing.report import ImportReport
 from vignettes.importing.validation import ImportRow
-from vignettes.store.directory import add_service, did_you_mean, find_service, service_names
+from vignettes.store.directory import (
+    add_service,
+    did_you_mean,
+    find_service,
+    service_names,
+    services_by_ids,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +60,14 @@ def match_services(
     for row in rows:
         name = row.content.library_service
         ref = row.content.ref
+        if not name and policy.allowed is not None and len(policy.allowed) == 1:
+            [only] = services_by_ids(session, policy.allowed)
+            row = dataclasses.replace(
+                row, content=dataclasses.replace(row.content, library_service=only.name)
+            )
+            ids[ref] = only.id
+            matched.append(row)
+            continue
         if not name:
             if policy.allowed is not None:
                 problems.append(_issue(report, row, "is required: choose your library service"))

@@ -22,6 +22,7 @@ from vignettes.states import CRITERIA, STATE_VALUES
 from vignettes.store import read_models
 from vignettes.store.directory import services_by_ids
 from vignettes.store.listing import CaseStudyRow, list_case_studies
+from vignettes.store.models import Post
 from vignettes.store.pipeline_models import Comment, Review
 from vignettes.store.queries import audit_trail, get_case_study, slot_of_case_study
 from vignettes.store.search import CaseStudyQuery, ListingPage, find_case_studies
@@ -146,6 +147,17 @@ class HistoryEvent:
 
 
 @dataclass(frozen=True)
+class LivePost:
+    """A post of the case study that is out, with its public address."""
+
+    platform: str
+    url: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"platform": self.platform, "url": self.url}
+
+
+@dataclass(frozen=True)
 class CaseStudyDetail:
     """One case study: its content, workflow state, approvals and full history."""
 
@@ -170,6 +182,8 @@ class CaseStudyDetail:
     submitted_at: dt.datetime | None = None
     reviews: tuple[ReviewRecord, ...] = ()
     comments: tuple[CommentRecord, ...] = ()
+    # Once showcased: its posts that are out (its contributors see them, as the issue says).
+    live_posts: tuple[LivePost, ...] = ()
 
     @property
     def latest_review(self) -> ReviewRecord | None:
@@ -192,6 +206,7 @@ class CaseStudyDetail:
             "latest_review": latest.to_json() if latest else None,
             "reviews": [r.to_json() for r in self.reviews],
             "comments": [c.to_json() for c in self.comments],
+            "live_posts": [p.to_json() for p in self.live_posts],
             "approval_current": self.approval_current,
             "content_hash": self.content_hash,
             "approved_by": self.approved_by,
@@ -274,6 +289,17 @@ def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
                     select(Comment).where(Comment.case_study_id == cs.id).order_by(Comment.id)
                 )
             ),
+            live_posts=tuple(
+                LivePost(platform, url)
+                for platform, url in session.execute(
+                    select(Post.platform, Post.url)
+                    .where(Post.slot_id == slot.id, Post.state == "posted", Post.url.is_not(None))
+                    .order_by(Post.platform)
+                )
+                if url
+            )
+            if slot
+            else (),
         )
 
 

@@ -12,6 +12,7 @@ would be approving what they added).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,11 +66,13 @@ class Saved:
     queued_month: str | None
     notes: tuple[str, ...]
     warnings: tuple[Issue, ...]
+    draft: bool = False  # added as a contributor's draft: nobody reviews it until submitted
 
     def to_json(self) -> dict[str, Any]:
         return {
             "ref": self.ref,
             "created": self.created,
+            "draft": self.draft,
             "changed": self.changed,
             "approval_voided": self.approval_voided,
             "withdrawn": self.withdrawn,
@@ -97,7 +100,7 @@ def add_case_study(ws: Workspace, actor: Actor, fields: Mapping[str, Any]) -> Sa
         services=service_policy(actor),
         draft=is_scoped(actor),
     )
-    return _saved(report, created=True)
+    return dataclasses.replace(_saved(report, created=True), draft=is_scoped(actor))
 
 
 def edit_case_study(

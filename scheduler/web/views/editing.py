@@ -26,6 +26,7 @@ from scheduler.operations.content.editing import (
     edit_case_study,
     fields_of,
 )
+from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME, Field, fields_for, record_from, show_problems
 from scheduler.web.formatting import month_name
@@ -50,6 +51,12 @@ def _with_review() -> bool:
     account = signed_in()
     allowed = account is not None and allows(account.role, Permission.APPROVE)
     return allowed and not config().web.four_eyes
+
+
+def _service_required() -> bool:
+    """Library staff of several services say which one a case study is for."""
+    account = signed_in()
+    return account is not None and is_scoped(current_actor()) and len(account.services) > 1
 
 
 def _page(
@@ -99,7 +106,9 @@ def _preview(
 
 
 def _saved_message(saved: Saved) -> str:
-    if saved.created:
+    if saved.created and saved.draft:
+        message = f"{saved.ref} is saved as a draft: submit it for review when it is finished."
+    elif saved.created:
         message = f"{saved.ref} is added. It awaits approval."
     elif not saved.changed:
         return "There were no changes to save."
@@ -121,7 +130,9 @@ def _flash(saved: Saved) -> None:
 @bp.route("/new-case-study", methods=["GET", "POST"])
 @requires(Permission.ADD)
 def new() -> ResponseReturnValue:
-    fields = fields_for(adding=True, with_review=_with_review())
+    fields = fields_for(
+        adding=True, with_review=_with_review(), service_required=_service_required()
+    )
     form = CaseStudyForm()
     if not form.is_submitted():
         return _page(CaseStudyForm(formdata=None, data={"status": "submitted"}), fields, ref=None)
@@ -142,7 +153,7 @@ def new() -> ResponseReturnValue:
 @requires(Permission.EDIT)
 def edit(ref: str) -> ResponseReturnValue:
     ws = workspace()
-    fields = fields_for(adding=False, with_review=False)
+    fields = fields_for(adding=False, with_review=False, service_required=_service_required())
     try:
         detail = case_study(ws, ref, current_actor())
     except NotFound:

@@ -49,9 +49,10 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(console: Console) -> Iterator[Served]:
-    """`console` on waitress at 127.0.0.1:<a free port> until the block ends."""
-    server = ConsoleServer(console.app, "127.0.0.1", 0)
+def serve(console: Console, port: int = 0) -> Iterator[Served]:
+    """`console` on waitress at 127.0.0.1:`port` (by default a free one) until the block
+    ends."""
+    server = ConsoleServer(console.app, "127.0.0.1", port)
     thread = threading.Thread(target=server.run, name="console", daemon=True)
     thread.start()
     try:
@@ -77,17 +78,26 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    """A fresh browser profile, recording Content-Security-Policy violations."""
+@contextlib.contextmanager
+def browsing(chromium: Browser) -> Iterator[Page]:
+    """A fresh browser profile (one person's), recording Content-Security-Policy
+    violations."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
     opened.add_init_script(
         "window.__csp = []; document.addEventListener('securitypolicyviolation',"
         " e => window.__csp.push(e.effectiveDirective + ' ' + e.blockedURI));"
     )
-    yield opened
-    context.close()
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    with browsing(chromium) as opened:
+        yield opened
 
 
 def csp_violations(page: Page) -> list[str]:
