@@ -133,4 +133,7 @@ def test_the_only_public_pages_are_the_gallery_and_the_few_the_console_needs(
         "health.healthz",
         "signin.login",
         "signin.logout",
+        "sso.start",  # single sign-on begins and returns before anyone is signed in
+        "sso.callback",
+        "invitations.accept_invitation",  # the invited person has no account yet
     }
