@@ -112,7 +112,8 @@ def frontend_blueprint(frontend: Frontend) -> Blueprint:
             response.cache_control.public = True
             response.cache_control.max_age = ONE_YEAR if filename in versioned else ONE_DAY
             response.add_etag()
-            return response.make_conditional(request)
+            response.make_conditional(request)  # a 304 when the ETag matches
+            return response
         if filename in versioned:
             return send_from_directory(frontend.dist, filename, max_age=ONE_YEAR)
         if filename in plain:
