@@ -1,8 +1,10 @@
 # Two set-up commands, both working on a fresh machine:
-#   make run   - create .venv, install, load the sample case studies, show the plan and
+#   make run   - install what it needs (.venv, the NHS design system, the Debian packages
+#                the cards and npm need), load the sample case studies, show the plan and
 #                run the daemon and the web console in the foreground (SQLite, outbox mode;
 #                Ctrl-C stops both)
-#   make test  - install test dependencies (Debian packages too) and run ruff, mypy, pytest
+#   make test  - also install what the tests add (Chromium, PostgreSQL, Tesseract) and run
+#                ruff, mypy, pytest
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,7 +15,7 @@ CONFIG ?= config.toml
 FRONTEND := build/frontend
 FRONTEND_STAMP := $(FRONTEND)/.installed
 
-.PHONY: run test lint typecheck pytest system-deps frontend bench clean dead-code
+.PHONY: run run-deps test lint typecheck pytest system-deps frontend bench clean dead-code
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +25,12 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh
 
+# Only the Debian packages `make run` needs (no browser, no test tools).
+run-deps:
+	bash scripts/system-deps.sh --run
+
 $(FRONTEND_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || bash scripts/system-deps.sh --no-browser
+	@command -v npm >/dev/null || bash scripts/system-deps.sh --run
 	mkdir -p $(FRONTEND)
 	cp package.json package-lock.json $(FRONTEND)/
 	cd $(FRONTEND) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -32,7 +38,7 @@ $(FRONTEND_STAMP): package.json package-lock.json
 
 frontend: $(FRONTEND_STAMP)
 
-run: $(STAMP) $(FRONTEND_STAMP)
+run: run-deps $(STAMP) $(FRONTEND_STAMP)
 	$(BIN)/vignettes --config $(CONFIG) import --sample
 	$(BIN)/vignettes --config $(CONFIG) plan --months 12
 	$(BIN)/python scripts/run_together.py --config $(CONFIG)

@@ -6,7 +6,8 @@ Data: 10,000 case studies (imported as `vignettes import` does, two in three app
 Bluesky: 360 posts, the most 120 slots can hold, since a slot has one post per platform)
 and 1,080 engagement snapshots (three per post).
 
-Pages: home, plan, the case-study list (a page of 50) and one case study (its cards
+Pages: home, plan, the plan's calendar (its card thumbnails are separate requests), the
+case-study list (a page of 50) and one case study (its cards
 already rendered and cached), each requested with the session cookie over a keep-alive
 connection, each followed by a static file of that page's size from the same server (no
 session, as a browser fetches one).
@@ -338,7 +339,7 @@ def prepare(app: Any, port: int, static_dir: Path) -> list[Timing]:
     a static file of each one's size beside it."""
     browser = Browser(port)
     browser.sign_in("ada0")
-    pages = [Timing("home", "/"), Timing("plan", "/plan")]
+    pages = [Timing("home", "/"), Timing("plan", "/plan"), Timing("calendar", "/plan/year")]
     _s, home, _t = browser.request("GET", "/")
     ref = re.search(rb"BENCH-\d{5}", home)
     assert ref, "no case study on the home page"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from scheduler.config import load_config
 from scheduler.errors import SchedulerError
-from scheduler.operations.accounts.users import first_admin
+from scheduler.operations.accounts.users import first_admin, list_users
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.errors import VignettesError
@@ -35,19 +35,26 @@ START_WAIT = 60
 
 
 def _first_sign_in(config_path: Path) -> str:
+    """How to sign in: the first admin's one-time password on a new installation, else
+    who the admins are and how to reset a forgotten password."""
     ws = Workspace(config_path)
+    actor = Actor("make run", "cli")
     try:
-        password = first_admin(ws, Actor("make run", "cli"))
+        password = first_admin(ws, actor)
+        admins = [u.name for u in list_users(ws, actor) if u.role == "admin" and not u.disabled]
     finally:
         ws.close()
-    if password is None:
+    if password is not None:
         return (
-            "Sign in with your console account (add one with: "
-            ".venv/bin/vignettes user add NAME --role admin --password-stdin)."
+            f"First sign-in: username admin, one-time password {password}\n"
+            "  (shown only now; you will be asked to choose your own password)."
         )
+    who = f" ({', '.join(admins)})" if admins else ""
     return (
-        f"First sign-in: username admin, one-time password {password}\n"
-        "  (shown only now; you will be asked to choose your own password)."
+        f"An admin account exists already{who}: sign in with your console account.\n"
+        "  Forgotten password? An admin resets it under Users, or on this machine:\n"
+        f"  .venv/bin/vignettes --config {config_path} user reset-password NAME "
+        "--password-stdin"
     )
 
 

@@ -1,27 +1,50 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only when they are missing, so a fresh
 # machine (or CI on a clean clone) gets them and an already-set-up one pays nothing.
-#   postgresql       throwaway test cluster (initdb/pg_ctl); the store suite runs on it too
+# What `make run` needs:
 #   libfribidi0      Pillow's RAQM text layout (bidi, shaping) for the cards
-#   chromium         headless browser for the preview-page tests and the cards benchmark
 #   fonts-noto-color-emoji  colour emoji fallback on cards
+#   npm              `make frontend`: npm ci of the NHS design system for the web console
+# What `make test` adds:
+#   postgresql       throwaway test cluster (initdb/pg_ctl); the store suite runs on it too
+#   chromium         headless browser for the console's and the preview page's tests
 #   systemd          systemd-analyze, to verify deploy/vignettes.service in the tests
 #   tesseract-ocr, tesseract-ocr-eng  OCR, so the card tests read the key figure off the PNG
-#   npm              `make frontend`: npm ci of the NHS design system for the web console
+# Usage: system-deps.sh [--run | --no-browser] [--list]
+#   --run         only what `make run` needs
+#   --no-browser  everything but Chromium
+#   --list        print the packages that would be installed, and install nothing
 set -euo pipefail
 
-want=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
-ldconfig -p 2>/dev/null | grep -q 'libfribidi.so.0' || want+=(libfribidi0)
-if [ "${1:-}" != "--no-browser" ]; then
-  command -v chromium >/dev/null 2>&1 || want+=(chromium)
-fi
-[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || want+=(fonts-noto-color-emoji)
-command -v systemd-analyze >/dev/null 2>&1 || want+=(systemd)
-command -v tesseract >/dev/null 2>&1 || want+=(tesseract-ocr)
-ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || want+=(tesseract-ocr-eng)
-command -v npm >/dev/null 2>&1 || want+=(npm)
+mode=all
+list=no
+for arg in "$@"; do
+  case "$arg" in
+    --run) mode=run ;;
+    --no-browser) mode=no-browser ;;
+    --list) list=yes ;;
+    *) echo "system-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
+want=()
+ldconfig -p 2>/dev/null | grep -q 'libfribidi.so.0' || want+=(libfribidi0)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || want+=(fonts-noto-color-emoji)
+command -v npm >/dev/null 2>&1 || want+=(npm)
+if [ "$mode" != run ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
+  if [ "$mode" != no-browser ]; then
+    command -v chromium >/dev/null 2>&1 || want+=(chromium)
+  fi
+  command -v systemd-analyze >/dev/null 2>&1 || want+=(systemd)
+  command -v tesseract >/dev/null 2>&1 || want+=(tesseract-ocr)
+  ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || want+=(tesseract-ocr-eng)
+fi
+
+if [ "$list" = yes ]; then
+  echo "${want[*]}"
+  exit 0
+fi
 if [ ${#want[@]} -eq 0 ]; then
   exit 0
 fi

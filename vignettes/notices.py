@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vignettes.store.models import CaseStudy, User
+from vignettes.store.account_models import User
+from vignettes.store.models import CaseStudy
 from vignettes.store.outbox import enqueue, pending_by_key
 from vignettes.store.pipeline_models import Review, user_services
 

@@ -40,6 +40,9 @@ class WebConfig:
     four_eyes: bool = True
     upload_limit: int = 10 * 1024 * 1024
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    # The design system's Frutiger font from the NHS assets host (browsers then ask that
+    # host for it); off: Arial, and no request leaves the console's own site.
+    nhs_fonts: bool = False
     # Where people reach the console ("https://vignettes.example.nhs.uk"), for addresses
     # that must be absolute: links in emails, where a sign-in provider sends people back to
     # ("" = not configured).
@@ -106,6 +109,7 @@ def read_web(root: Reader) -> WebConfig:
         four_eyes=web.get("four_eyes", bool, default.four_eyes),
         upload_limit=web.convert("upload_limit", "10MB", parse_size, default.upload_limit),
         trusted_proxies=_networks(web),
+        nhs_fonts=web.get("nhs_fonts", bool, default.nhs_fonts),
         base_url=web.convert("base_url", "", _base_url, default.base_url),
         invitation_lifetime=web.convert(
             "invitation_lifetime", "7d", parse_duration, default.invitation_lifetime

@@ -28,10 +28,12 @@ from jinja2.bccache import Bucket
 from scheduler.operations.accounts.console_key import signing_key as console_signing_key
 from scheduler.operations.accounts.passwords import MIN_LENGTH
 from scheduler.operations.context import Workspace, one_request
-from scheduler.web import auth, components, formatting, mailer, navigation, sso, state
+from scheduler.operations.to_do import navigation_counts
+from scheduler.web import auth, components, formatting, mailer, navigation, sso, state, wording
 from scheduler.web.errors import register_error_pages
 from scheduler.web.forms import field_error
 from scheduler.web.frontend import Frontend, frontend_blueprint, locate_frontend
+from scheduler.web.guards import may
 from scheduler.web.security import (
     ForwardedByTrustedProxy,
     RefuseUnusableHost,
@@ -182,17 +184,22 @@ def create_app(
     mailer.install(app, ws)
     app.jinja_env.globals.update(
         field_error=field_error,
+        may=may,
         role_colour=lambda role: ROLE_COLOURS.get(role, "grey"),
         min_password_length=MIN_LENGTH,
         service_name=SERVICE_NAME,
         gallery_name=GALLERY_NAME,
         footer_text=config.cards.brand.footer_text,
-        frontend_css=frontend.css,
+        # Without the NHS fonts, the design system's CSS without their @font-face rules:
+        # the browser never asks the NHS assets host for Frutiger and uses Arial.
+        frontend_css=frontend.css if web.nhs_fonts else frontend.css_without_nhs_fonts,
     )
     # The design system's macros, their markup cached by their parameters.
     app.extensions["vignettes.components"] = components.install(app.jinja_env)
     app.jinja_env.filters.update(formatting.FILTERS)  # phase B2's screens
     app.jinja_env.globals.update(formatting.GLOBALS)
+    app.jinja_env.filters.update(wording.FILTERS)
+    app.jinja_env.globals.update(wording.GLOBALS)
     app.context_processor(_chrome)
     app.after_request(lambda response: add_security_headers(response, web))
     # The Host check sees the host as the trusted proxy forwarded it.
@@ -210,12 +217,13 @@ def _chrome() -> dict[str, Any]:
         return {"cspNonce": None, "account": None, "navigation": []}
     try:
         account = auth.signed_in()
+        counts = navigation_counts(state.workspace(), account.actor()) if account else {}
     except StoreError:  # the 503 page must still render
-        account = None
+        account, counts = None, {}
     return {
         "cspNonce": csp_nonce(),
         "account": account,
-        "navigation": navigation.header_items(current_app, account.role, request.endpoint)
+        "navigation": navigation.header_items(current_app, account.role, request.endpoint, counts)
         if account and not auth.waiting(account)
         else [],
     }

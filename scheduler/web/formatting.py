@@ -18,11 +18,14 @@ from scheduler.operations.months import Month
 from scheduler.operations.showcase.engagement import PLATFORM_NAMES
 from scheduler.operations.showcase.publishing import is_web_address
 from scheduler.web.state import config
+from scheduler.web.wording import months_in_words
 
 # States as people read them, and the tag colour each gets: green done, blue on its way,
 # orange needs a look, red failed, grey nothing to do.
 STATES: dict[str, tuple[str, str]] = {
     "planned": ("Planned", "blue"),
+    # planned, but its case study will not be sent as things stand (PlanEntry.blocked)
+    "blocked": ("Will not be sent", "orange"),
     "due": ("Due now", "yellow"),
     "passed": ("Passed", "grey"),
     "publishing": ("Publishing", "aqua-green"),
@@ -142,7 +145,7 @@ def problem_text(exc: BaseException, *, keep: str = "") -> str:
     with `keep` (a user name) is left as it is: names are not capitalised."""
     problems = getattr(exc, "problems", None)
     text = "; ".join(str(p) for p in problems) if problems else str(exc).strip()
-    text = text.splitlines()[0] if text else "Something went wrong"
+    text = months_in_words(text.splitlines()[0]) if text else "Something went wrong"
     if keep and text.startswith(keep):
         return text
     return text[:1].upper() + text[1:]
@@ -167,6 +170,7 @@ FILTERS = {
     "month_name": month_name,
     "platform_name": platform_name,
     "detail_text": detail_text,
+    "spoken_duration": spoken_duration,
 }
 GLOBALS = {
     "state_tag": state_tag,

@@ -4,10 +4,16 @@ installed them (npm ci of the committed package-lock.json into build/frontend).
 The files are never copied into the repository. `NHSUK_FRONTEND_VERSION` is the version the
 nhsuk-frontend-jinja templates render for; a different installed version is refused, as
 the markup and the CSS would disagree.
+
+The CSS is also served without its `@font-face` rules for the NHS assets host
+(`Frontend.css_without_nhs_fonts`), for `[web] nhs_fonts = false`: with no such rule a
+browser cannot ask that host for Frutiger, whatever order it reads the stylesheets in, and
+uses Arial, the design system's own fallback.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -15,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, request, send_from_directory
+from flask import Blueprint, Response, send_from_directory
 
 from scheduler.errors import SchedulerError
 from scheduler.web.guards import public
@@ -27,11 +33,6 @@ DEFAULT_DIR = CHECKOUT / "build" / "frontend"
 # Served at /assets/, where the design system's CSS expects its icons.
 ONE_YEAR = 365 * 24 * 3600
 ONE_DAY = 24 * 3600
-# The design system's CSS loads its Frutiger font from assets.nhs.uk, which every page's
-# policy (font-src 'self') refuses, and the refusal is a console error on every page. The
-# font is licensed for nhs.uk alone, so the pages use the CSS's fallback (Arial), as they
-# did anyway; the rules are blanked with spaces so the source map's columns still match.
-_FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
 
 
 class FrontendMissing(SchedulerError):
@@ -50,6 +51,10 @@ class Frontend:
     @property
     def css(self) -> str:
         return f"nhsuk-frontend-{self.version}.min.css"
+
+    @property
+    def css_without_nhs_fonts(self) -> str:
+        return f"nhsuk-frontend-{self.version}-without-nhs-fonts.min.css"
 
     @property
     def js(self) -> str:
@@ -88,6 +93,22 @@ def locate_frontend(environ: Mapping[str, str] | None = None) -> Frontend:
     return found
 
 
+# An @font-face rule whose font comes from the NHS assets host.
+_NHS_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*assets\.nhs\.uk[^}]*\}")
+
+
+def without_nhs_fonts(css: str) -> str:
+    """`css` without the @font-face rules that load fonts from the NHS assets host."""
+    return _NHS_FONT_FACE.sub("", css)
+
+
+@functools.cache
+def _css_without_nhs_fonts(path: Path) -> bytes:
+    text = path.read_text("utf-8")
+    text = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", text)  # the map is of the original
+    return without_nhs_fonts(text).encode("utf-8")
+
+
 def frontend_blueprint(frontend: Frontend) -> Blueprint:
     """`/assets/<file>`: the CSS and JavaScript bundles (those with the version in their
     name cached for a year), and the icons and manifest the CSS and the page template
@@ -98,22 +119,15 @@ def frontend_blueprint(frontend: Frontend) -> Blueprint:
     plain = {"nhsuk-frontend.min.css", "nhsuk-frontend.min.js"}
     plain |= {name + ".map" for name in plain}
 
-    css = {
-        name: _without_font_faces(frontend.dist / name)
-        for name in (frontend.css, "nhsuk-frontend.min.css")
-        if (frontend.dist / name).is_file()
-    }
-
     @bp.get("/assets/<path:filename>")
     @public
     def asset(filename: str) -> Response:
-        if filename in css:
-            response = Response(css[filename], mimetype="text/css")
-            response.cache_control.public = True
-            response.cache_control.max_age = ONE_YEAR if filename in versioned else ONE_DAY
-            response.add_etag()
-            response.make_conditional(request)  # a 304 when the ETag matches
-            return response
+        if filename == frontend.css_without_nhs_fonts:
+            css = Response(
+                _css_without_nhs_fonts(frontend.dist / frontend.css), mimetype="text/css"
+            )
+            css.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}"
+            return css
         if filename in versioned:
             return send_from_directory(frontend.dist, filename, max_age=ONE_YEAR)
         if filename in plain:
@@ -121,9 +135,3 @@ def frontend_blueprint(frontend: Frontend) -> Blueprint:
         return send_from_directory(frontend.dist / "assets", filename, max_age=ONE_DAY)
 
     return bp
-
-
-def _without_font_faces(path: Path) -> bytes:
-    """`path`'s CSS with each @font-face rule blanked (see _FONT_FACE)."""
-    text = path.read_text("utf-8")
-    return _FONT_FACE.sub(lambda m: " " * len(m.group(0)), text).encode("utf-8")

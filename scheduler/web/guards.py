@@ -54,6 +54,14 @@ def is_guarded(view: Callable[..., Any]) -> bool:
     return bool(getattr(view, "public", False) or getattr(view, "required_permission", None))
 
 
+def may(permission: str) -> bool:
+    """Whether the signed-in person's role grants `permission` (by its value, "approve"):
+    what templates ask before offering an action. The view's decorator and the operation
+    still check; this only decides what a page offers."""
+    account = signed_in()
+    return account is not None and allows(account.role, Permission(permission))
+
+
 def current_actor() -> Actor:
     """The signed-in person as the operations layer's Actor (only inside a guarded view)."""
     account = signed_in()

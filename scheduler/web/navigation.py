@@ -1,15 +1,18 @@
 """The header's navigation: one entry per screen, shown once the screen's view exists and
-only to roles that may use it. A screen added later (a blueprint with the endpoint named
-here) appears in the header without touching the layout."""
+only to roles that may use it, with how many things wait there for this person ("Case
+studies (4 to approve)", from the to-do list's counts). A screen added later (a blueprint
+with the endpoint named here) appears in the header without touching the layout."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, url_for
 
 from scheduler.operations.accounts.permissions import Permission, allows
+from scheduler.operations.to_do import Count
 
 
 @dataclass(frozen=True)
@@ -32,15 +35,21 @@ NAVIGATION = (
 )
 
 
-def header_items(app: Flask, role: str, endpoint: str | None) -> list[dict[str, Any]]:
-    """The nhsuk header's `navigation.items` for `role`, marking the current screen."""
+def header_items(
+    app: Flask,
+    role: str,
+    endpoint: str | None,
+    counts: Mapping[str, tuple[Count, ...]] | None = None,
+) -> list[dict[str, Any]]:
+    """The nhsuk header's `navigation.items` for `role`, marking the current screen;
+    `counts` (by screen) adds what waits there: "Case studies (3 to review, 4 to approve)"."""
     here = (endpoint or "").split(".")[0]
-    return [
-        {
-            "text": item.text,
-            "href": url_for(item.endpoint),
-            "current": item.endpoint.split(".")[0] == here,
-        }
-        for item in NAVIGATION
-        if item.endpoint in app.view_functions and allows(role, item.permission)
-    ]
+    items = []
+    for item in NAVIGATION:
+        if item.endpoint not in app.view_functions or not allows(role, item.permission):
+            continue
+        screen = item.endpoint.split(".")[0]
+        waiting = (counts or {}).get(screen)
+        text = f"{item.text} ({', '.join(c.text for c in waiting)})" if waiting else item.text
+        items.append({"text": text, "href": url_for(item.endpoint), "current": screen == here})
+    return items

@@ -3,7 +3,8 @@ configured proxies, and a 400 for a Host no URL can be built for.
 
 The Content-Security-Policy allows scripts and styles from this site alone, plus the one
 inline script of the nhsuk-frontend page template, which carries this request's nonce; no
-'unsafe-inline' anywhere, so markup that slipped into a page still could not run.
+'unsafe-inline' anywhere, so markup that slipped into a page still could not run. Fonts
+come from this site, and from the NHS assets host only with `[web] nhs_fonts = true`.
 """
 
 from __future__ import annotations
@@ -30,17 +31,23 @@ def csp_nonce() -> str:
     return nonce
 
 
-def content_security_policy(nonce: str) -> str:
+# Where the design system's CSS loads its Frutiger font from.
+NHS_FONTS_HOST = "https://assets.nhs.uk"
+
+
+def content_security_policy(nonce: str, *, nhs_fonts: bool = False) -> str:
     return "; ".join(
         [
             "default-src 'none'",
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
             "img-src 'self'",
-            # The design system's CSS names its Frutiger font on assets.nhs.uk; the console
-            # does not fetch it (no third party learns who uses the console) and falls back
-            # to Arial, as the design system intends when the font is unavailable.
-            "font-src 'self'",
+            # The design system's CSS names its Frutiger font on the NHS assets host. By
+            # default the page uses Arial instead (as the design system does when the font
+            # is unavailable), so the browser never asks for it: no third party learns who
+            # uses the console, and no blocked request is reported. `nhs_fonts` allows
+            # that host for fonts, and for nothing else.
+            f"font-src 'self' {NHS_FONTS_HOST}" if nhs_fonts else "font-src 'self'",
             "connect-src 'self'",
             "manifest-src 'self'",
             "form-action 'self'",
@@ -54,7 +61,9 @@ def add_security_headers(response: Response, web: WebConfig) -> Response:
     headers = response.headers
     # A view with a policy of its own (the public gallery: `scheduler.web.public`) keeps it;
     # its empty X-Frame-Options means "framing is for CSP to say" and is not sent.
-    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    headers.setdefault(
+        "Content-Security-Policy", content_security_policy(csp_nonce(), nhs_fonts=web.nhs_fonts)
+    )
     headers["X-Content-Type-Options"] = "nosniff"
     frame = headers.setdefault("X-Frame-Options", "DENY")
     if not frame:

@@ -15,6 +15,12 @@ from scheduler.errors import SchedulerError
 
 log = logging.getLogger(__name__)
 
+# Worker threads. A browser opens up to six connections to a site and loads a page's
+# stylesheets, scripts, icons and card images over all of them at once (the calendar
+# asks for twelve thumbnails): with fewer threads than that, one person's page load
+# queues behind itself. Eight leave room for a second person at the same moment.
+THREADS = 8
+
 
 class CannotListen(SchedulerError):
     """The address or port cannot be listened on (in use, not this machine's)."""
@@ -24,7 +30,7 @@ class ConsoleServer:
     """A waitress server for `app` on `host`:`port` (0 picks a free port)."""
 
     def __init__(
-        self, app: Any, host: str, port: int, *, threads: int = 4, max_body: int | None = None
+        self, app: Any, host: str, port: int, *, threads: int = THREADS, max_body: int | None = None
     ) -> None:
         options: dict[str, Any] = {"threads": threads, "ident": "impact-vignettes"}
         if max_body is not None:

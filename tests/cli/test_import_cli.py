@@ -46,7 +46,7 @@ def test_a_rejected_import_lists_problems_then_warnings(vignettes: Any, tmp_path
     assert result.code == 1 and data["problems"] == [f"{path}:2 B-1 headline: is required"]
     assert data["problem_details"][0] | {"text": ""} == {
         "file": str(path), "row": 2, "ref": "B-1", "field": "headline",
-        "message": "is required", "text": ""}  # fmt: skip
+        "column": "headline", "message": "is required", "text": ""}  # fmt: skip
     assert [w["ref"] for w in data["warnings"]] == ["B-2"]
     text = vignettes("import", str(path))
     assert "and 1 warning (these alone would not have stopped the import):" in text.err

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.cli.conftest import run_subprocess
-from vignettes.store.models import AuditEvent, User
+from vignettes.store.account_models import User
+from vignettes.store.models import AuditEvent
 from vignettes.store.queries import Store
 
 PASSWORD = "correct horse battery staple"

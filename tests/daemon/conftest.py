@@ -311,7 +311,7 @@ def live_site(site: Site, emulator: Emulator) -> Site:
 
 def held_then_killed(daemon: Running, hold: Any) -> None:
     """Wait until the daemon's request is held at the emulator, then SIGKILL it there."""
-    assert hold.arrived.wait(20), f"the request never arrived:\n{daemon.result().err}"
+    assert hold.arrived.wait(60), f"the request never arrived:\n{daemon.result().err}"
     daemon.send(signal.SIGKILL)
     daemon.wait()
     hold.released.set()

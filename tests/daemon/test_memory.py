@@ -19,7 +19,7 @@ def test_the_daemon_sends_cards_without_loading_pillow_itself(
 ) -> None:
     hold = emulator.hold_next("x.create_tweet")  # cards rendered, archived, upload done
     daemon = live_site.start()
-    assert hold.arrived.wait(20)
+    assert hold.arrived.wait(60)
     mapped = Path(f"/proc/{daemon.pid}/maps").read_text()
     hold.released.set()
     daemon.send(signal.SIGTERM)

@@ -17,7 +17,7 @@ def test_sigterm_during_a_send_commits_the_result_before_exiting_zero(
 ) -> None:
     hold = emulator.hold_next("x.create_tweet")
     daemon = live_site.start()
-    assert hold.arrived.wait(20)
+    assert hold.arrived.wait(60)
 
     daemon.send(signal.SIGTERM)
     assert daemon.notify.wait_for("STOPPING=1")
@@ -31,7 +31,7 @@ def test_sigterm_during_a_send_commits_the_result_before_exiting_zero(
 def test_a_shutdown_never_consumes_the_due_run(live_site: Site, emulator: Emulator) -> None:
     hold = emulator.hold_next("x.create_tweet")
     daemon = live_site.start()
-    assert hold.arrived.wait(20)
+    assert hold.arrived.wait(60)
     daemon.send(signal.SIGTERM)
     assert daemon.notify.wait_for("STOPPING=1")
     hold.released.set()
@@ -47,7 +47,7 @@ def test_a_second_signal_exits_at_once_without_waiting_for_the_call(
 ) -> None:
     hold = emulator.hold_next("x.create_tweet")
     daemon = live_site.start()
-    assert hold.arrived.wait(20)
+    assert hold.arrived.wait(60)
 
     daemon.send(signal.SIGTERM)
     assert daemon.notify.wait_for("STOPPING=1")

@@ -41,7 +41,7 @@ def test_two_publish_processes_racing_without_the_lock_still_post_once_per_platf
     any_site.configure(emulator).seed()
     hold = emulator.hold_next("x.media_upload", perform=False)
     first = any_site.spawn("publish", MONTH)
-    assert hold.arrived.wait(20), first.result().err  # the first owns X and waits
+    assert hold.arrived.wait(60), first.result().err  # the first owns X and waits
 
     second = any_site.cli("publish", MONTH)
     hold.released.set()

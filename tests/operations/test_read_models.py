@@ -64,14 +64,14 @@ def test_the_calendar_has_a_stable_event_per_slot_with_the_text_escaped(
 ) -> None:
     load(ws, tmp_path, approved("C-1", title='Evidence; review, "quoted" <b>'))
 
-    raw = plan_calendar(ws, host="test")
+    raw = plan_calendar(ws)
     feed = Calendar.from_ical(raw)
 
     events = feed.walk("VEVENT")
     assert len(events) == 24
     uids = [str(e["uid"]) for e in events]
-    assert "slot-2026-12@test" in uids and len(set(uids)) == 24
-    december = next(e for e in events if str(e["uid"]) == "slot-2026-12@test")
+    assert "slot-2026-12@impact-vignettes" in uids and len(set(uids)) == 24
+    december = next(e for e in events if str(e["uid"]) == "slot-2026-12@impact-vignettes")
     assert str(december["summary"]) == 'Impact vignette: Evidence; review, "quoted" <b>'
     assert "Case study: C-1" in str(december["description"])
     assert b"Evidence\\; review\\, " in raw  # RFC 5545 TEXT escaping

@@ -30,7 +30,8 @@ from tests.emulator import Emulator
 from tests.emulator.bluesky import APP_PASSWORD, HANDLE
 from tests.emulator.linkedin import ORGANIZATION
 
-TIMEOUT = 0.5  # seconds: short, so accept-then-timeout cases stay fast
+TIMEOUT = 1.0  # seconds: short, so accept-then-timeout cases (stall 2 s) stay fast, yet
+# long enough that a loaded CI machine answering slowly is not taken for a stall
 
 
 def png(width: int = 4, height: int = 3) -> bytes:

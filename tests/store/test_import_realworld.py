@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import case_study_row, write_import
+from tests.conftest import NOW, case_study_row, schedule_rule, write_import
 from tests.store import realistic
 from tests.store.helpers import rejection, run_import
+from vignettes.errors import ImportRejected
+from vignettes.importing.files import import_file
 from vignettes.store.listing import list_case_studies
 from vignettes.store.queries import Store, get_case_study
 
@@ -120,8 +122,8 @@ def test_an_unknown_category_names_the_known_ones_and_the_closest(
     [problem] = rejection(store, path)
     assert problem.startswith(
         f"{path}:1 U-1 impact_categories: unknown category 'Patient Safty'; did you mean "
-        "'patient-safety' (Patient safety and risk)? known: patient-care, decision-making"
-    )
+        "'Patient safety and risk'? known: Better patient care, More informed decisions, "
+    )  # the labels a person writes, no command to run
 
 
 def test_two_columns_for_one_field_are_one_problem_for_the_file(
@@ -176,3 +178,17 @@ def test_a_comma_that_is_no_thousands_separator_or_a_pound_sign_on_hours_is_refu
         "N-2 time_saved_hours: must be a number, got '£12'",
         "N-2 cost_saving_gbp: must be a number, got '1,2'",
     ]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_problem_names_the_column_as_the_file_wrote_it(
+    store: Store, tmp_path: Path, suffix: str
+) -> None:
+    row = case_study_row("H-1", **{"Time saved (hours)": "lots"})
+    row.pop("time_saved_hours", None)
+    path = write_import(tmp_path / f"in{suffix}", [row])
+    with pytest.raises(ImportRejected) as refused:
+        import_file(store, path, now=NOW, actor="t", schedule=schedule_rule())
+    [issue] = refused.value.issues
+    assert (issue.field, issue.column) == ("time_saved_hours", "Time saved (hours)")
+    assert issue.to_json()["column"] == "Time saved (hours)"

@@ -21,8 +21,9 @@ from tests.store.previous_release import (
     database_at,
     seed_previous_release,
 )
+from vignettes.store.account_models import User
 from vignettes.store.db import HEAD_REVISION, current_revision
-from vignettes.store.models import Approval, AuditEvent, CaseStudy, User
+from vignettes.store.models import Approval, AuditEvent, CaseStudy
 from vignettes.store.pipeline_models import LibraryService, user_services
 from vignettes.store.queries import Store
 

@@ -165,3 +165,22 @@ def test_a_slot_passed_within_grace_is_due(store: Store, tmp_path: Path) -> None
             session, now=just_after, schedule=schedule_rule(), selection=selection_rule(), months=1
         )[0]
     assert (entry.state, entry.ref) == ("due", "A")
+
+
+def test_a_queued_month_says_why_its_case_study_will_not_be_sent(
+    store: Store, tmp_path: Path
+) -> None:
+    load(store, tmp_path, [approved("Q", "Org Q", "2026-01-01")])
+    queue(store, Month(2027, 1), "Q", by="t", now=NOW, schedule=schedule_rule())
+    with store.read() as session:
+        entries = build_plan(
+            session, now=NOW, schedule=schedule_rule(), selection=selection_rule(), months=3
+        )  # type: ignore[arg-type]
+    assert [e.blocked for e in entries] == ["", "", ""]  # approved: it will be sent
+    load(store, tmp_path, [{**approved("Q", "Org Q", "2026-01-01"), "summary": "Changed."}])
+    with store.read() as session:
+        january = build_plan(
+            session, now=NOW, schedule=schedule_rule(), selection=selection_rule(), months=3
+        )[2]  # type: ignore[arg-type]
+    assert (str(january.month), january.state, january.blocked) == ("2027-01", "planned", "changed")
+    assert january.to_json()["blocked"] == "changed"

@@ -21,8 +21,8 @@ from scheduler.operations.accounts.users import add_user
 from scheduler.web.frontend import Frontend
 from tests.sso_provider import Provider
 from tests.web.conftest import OPERATOR, PASSWORD, Console, make_console
+from vignettes.store.account_models import User
 from vignettes.store.accounts import get_user
-from vignettes.store.models import User
 
 SSO_SECRET = "test-sso-client-secret-4f9a1c"
 CLIENT_ID = "impact-vignettes-console"

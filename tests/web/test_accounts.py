@@ -18,7 +18,8 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from tests.conftest import NOW
 from tests.web.conftest import OPERATOR, PASSWORD, workspace_for
-from vignettes.store.models import AuditEvent, User
+from vignettes.store.account_models import User
+from vignettes.store.models import AuditEvent
 
 ADMIN = Actor("root", "web", "admin")
 SAM = "sam@nhs.example"

@@ -35,9 +35,9 @@ def test_the_audit_log_shows_who_did_what_through_which_interface(console: Conso
     page = console.get("/audit").text
 
     newest = rows(page)[0]
-    assert "ada" in newest and "Console" in newest and "queued" in newest
+    assert "ada" in newest and "Console" in newest and "Queued" in newest
     assert "December 2026" in newest and "ICS-1" in newest
-    assert "Command line" in page and "user.sign-in" in page
+    assert "Command line" in page and "Signed in" in page
     assert "5 events" in page
 
 
@@ -46,7 +46,7 @@ def test_the_audit_log_filters_by_case_study_and_by_actor(console: Console) -> N
     only_one = console.get("/audit?ref=ICS-2").text
     assert len(rows(only_one)) == 2 and "ICS-1" not in only_one
     by_ada = console.get("/audit?actor=ada").text
-    assert [("user.sign-in" in r) for r in rows(by_ada)] == [True]
+    assert [("Signed in" in r) for r in rows(by_ada)] == [True]
     assert "No event matches." in console.get("/audit?actor=nobody").text
 
 
@@ -58,7 +58,7 @@ def test_the_audit_log_pages_newest_first(console: Console) -> None:
     assert len(rows(first)) == 50 and len(rows(second)) == 12
     assert "page 1 of 2" in first and 'href="/audit?page=2"' in first
     assert "P-29" in rows(first)[0] and "P-00" in rows(second)[-3]
-    assert ["user.sign-in" in rows(second)[-2], "user.add" in rows(second)[-1]] == [True, True]
+    assert ["Signed in" in rows(second)[-2], "Added an account" in rows(second)[-1]] == [True, True]
     assert console.get("/audit?page=lots").status_code == 200  # read as page 1
 
 

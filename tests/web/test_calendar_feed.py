@@ -3,6 +3,7 @@ request, never opened by a session, and refused the same way whatever is wrong."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +13,10 @@ import pytest
 from icalendar import Calendar
 
 from scheduler.operations.accounts.users import disable_user
+from scheduler.operations.months import Month
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import OPERATOR, Console, make_console
-from tests.web.plan_data import DECEMBER_MORNING, approved, load
+from tests.web.plan_data import DECEMBER_MORNING, approved, load, mark_missed, publish
 
 ADDRESS = re.compile(r'id="calendar-address" type="text" readonly value="([^"]+)"')
 
@@ -58,7 +60,7 @@ def test_the_address_is_shown_once_and_opens_the_plan_as_a_calendar(console: Con
     calendar = Calendar.from_ical(feed.data)
     assert str(calendar["version"]) == "2.0" and str(calendar["method"]) == "PUBLISH"
     assert len(calendar.walk("VEVENT")) == 24
-    assert events(feed.data)["slot-2026-12@localhost"] == "Impact vignette: Falls review"
+    assert events(feed.data)["slot-2026-12@impact-vignettes"] == "Impact vignette: Falls review"
 
 
 def test_the_feed_has_the_shape_outlook_subscribes_to(console: Console) -> None:
@@ -86,7 +88,7 @@ def test_each_slot_keeps_its_uid_when_the_plan_changes(console: Console) -> None
     after = events(console.app.test_client().get(address).data)
 
     assert set(after) == set(before)
-    assert after["slot-2026-12@localhost"] == before["slot-2027-01@localhost"]
+    assert after["slot-2026-12@impact-vignettes"] == before["slot-2027-01@impact-vignettes"]
 
 
 def test_a_new_address_stops_the_old_one(console: Console) -> None:
@@ -114,3 +116,33 @@ def test_a_signed_in_session_never_opens_the_feed(console: Console) -> None:
     new_address(console)
     assert console.get("/plan.ics").status_code == 404  # signed in, no token
     assert console.get("/plan").status_code == 200  # and still signed in
+
+
+def test_event_uids_are_the_same_whatever_host_the_console_is_reached_at(
+    console: Console,
+) -> None:
+    address = new_address(console)
+    here = events(console.app.test_client().get(address).data)
+    via_proxy = console.app.test_client().get(address, base_url="https://vignettes.nhs.example")
+    assert set(events(via_proxy.data)) == set(here)
+    assert "slot-2026-12@impact-vignettes" in here
+
+
+def descriptions(body: bytes) -> dict[str, str]:
+    feed = Calendar.from_ical(body)
+    return {str(e["uid"]).split("@")[0]: str(e["description"]) for e in feed.walk("VEVENT")}
+
+
+def test_past_months_say_what_really_happened_in_words(console: Console) -> None:
+    address = new_address(console)
+    publish(console)  # December goes out
+    mark_missed(console, Month(2026, 11))
+    console.clock.advance(dt.timedelta(days=40))  # mid-January: December is past
+
+    told = descriptions(console.app.test_client().get(address).data)
+
+    assert "Month: December 2026\nState: Published" in told["slot-2026-12"]
+    assert "Post on X: posted" in told["slot-2026-12"]
+    assert "State: Missed" in told["slot-2026-11"]
+    assert "State: Nothing recorded" in told["slot-2026-10"]
+    assert "State: Planned" in told["slot-2027-02"]

@@ -95,3 +95,43 @@ def test_case_study_text_is_shown_as_text(console: Console) -> None:
     assert "<script>window.__xss" not in page and "<svg onload" not in page
     assert "<b onmouseover" not in page and 'href="javascript:' not in page
     assert ESCAPED in page
+
+
+def test_the_page_and_the_list_show_the_month_auto_pick_chose(console: Console) -> None:
+    load(console, case_study_row("P-1"), submitted("P-2", showcase_month="2027-03"))
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    page = console.get("/case-studies/P-1").text
+    assert "December 2026: auto-pick&#39;s choice" in page and "Not queued" not in page
+    assert "As they would go out in December 2026." in page
+    assert "Requested for March 2027: queued once approved" in console.get("/case-studies/P-2").text
+    row = console.get("/case-studies").text.split('href="/case-studies/P-1"', 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert "December 2026" in row and "Auto-pick" in row
+
+
+def test_one_state_tag_and_the_content_hash_under_technical_details(console: Console) -> None:
+    load(console, case_study_row("T-1"))
+    console.add_user("vera", "viewer")
+    console.sign_in("vera")
+    page = console.get("/case-studies/T-1").text
+    assert page.count('class="nhsuk-tag') == 1
+    technical = page.split("Technical details", 1)[1]
+    content_hash = re.search(r"[0-9a-f]{64}", technical)
+    assert content_hash and content_hash.group(0) not in page.split("Technical details", 1)[0]
+
+
+def approvals(page: str) -> str:
+    return " ".join(page.split('id="approvals"', 1)[1].split('id="history"')[0].split())
+
+
+def test_an_approval_s_time_is_shown_only_when_it_is_known(console: Console) -> None:
+    load(console, case_study_row("T-2"), submitted("T-3"))  # T-2 approved "2026-06-01" in a file
+    escalate(console.ws.store, "T-3")  # a peer review escalated it: it may be approved
+    console.add_user("ann", "approver")
+    console.sign_in("ann")
+    console.post("/case-studies/T-3/approve")
+    from_file = approvals(console.get("/case-studies/T-2").text)
+    in_console = approvals(console.get("/case-studies/T-3").text)
+    assert "1 Jun 2026 </td>" in from_file and "1 Jun 2026 at" not in from_file
+    assert "26 Nov 2026 at 12:00" in in_console

@@ -13,14 +13,8 @@ import pytest
 
 from scheduler.config import load_config
 from scheduler.errors import ConfigError
-from scheduler.web.frontend import (
-    NHSUK_FRONTEND_VERSION,
-    Frontend,
-    FrontendMissing,
-    locate_frontend,
-)
+from scheduler.web.frontend import NHSUK_FRONTEND_VERSION, FrontendMissing, locate_frontend
 from tests.cli.conftest import run_subprocess
-from tests.web.conftest import Console
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -117,21 +111,3 @@ def test_vignettes_web_without_the_design_system_exits_1_naming_the_command(
     assert result.code == 1
     assert f"vignettes: the NHS design system is not installed in {tmp_path}" in result.err
     assert "run `make frontend`" in result.err and "Traceback" not in result.err
-
-
-def test_the_design_systems_css_is_served_without_the_font_it_may_not_load(
-    console: Console, frontend: Frontend
-) -> None:
-    # Every page's policy refuses fonts from elsewhere: asking for one is a console error.
-    served = console.get(f"/assets/{frontend.css}")
-    original = (frontend.dist / frontend.css).read_bytes()
-    assert served.status_code == 200 and served.mimetype == "text/css"
-    assert b"@font-face" in original and b"assets.nhs.uk" in original
-    assert b"@font-face" not in served.data and b"assets.nhs.uk" not in served.data
-    assert len(served.data) == len(original)  # blanked in place: the source map still fits
-    assert b".nhsuk-header" in served.data
-    again = console.get(
-        f"/assets/{frontend.css}", headers={"If-None-Match": served.headers["ETag"]}
-    )
-    assert again.status_code == 304
-    assert "max-age=31536000" in served.headers["Cache-Control"]

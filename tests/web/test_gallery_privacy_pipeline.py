@@ -24,7 +24,7 @@ from tests.conftest import case_study_row, seed_directory
 from tests.web.conftest import OPERATOR, Console
 from tests.web.gallery_data import gallery_console, pages
 from vignettes.states import ReviewDecision
-from vignettes.store.models import User
+from vignettes.store.account_models import User
 from vignettes.store.pipeline_models import Comment, EmailMessage, Invitation, Review
 
 NORTH, SOUTH = "Northmoor Healthcare Library", "Southdown Library Service"

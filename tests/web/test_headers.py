@@ -3,6 +3,7 @@ X-Forwarded-* believed only from a configured proxy."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,32 @@ def test_the_one_inline_script_runs_only_with_this_requests_nonce(console: Conso
     assert nonce not in second.headers["Content-Security-Policy"]
     assert first.text.count("<script") == 2  # the nonced one, and console.js from the site
     assert ' style="' not in first.text and " onclick=" not in first.text
+
+
+def test_by_default_pages_use_arial_and_allow_no_font_host(console: Console) -> None:
+    page = console.get("/login")
+    policy = page.headers["Content-Security-Policy"]
+    assert "font-src 'self';" in policy and "assets.nhs.uk" not in policy
+    [stylesheet] = re.findall(r'href="(/assets/nhsuk-frontend[^"]*\.css)"', page.text)
+    css = console.get(stylesheet)
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert "assets.nhs.uk" not in css.text and "@font-face" not in css.text
+    assert "font-family:Frutiger W01,arial,sans-serif" in css.text  # Arial, as it falls back
+    assert "max-age=31536000" in css.headers["Cache-Control"]
+
+
+def test_nhs_fonts_allow_the_nhs_assets_host_for_fonts_and_nothing_else(
+    tmp_path: Path, frontend: Frontend
+) -> None:
+    console = make_console(tmp_path, frontend, nhs_fonts=True)
+    page = console.get("/login")
+    directives = dict(
+        d.strip().split(" ", 1) for d in page.headers["Content-Security-Policy"].split(";")
+    )
+    assert directives["font-src"] == "'self' https://assets.nhs.uk"
+    assert [k for k, v in directives.items() if "assets.nhs.uk" in v] == ["font-src"]
+    assert 'href="/assets/nhsuk-frontend-10.6.1.min.css"' in page.text
+    console.ws.close()
 
 
 def test_pages_are_never_cached_but_design_system_files_are(console: Console) -> None:

@@ -94,7 +94,7 @@ def test_an_admin_sends_an_unknown_post_again(console: Console) -> None:
 
     assert done.status_code == 302
     assert posts(console)["x"][0] == "posted"
-    assert "December 2026 on X: sent again. X posted, LinkedIn posted." in console.get("/").text
+    assert "December 2026 on X: sent again. X posted and LinkedIn posted." in console.get("/").text
 
 
 def test_an_address_that_is_not_a_web_address_is_refused_at_its_field(console: Console) -> None:
@@ -122,7 +122,7 @@ def test_settling_a_post_that_is_not_waiting_says_so(console: Console) -> None:
     console.sign_in("ada")
     page = console.post("/settle/2026-12/x", {"settle-2026-12-x-resolution": "retry"})
     assert page.status_code == 400
-    assert error_summary(page.text) == ["2026-12: no x post is waiting to be resolved"]
+    assert error_summary(page.text) == ["December 2026: no x post is waiting to be resolved"]
 
 
 def test_an_editor_sees_what_needs_a_person_but_may_not_settle_it(console: Console) -> None:
@@ -144,7 +144,7 @@ def test_an_admin_publishes_this_month_now_after_confirming(console: Console) ->
     console.sign_in("ada")
     assert 'href="/publish/2026-12"' in console.get("/").text
     confirm = console.get("/publish/2026-12").text
-    assert "This sends" in confirm and "X, LinkedIn" in confirm
+    assert "This sends" in confirm and "to X and LinkedIn straight away" in confirm
 
     done = console.post("/publish/2026-12")
 
@@ -154,7 +154,7 @@ def test_an_admin_publishes_this_month_now_after_confirming(console: Console) ->
         "linkedin": "posted",
     }
     page = console.get("/").text
-    assert "December 2026 published now: X posted, LinkedIn posted." in page
+    assert "December 2026 published now: X posted and LinkedIn posted." in page
     assert "Publish December 2026 now" not in page  # nothing left to publish
 
 
@@ -165,12 +165,15 @@ def test_a_month_outside_the_bounds_is_never_offered_and_refused_when_posted(
     console.sign_in("ada")
     confirm = console.get("/publish/2027-03").text
     assert "cannot be published from the console: it is a future month" in confirm
-    assert "--force-month" in confirm and 'action="/publish/2027-03"' not in confirm
+    assert "--force-month" not in confirm and 'action="/publish/2027-03"' not in confirm
+    assert "Only whoever runs the server can publish a month outside these bounds" in confirm
 
     refused = console.post("/publish/2027-03")
 
     assert refused.status_code == 409
-    assert error_summary(refused.text)[0].startswith("Not publishing 2027-03: it is a future month")
+    assert error_summary(refused.text)[0].startswith(
+        "Not publishing March 2027: it is a future month"
+    )
     assert [e.action for e in audit_log(console.ws).lines if e.month == "2027-03"] == []
 
 
@@ -189,7 +192,8 @@ def test_a_figure_a_platform_does_not_offer_is_named(tmp_path: Path, frontend: F
     console.add_user("vera", "viewer")
     console.sign_in("vera")
     page = console.get("/").text
-    assert "does not offer at all" in page and "Bluesky (impressions, link clicks)" in page
+    assert "Bluesky does not report impressions or link clicks at all" in page
+    assert 'show as "not offered", never as 0' in page.replace("&#34;", '"')
     console.ws.close()
 
 

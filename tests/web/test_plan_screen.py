@@ -105,7 +105,7 @@ def test_queueing_nothing_names_both_fields(console: Console) -> None:
     [
         ("2027-01", "ICS-3", "ICS-3 is not approved (submitted); approve it before queueing"),
         ("2027-01", "NOPE-1", "No case study 'NOPE-1'"),
-        ("2026-11", "ICS-2", "2026-11 is in the past"),
+        ("2026-11", "ICS-2", "November 2026 is in the past"),
         ("20266-01", "ICS-2", "Select a month from the list"),
     ],
 )
@@ -132,7 +132,7 @@ def test_an_editor_unqueues_a_month_and_auto_pick_fills_it_again(console: Consol
     assert planned(console)["2027-01"][1] == "auto-pick"
     assert "ICS-2 is no longer queued for January 2027" in console.get("/plan").text
     again = console.post("/plan/2027-01/unqueue")
-    assert error_summary(again.text) == ["Nothing is queued for 2027-01"]
+    assert error_summary(again.text) == ["Nothing is queued for January 2027"]
 
 
 def test_an_editor_swaps_two_months(console: Console) -> None:
@@ -147,7 +147,7 @@ def test_an_editor_swaps_two_months(console: Console) -> None:
     assert after["2026-12"] == (before["2027-01"][0], "queued")
     assert after["2027-01"] == (before["2026-12"][0], "queued")
     refused = console.post("/plan/swap", {"first": "2027-01", "second": "2027-01"})
-    assert error_summary(refused.text) == ["2027-01 cannot be swapped with itself"]
+    assert error_summary(refused.text) == ["January 2027 cannot be swapped with itself"]
 
 
 def test_a_viewer_may_not_change_the_plan(console: Console) -> None:

@@ -16,7 +16,7 @@ from tests.web.content import load, submitted
 
 def test_an_approver_approves_and_the_page_says_so(console: Console) -> None:
     load(console, submitted("R-1"))
-    escalate(console.ws.store, "R-1")
+    escalate(console.ws.store, "R-1")  # a peer review escalated it: it may be approved
     console.add_user("priya", "approver")
     console.sign_in("priya")
     done = console.post("/case-studies/R-1/approve")
@@ -66,10 +66,12 @@ def test_an_editor_queues_an_approved_case_study_to_a_free_month(console: Consol
     assert '<option value="2026-12"' in page and '<option value="2027-01"' not in page  # taken
     taken = console.post("/case-studies/R-4/queue", {"month": "2027-01"})
     assert taken.status_code == 409
-    assert error_summary(taken.text) == ["2027-01 already has R-5 queued; unqueue 2027-01 first"]
+    assert error_summary(taken.text) == [
+        "January 2027 already has R-5 queued; unqueue January 2027 first"
+    ]
     assert console.post("/case-studies/R-4/queue", {"month": ""}).status_code == 400
     done = console.post("/case-studies/R-4/queue", {"month": "2027-02"})
-    assert "R-4 is queued for 2027-02: it goes out on Tue 2 Feb 2027 at 10:00." in (
+    assert "R-4 is queued for February 2027: it goes out on Tue 2 Feb 2027 at 10:00." in (
         console.get(done.location).text
     )
     assert case_study(console.ws, "R-4").month == "2027-02"

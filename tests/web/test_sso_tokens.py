@@ -16,7 +16,7 @@ from scheduler.web.frontend import Frontend
 from tests.sso_provider import Claims, Provider, another_key, sign
 from tests.web.conftest import Console
 from tests.web.sso_flow import bind, callback, sign_in_through, sso_console, start
-from vignettes.store.models import SignInFailure
+from vignettes.store.account_models import SignInFailure
 
 COULD_NOT_VERIFY = "answer could not be verified"
 

@@ -23,7 +23,7 @@ from scheduler.operations.context import Workspace
 from scheduler.web.frontend import Frontend
 from tests.conftest import NOW
 from tests.web.conftest import OPERATOR, PASSWORD, make_console, workspace_for
-from vignettes.store.models import SignInFailure
+from vignettes.store.account_models import SignInFailure
 
 OFFICE = "192.0.2.10"
 

@@ -1,14 +1,17 @@
-"""Users (admins): add with a role and a one-time password shown once (or a typed one),
-change a role, disable and enable, reset a password; the last admin stays an admin."""
+"""Users (admins): add with a role and a one-time password shown once, after a redirect (or
+a typed one), change a role, disable and enable, reset a password; the last active admin
+is offered no role change or "Disable", and the server refuses both."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from scheduler.operations.accounts.passwords import ONE_TIME_ALPHABET
 from scheduler.operations.accounts.users import list_users
 from scheduler.web.frontend import Frontend
 from tests.web.conftest import OPERATOR, PASSWORD, Console, make_console
@@ -33,37 +36,66 @@ def accounts(console: Console) -> dict[str, tuple[str, bool, bool]]:
     }
 
 
-def test_an_admin_adds_a_user_whose_one_time_password_is_shown_once(console: Console) -> None:
-    page = console.post(
+def test_adding_a_user_redirects_to_the_one_time_password_shown_once(console: Console) -> None:
+    done = console.post(
         "/users/new",
         {
             "name": "Priya",
-            "email": "priya@nhs.example",
             "role": "editor",
             "password_choice": "one-time",
+            "email": "p@nhs.example",
         },
     )
+    assert (done.status_code, done.location) == (302, "/users/priya/one-time-password")
+
+    page = console.get(done.location)
 
     assert page.status_code == 200 and "This is the only time it is shown" in page.text
     assert page.headers["Cache-Control"] == "no-store"
     found = ONE_TIME.search(page.text)
-    assert found
-    assert accounts(console)["priya"] == ("editor", False, True)
+    assert found and accounts(console)["priya"] == ("editor", False, True)
+    again = console.get(done.location, follow_redirects=True).text
+    assert "was shown once already" in again and found.group(1) not in again
     assert found.group(1) not in console.get("/users").text + console.get("/users/priya").text
     console.sign_out()
     assert console.sign_in("priya", found.group(1)).location == "/account/password"
 
 
+def test_the_session_holds_a_seed_never_the_one_time_password(console: Console) -> None:
+    done = console.post(
+        "/users/new",
+        {"name": "sam", "role": "viewer", "password_choice": "one-time", "email": "s@nhs.example"},
+    )
+    cookie = done.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    app = console.app
+    held = json.dumps(app.session_interface.get_signing_serializer(app).loads(cookie))
+    found = ONE_TIME.search(console.get(done.location).text)
+    assert found and found.group(1) not in held and "seed" in held
+
+
+def test_a_one_time_password_has_no_look_alikes_and_is_grouped_for_reading_aloud(
+    console: Console,
+) -> None:
+    done = console.post(
+        "/users/new",
+        {"name": "sam", "role": "viewer", "password_choice": "one-time", "email": "s@nhs.example"},
+    )
+    found = ONE_TIME.search(console.get(done.location).text)
+    assert found
+    groups = found.group(1).split("-")
+    assert [len(g) for g in groups] == [4, 4, 4, 4, 4]
+    assert set("".join(groups)) <= set(ONE_TIME_ALPHABET)
+    assert not set("0O1IL2Z5S8BUV") & set(ONE_TIME_ALPHABET)
+    console.sign_out()
+    typed_as_heard = " ".join(groups).lower()  # "k7mq 4xtp …" typed from a phone call
+    assert console.sign_in("sam", typed_as_heard).location == "/account/password"
+
+
 def test_an_admin_adds_a_user_with_a_typed_password(console: Console) -> None:
     done = console.post(
         "/users/new",
-        {
-            "name": "sam",
-            "email": "sam@nhs.example",
-            "role": "viewer",
-            "password_choice": "typed",
-            "password": PASSWORD,
-        },
+        {"name": "sam", "role": "viewer", "password_choice": "typed", "password": PASSWORD}
+        | {"email": "sam@nhs.example"},
     )
     assert (done.status_code, done.location) == (302, "/users")
     assert "sam can now sign in as viewer." in console.get("/users").text
@@ -88,7 +120,9 @@ NOT_ADDED = [
 def test_a_user_that_cannot_be_added_is_named_in_the_error_summary(
     console: Console, form: dict[str, str], expected: str
 ) -> None:
-    page = console.post("/users/new", {"password_choice": "one-time", **form})
+    page = console.post(
+        "/users/new", {"password_choice": "one-time", "email": "x@nhs.example", **form}
+    )
     assert page.status_code == 400
     [problem] = problems(page.text)
     assert problem.startswith(expected)
@@ -106,6 +140,17 @@ def test_an_admin_changes_a_role_disables_and_enables_an_account(console: Consol
     assert accounts(console)["sam"] == ("approver", False, False)
 
 
+def test_the_last_active_admin_is_offered_neither_a_role_change_nor_disable(
+    console: Console,
+) -> None:
+    page = console.get("/users/ada").text
+    assert "ada is the only active admin" in page
+    assert "Disable ada" not in page and 'action="/users/ada/role"' not in page
+    console.add_user("bea", "admin")
+    page = console.get("/users/ada").text
+    assert "Disable ada" in page and 'action="/users/ada/role"' in page
+
+
 def test_the_last_admin_can_be_neither_demoted_nor_disabled(console: Console) -> None:
     message = "ada is the only admin: make another user admin first, or nobody could manage users"
     demoted = console.post("/users/ada/role", {"role": "viewer"})
@@ -117,7 +162,9 @@ def test_the_last_admin_can_be_neither_demoted_nor_disabled(console: Console) ->
 
 def test_an_admin_resets_a_password_to_a_one_time_one(console: Console) -> None:
     console.add_user("sam", "viewer")
-    page = console.post("/users/sam/password", {"password_choice": "one-time"})
+    done = console.post("/users/sam/password", {"password_choice": "one-time"})
+    assert done.location == "/users/sam/one-time-password"
+    page = console.get(done.location)
     found = ONE_TIME.search(page.text)
     assert found and "Password reset" in page.text
     assert accounts(console)["sam"] == ("viewer", False, True)

@@ -24,7 +24,7 @@ from vignettes.importing.report import ImportReport
 from vignettes.importing.services import ANY_SERVICE, ServicePolicy
 from vignettes.importing.tables import SourceRows
 from vignettes.importing.upsert import upsert
-from vignettes.importing.validation import DefaultRules, ImportRules, validate_rows
+from vignettes.importing.validation import DefaultRules, ImportRules, Validated, validate_rows
 from vignettes.planning.slots import ScheduleRule
 from vignettes.refs import normalise_ref
 from vignettes.store.models import CaseStudy
@@ -37,6 +37,26 @@ FORM_ROW = 1
 
 def _refused(ref: str, field: str, reason: str) -> ImportRejected:
     return ImportRejected(FORM_SOURCE, [Issue(FORM_SOURCE, FORM_ROW, ref, field, reason)])
+
+
+def check_record(
+    record: Mapping[str, Any],
+    *,
+    ref: str | None,
+    now: dt.datetime,
+    rules: ImportRules | None = None,
+) -> Validated:
+    """Validate a form's `record` exactly as `save_record` would, and write nothing: what
+    a preview of unsaved content shows. Raises ImportRejected (every problem naming its
+    field)."""
+    raw = dict(record)
+    if ref is not None:
+        raw["ref"] = ref
+    validated = validate_rows(
+        FORM_SOURCE, SourceRows([(FORM_ROW, raw)]), now, rules or DefaultRules()
+    )
+    validated.raise_problems(FORM_SOURCE)
+    return validated
 
 
 def save_record(

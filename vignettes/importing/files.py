@@ -29,7 +29,7 @@ from vignettes.importing.report import ImportReport
 from vignettes.importing.services import ANY_SERVICE, ServicePolicy
 from vignettes.importing.sources import read_rows
 from vignettes.importing.upsert import upsert
-from vignettes.importing.validation import DefaultRules, ImportRules, validate_rows
+from vignettes.importing.validation import DefaultRules, ImportRules, in_columns, validate_rows
 from vignettes.planning.slots import ScheduleRule
 from vignettes.store.models import AuditEvent
 from vignettes.store.queries import Store
@@ -72,8 +72,10 @@ def import_file(
     rules = rules or DefaultRules()
     source = source_name or str(path)
     committing = False
+    columns: dict[str, str] = {}  # each field's column as the file wrote it
     try:
         table = read_rows(path, rules.columns, source)
+        columns = table.columns
         validated = validate_rows(source, table, now, rules, decisions=decisions)
         report = ImportReport(source, dry_run, len(validated.rows), warnings=validated.warnings)
         report.decisions, report.decisions_taken = validated.decisions, decisions
@@ -101,6 +103,12 @@ def import_file(
             committing = True  # from here the transaction may be committed
     except _Rollback:
         pass
+    except ImportRejected as exc:
+        if not columns:
+            raise
+        # The database's checks name fields too: each problem names the file's column.
+        named = in_columns(exc.issues, columns), in_columns(exc.warnings, columns)
+        raise ImportRejected(source, *named) from None
     except KeyboardInterrupt:
         written = committing and not dry_run and _written(store, actor, now)
         raise ImportInterrupted(source, written) from None

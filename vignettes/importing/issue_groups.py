@@ -51,9 +51,11 @@ class IssueGroup:
     refs: list[str] = dataclasses.field(default_factory=list)
     count: int = 0
     whole_file: bool = False
+    column: str = ""  # the field's column as the file wrote it
 
     def add(self, issue: Issue) -> None:
         self.count += 1
+        self.column = self.column or issue.column
         if issue.row is not None:
             self.rows.append(issue.row)
         if issue.ref and (not self.refs or self.refs[-1] != issue.ref) and len(self.refs) < 2:
@@ -96,6 +98,7 @@ class IssueGroup:
             "count": self.count,
             "ref": self.ref or None,
             "field": self.field or None,
+            "column": self.column or None,
             "message": self.reason,
             "text": str(self),
         }

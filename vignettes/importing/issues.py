@@ -30,13 +30,16 @@ def display(value: str, limit: int = 60) -> str:
 @dataclass(frozen=True)
 class Issue:
     """One thing wrong with (or worth knowing about) a file. `row` is None for the file as
-    a whole; `field` is "" when no field is concerned (then `ref` is "" too)."""
+    a whole; `field` is "" when no field is concerned (then `ref` is "" too). `column` is
+    the file's own header for the field, as its author wrote it ("" when unknown): what a
+    person looks for in their spreadsheet."""
 
     file: str
     row: int | None
     ref: str
     field: str
     reason: str
+    column: str = ""
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
@@ -50,6 +53,7 @@ class Issue:
             "row": self.row,
             "ref": self.ref or None,
             "field": self.field or None,
+            "column": self.column or None,
             "message": self.reason,
             "text": str(self),
         }

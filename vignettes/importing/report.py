@@ -18,6 +18,8 @@ from vignettes.importing.issues import Issue
 
 # Refs listed by name in a summary for each of its lists (the rest are counted).
 SHOWN_REFS = 50
+# Titles a report keeps beside its refs: as many as a screen lists, not a whole file's.
+TITLES_KEPT = 500
 
 
 @dataclass
@@ -47,6 +49,12 @@ class ImportReport:
     # The import was asked to expect another outcome (the one a person checked), and this
     # is what it would do now instead: nothing was written.
     stale: bool = False
+    # The title of each ref (of the first TITLES_KEPT rows), for people reading the refs.
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def keep_titles(self, pairs: list[tuple[str, str]]) -> None:
+        for ref, title in pairs[: max(0, TITLES_KEPT - len(self.titles))]:
+            self.titles[ref] = title
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +78,7 @@ class ImportReport:
                 "taken": self.decisions_taken and self.decisions > 0,
                 "by": self.decided_by if self.decisions_taken and self.decisions else None,
             },
+            "titles": self.titles,
         }
 
     def digest(self) -> str:
@@ -99,5 +108,17 @@ class ImportReport:
             **{key: full[key][:shown] for key in lists},
             "queued": dict(queued[:shown]),
             "counts": {key: len(full[key]) for key in (*lists, "queued")},
+            # The titles of the refs listed (people read a ref with its title).
+            "titles": {
+                ref: title
+                for key in ("created", "updated", "approvals_voided")
+                for ref in full[key][:shown]
+                if (title := self.titles.get(ref))
+            }
+            | {
+                w["ref"]: self.titles[w["ref"]]
+                for w in full["withdrawn"][:shown]
+                if w["ref"] in self.titles
+            },
             "warnings": listing(self.warnings).to_json(),
         }

@@ -127,6 +127,7 @@ def _read_json(source: str, data: bytes, rules: ColumnRules) -> SourceRows:
     resolver = Resolver(source, rules)
     rows: Rows = []
     problems = []
+    written: dict[str, str] = {}  # each field's key as the file first wrote it
     for index, item in enumerate(parsed, start=1):
         if not isinstance(item, dict):
             problems.append(
@@ -152,5 +153,6 @@ def _read_json(source: str, data: bytes, rules: ColumnRules) -> SourceRows:
                 continue
             record[name] = value
             holder[name] = key
+            written.setdefault(name, key)
         rows.append((index, record))
-    return SourceRows(rows, problems + resolver.problems, resolver.warnings)
+    return SourceRows(rows, problems + resolver.problems, resolver.warnings, columns=written)

@@ -23,12 +23,14 @@ class CellProblem:
 @dataclass
 class SourceRows:
     """Rows keyed by field name. `missing` are required fields with no column (reported
-    once, in `problems`, rather than once per row)."""
+    once, in `problems`, rather than once per row). `columns` names each field's column
+    as the file wrote it, for the report."""
 
     rows: Rows
     problems: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     missing: frozenset[str] = frozenset()
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def blank(value: Any) -> bool:
@@ -41,6 +43,9 @@ class Grid:
     def __init__(self, source: str, header_cells: Sequence[Any], rules: ColumnRules) -> None:
         self.source = source
         self.header: Header = resolve_header(source, header_cells, rules)
+        self.written = {
+            f: str(header_cells[i]).strip() for i, f in enumerate(self.header.fields) if f
+        }
         self.width = len(self.header.fields)
         # Every column with a name, mapped or not.
         self.named = {i for i, cell in enumerate(header_cells) if not blank(cell)}
@@ -82,4 +87,5 @@ class Grid:
             self.problems,
             list(self.header.warnings),
             frozenset(f for f in REQUIRED if f not in present),
+            self.written,
         )

@@ -22,7 +22,7 @@ from vignettes.errors import ApprovalError, ImportRejected, QueueError
 from vignettes.importing.clashes import ref_clashes
 from vignettes.importing.inserting import content_columns, insert_new, origin
 from vignettes.importing.issues import Issue
-from vignettes.importing.report import ImportReport
+from vignettes.importing.report import TITLES_KEPT, ImportReport
 from vignettes.importing.services import ANY_SERVICE, ServicePolicy, match_services
 from vignettes.importing.validation import ImportRow
 from vignettes.planning.slots import ScheduleRule, current_month
@@ -90,6 +90,7 @@ def upsert(
     `services`: how rows are matched to the directory of library services. `draft`: a new
     case study starts as a draft (a contributor's), not submitted."""
     problems: list[Issue] = [*earlier]
+    report.keep_titles([(r.content.ref, r.content.title) for r in rows[:TITLES_KEPT]])
     rows, service_ids = match_services(session, rows, report, problems, policy=services, now=now)
     stored = _stored(session, [r.content.ref for r in rows])
     new_rows = [r for r in rows if r.content.ref not in stored]

@@ -9,9 +9,10 @@ consent means *no consent*: the quote is kept but withheld, with a warning.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -146,11 +147,11 @@ def _categories(value: Any, vocabulary: Vocabulary, p: RowIssues) -> list[str]:
         code = vocabulary.resolve(name)
         if code is None:
             near = vocabulary.closest(name)
-            hint = f"did you mean {near.code!r} ({near.label})? " if near else ""
+            hint = f"did you mean {near.label!r}? " if near else ""
             p.add(
                 "impact_categories",
                 f"unknown category {display(name)!r}; {hint}known: "
-                f"{', '.join(vocabulary.codes)} (see `vignettes categories`)",
+                f"{', '.join(c.label for c in vocabulary.categories)}",
             )
         elif code not in codes:
             codes.append(code)
@@ -354,7 +355,21 @@ def validate_rows(
         valid = [row for row in valid if row.row not in rows_of]
     if not table.rows and not problems:
         problems.append(Issue(source, None, "", "", "no case studies in the file"))
-    return Validated(valid, warnings, deciding, problems)
+    columns = table.columns
+    return Validated(valid, in_columns(warnings, columns), deciding, in_columns(problems, columns))
+
+
+def in_columns(issues: Sequence[Issue], columns: Mapping[str, str]) -> list[Issue]:
+    """`issues`, each naming its field's column as the file wrote it (`columns`: field →
+    header, from the file's reader)."""
+    if not columns:
+        return list(issues)
+    return [
+        dataclasses.replace(i, column=columns[i.field])
+        if i.field in columns and not i.column
+        else i
+        for i in issues
+    ]
 
 
 def _lookalikes(source: str, refs: list[tuple[int, str]]) -> list[Issue]:

@@ -30,6 +30,12 @@ from vignettes.store.queries import (
 # How far ahead months can be queued and planned (`plan --months` shows at most this).
 MAX_MONTHS_AHEAD = 120
 
+# Why a month's case study will not be sent as things stand (`PlanEntry.blocked`): each
+# has its own fix, which the screens name.
+CHANGED = "changed"  # edited after approval: the approval was voided
+NOT_APPROVED = "not-approved"  # submitted and never approved, rejected or withdrawn
+UNPOSTABLE = "unpostable"  # approved, but it could never be posted (a glyph, a length)
+
 
 class SelectionRule(Protocol):
     @property
@@ -51,6 +57,8 @@ class PlanEntry:
     source: str | None = None  # "queued" | "auto-pick"
     note: str = ""
     readiness: Readiness | None = None  # of the planned case study, if any
+    # CHANGED, NOT_APPROVED or UNPOSTABLE when the case study will not be sent ("" if it will)
+    blocked: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +74,7 @@ class PlanEntry:
             "source": self.source,
             "note": self.note or None,
             "readiness": self.readiness.to_json() if self.readiness else None,
+            "blocked": self.blocked or None,
         }
 
 
@@ -150,19 +159,22 @@ def build_plan(
 def _entry_for_slot(month: Month, when: SlotTime, slot: MonthlySlot) -> PlanEntry:
     cs = slot.case_study
     assert cs is not None
-    note = ""
+    note, blocked = "", ""
+    changed = cs.status == "submitted" and cs.approved_hash is None and bool(cs.approvals)
     if slot.state == "planned" and cs.changed_outside:
         note = f"{cs.ref}: {CHANGED_OUTSIDE}: it will not be sent until approved again"
+        blocked = CHANGED
     elif slot.state == "planned" and not cs.approval_is_current:
+        blocked = CHANGED if changed else NOT_APPROVED
         note = (
             f"{cs.ref} is {cs.status} and its content changed since approval: it will not be sent"
-            if cs.status == "submitted" and cs.approved_hash is None and cs.approvals
+            if changed
             else f"{cs.ref} is not approved ({cs.status}): it will not be sent"
         )
     source = "queued" if slot.source == "queued" else "auto-pick"
     ready = readiness(cs.content())
     return PlanEntry(
-        month, when, slot.state, cs.ref, cs.title, cs.organisation, source, note, ready
+        month, when, slot.state, cs.ref, cs.title, cs.organisation, source, note, ready, blocked
     )
 
 

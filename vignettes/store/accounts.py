@@ -14,8 +14,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from vignettes.errors import NotFound, VignettesError
+from vignettes.store.account_models import SignInFailure, User
 from vignettes.store.directory import user_service_names
-from vignettes.store.models import SignInFailure, User
 
 
 class AccountExists(VignettesError):

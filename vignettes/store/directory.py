@@ -15,7 +15,8 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from vignettes.errors import NotFound, VignettesError
-from vignettes.store.models import CaseStudy, User
+from vignettes.store.account_models import User
+from vignettes.store.models import CaseStudy
 from vignettes.store.pipeline_models import LibraryService, user_services
 
 

@@ -25,7 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vignettes.states import DECISION_VALUES, STATE_LENGTH
-from vignettes.store.models import ROLES, Base, CaseStudy, UTCDateTime, one_of
+from vignettes.store.account_models import ROLES
+from vignettes.store.models import Base, CaseStudy, UTCDateTime, one_of
 
 
 class LibraryService(Base):

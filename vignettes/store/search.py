@@ -60,6 +60,8 @@ class Listing:
     updated_at: dt.datetime
     readiness: Readiness = NOT_READY
     library_service: str = ""
+    # `month` is auto-pick's choice in the plan, not a slot of its own yet
+    picked: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

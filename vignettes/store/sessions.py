@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from vignettes.store.account_models import ConsoleSession, User
 from vignettes.store.directory import user_service_ids
-from vignettes.store.models import ConsoleSession, User
 
 
 @dataclass(frozen=True)

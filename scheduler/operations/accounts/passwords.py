@@ -8,6 +8,9 @@ parameters is upgraded at the next successful sign-in.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
+import re
 import secrets
 import unicodedata
 
@@ -18,6 +21,12 @@ from scheduler.errors import SchedulerError
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
+# One-time passwords are read aloud and typed from a phone call: capitals and digits with
+# no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V), in groups of four. 20 characters of
+# 23 are about 90 bits.
+ONE_TIME_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
+ONE_TIME_GROUPS = 5
+ONE_TIME_GROUP = 4
 
 
 class PasswordRejected(SchedulerError):
@@ -87,6 +96,39 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
 
 
-def one_time_password() -> str:
-    """A random password to be typed once and then changed (about 96 bits)."""
-    return secrets.token_urlsafe(12)
+def one_time_password(seed: bytes | None = None) -> str:
+    """A password to be typed once and then changed, like `K7MQ-4XTP-9WRH-C3NA-FD6E`:
+    random, or the one `seed` (a secret of at least 32 bytes) stands for, so that a page
+    can show it again from the seed without it being stored anywhere."""
+    size = ONE_TIME_GROUPS * ONE_TIME_GROUP
+    if seed is None:
+        chars = [secrets.choice(ONE_TIME_ALPHABET) for _ in range(size)]
+    else:
+        chars = _chars_from(seed, size)
+    text = "".join(chars)
+    return "-".join(text[i : i + ONE_TIME_GROUP] for i in range(0, size, ONE_TIME_GROUP))
+
+
+def _chars_from(seed: bytes, size: int) -> list[str]:
+    # Bytes of HMAC blocks, each used only below the largest multiple of the alphabet's
+    # size, so that every character is equally likely.
+    base = len(ONE_TIME_ALPHABET)
+    ceiling = 256 - 256 % base
+    chars: list[str] = []
+    block = 0
+    while len(chars) < size:
+        digest = hmac.new(seed, block.to_bytes(4, "big"), hashlib.sha256).digest()
+        chars += [ONE_TIME_ALPHABET[b % base] for b in digest if b < ceiling]
+        block += 1
+    return chars[:size]
+
+
+def as_one_time(typed: str) -> str:
+    """What a person typed for a one-time password, written as it was made: read aloud,
+    its case, spaces and hyphens are easily typed otherwise. Anything that is not a
+    one-time password is returned as it is."""
+    compact = re.sub(r"[\s-]+", "", typed).upper()
+    size = ONE_TIME_GROUPS * ONE_TIME_GROUP
+    if len(compact) != size or any(ch not in ONE_TIME_ALPHABET for ch in compact):
+        return typed
+    return "-".join(compact[i : i + ONE_TIME_GROUP] for i in range(0, size, ONE_TIME_GROUP))

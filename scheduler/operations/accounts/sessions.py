@@ -29,8 +29,8 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.errors import StoreError
 from vignettes.store import sessions as q
+from vignettes.store.account_models import User
 from vignettes.store.directory import user_service_ids
-from vignettes.store.models import User
 from vignettes.store.read_models import cached
 from vignettes.store.sessions import SessionRow
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.operations.accounts.passwords import (
     PasswordRejected,
+    as_one_time,
     check_new_password,
     hash_password,
     needs_rehash,
@@ -33,7 +34,7 @@ from scheduler.operations.accounts.users import AccountError, normalise_name, se
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
-from vignettes.store.models import User
+from vignettes.store.account_models import User
 from vignettes.store.queries import audit
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ def authenticate(ws: Workspace, name: str, password: str, address: str) -> Sessi
         if wait is not None:
             raise SignInThrottled(wait)
         stored = user.password_hash if user else None
+        if user is not None and user.must_change_password:
+            password = as_one_time(password)  # read aloud: "k7mq 4xtp…" is the same
     # Outside any transaction: argon2 takes a noticeable time and must not hold a lock.
     if not verify_password(stored, password) or user is None:
         record_failed(ws, key, address, now, "wrong name or password")

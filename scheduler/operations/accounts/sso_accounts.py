@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 from scheduler.config.sso import SsoConfig
 from scheduler.operations.accounts.users import AccountError, normalise_email, normalise_name
 from vignettes.store import accounts as q
+from vignettes.store.account_models import User
 from vignettes.store.directory import set_user_services
 from vignettes.store.invitations import open_invitation_for
-from vignettes.store.models import User
 from vignettes.store.pipeline_models import Invitation
 from vignettes.store.queries import audit
 

@@ -26,10 +26,10 @@ from scheduler.operations.accounts.sessions import end_sessions
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from vignettes.store import accounts as q
+from vignettes.store.account_models import SUBMISSION_EMAILS, User
 from vignettes.store.accounts import AccountExists
 from vignettes.store.accounts import UserRow as UserRow  # the read model views show
 from vignettes.store.directory import get_service, set_user_services
-from vignettes.store.models import SUBMISSION_EMAILS, User
 from vignettes.store.queries import audit
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{0,63}")
@@ -164,6 +164,13 @@ def any_users(ws: Workspace) -> bool:
     """Whether any account exists (so `vignettes web` can say how to make the first)."""
     with ws.store.read() as session:
         return q.count_users(session) > 0
+
+
+def is_last_admin(user: UserRow, users: list[UserRow]) -> bool:
+    """Whether `user` is the only active admin, whom nobody may demote or disable (or
+    nobody could manage users): a screen offers neither."""
+    active = [u.name for u in users if u.role == "admin" and not u.disabled]
+    return active == [user.name]
 
 
 def list_users(ws: Workspace, actor: Actor) -> list[UserRow]:

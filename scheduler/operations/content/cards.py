@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -32,7 +33,19 @@ from vignettes.planning.slots import Month
 from vignettes.store import read_models
 from vignettes.store.queries import get_case_study
 
-__all__ = ["PLATFORMS", "CardPost", "VignetteCards", "card_png", "vignette_cards"]
+__all__ = [
+    "PLATFORMS",
+    "CardPost",
+    "Thumbnail",
+    "VignetteCards",
+    "card_png",
+    "card_thumbnail",
+    "content_cards",
+    "vignette_cards",
+]
+
+# A calendar's thumbnails: wide enough for a third of the page, a tenth of a card's bytes.
+THUMBNAIL_WIDTH = 480
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,6 @@ def _folder(ws: Workspace) -> Path:
 
 def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> VignetteCards:
     """`ref`'s posts for every platform, from the cache or rendered now. Raises NotFound."""
-    config = ws.config
 
     def read() -> CaseStudyContent:
         with ws.store.read() as session:
@@ -91,7 +103,16 @@ def vignette_cards(ws: Workspace, ref: str, month: Month | None = None) -> Vigne
 
     # A page shows the same cards again and again: the content is read afresh only after
     # someone changed the database.
-    content = read_models.cached(ws.store, ("content", ref), read)
+    return content_cards(ws, read_models.cached(ws.store, ("content", ref), read), month)
+
+
+def content_cards(
+    ws: Workspace, content: CaseStudyContent, month: Month | None = None
+) -> VignetteCards:
+    """The posts `content` (stored or not: a form's preview) gives for every platform,
+    from the cache or rendered now."""
+    config = ws.config
+    ref = content.ref
     content_hash = content.content_hash()
     settings = settings_fingerprint(config)
     raw = f"{content_hash}|{month or ''}|{settings}"
@@ -211,3 +232,43 @@ def prune(cache: Path, settings: str, limit: int) -> None:
             break
         shutil.rmtree(folder, ignore_errors=True)
         total -= size
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A card scaled down for a calendar; `key` changes whenever the card would."""
+
+    key: str
+    platform: str
+    png: bytes
+
+
+def card_thumbnail(
+    ws: Workspace, ref: str, month: Month | None, width: int = THUMBNAIL_WIDTH
+) -> Thumbnail | None:
+    """The first enabled platform's card of `ref` in `month`, `width` pixels wide
+    (rendered and kept beside the card the first time, in its folder: pruned with it);
+    None when it cannot be posted. Raises NotFound."""
+    cards = vignette_cards(ws, ref, month)
+    if not cards.posts:
+        return None
+    platform = cards.posts[0].platform
+    path = _folder(ws) / cards.key / f"{platform}-{width}.png"
+    key = f"{cards.key}-{width}"
+    try:
+        return Thumbnail(key, platform, path.read_bytes())
+    except OSError:
+        pass
+    png = card_png(ws, cards.key, platform)
+    if png is None:  # the cache could not be written: render the card again
+        return None
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        image.thumbnail((width, width * 4))
+        out = io.BytesIO()
+        image.save(out, "PNG", optimize=True)
+    data = out.getvalue()
+    with contextlib.suppress(OSError):  # only a cache
+        write_atomic(path, data)
+    return Thumbnail(key, platform, data)

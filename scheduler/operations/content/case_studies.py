@@ -14,6 +14,7 @@ from sqlalchemy import select
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.pipeline.scope import services_in_scope
+from scheduler.operations.showcase.planning import planned_months
 from vignettes.content import CHANGED_OUTSIDE, CONTENT_FIELDS, QUOTE_WITHHELD, CaseStudyContent
 from vignettes.errors import NotFound
 from vignettes.readiness import NOT_READY, Readiness, readiness
@@ -107,6 +108,12 @@ class ApprovalRecord:
     at: dt.datetime
     content_hash: str
     reason: str | None
+
+    @property
+    def day_only(self) -> bool:
+        """Whether only the day is known: a file records the day of an approval given
+        elsewhere (stored as midnight UTC), the console and the command line the moment."""
+        return self.at.astimezone(dt.UTC).time() == dt.time()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -272,7 +279,8 @@ def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
 
 def find(ws: Workspace, query: CaseStudyQuery, actor: Actor | None = None) -> ListingPage:
     """A page of case studies for a screen: searched, filtered and sorted (only those
-    `actor` may see). Remembered while the database is unchanged: the count and the
+    `actor` may see), each with the month it is planned for (auto-pick's choice too,
+    marked `picked`). Remembered while the database is unchanged: the count and the
     regions read every case study."""
     if actor is not None:
         query = dataclasses.replace(query, services=services_in_scope(actor))
@@ -281,4 +289,14 @@ def find(ws: Workspace, query: CaseStudyQuery, actor: Actor | None = None) -> Li
         with ws.store.read() as session:
             return find_case_studies(session, query)
 
-    return read_models.cached(ws.store, ("listing", query), read)
+    found = read_models.cached(ws.store, ("listing", query), read)
+    if all(row.month for row in found.rows):
+        return found
+    planned = planned_months(ws)
+    rows = tuple(
+        dataclasses.replace(row, month=str(entry.month), slot_state=entry.state, picked=True)
+        if not row.month and (entry := planned.get(row.ref)) is not None
+        else row
+        for row in found.rows
+    )
+    return dataclasses.replace(found, rows=rows)

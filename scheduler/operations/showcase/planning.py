@@ -25,6 +25,7 @@ __all__ = [
     "PlanEntry",
     "Queueable",
     "plan",
+    "planned_months",
     "queue",
     "queueable",
     "require_postable",
@@ -50,6 +51,13 @@ def plan(ws: Workspace, months: int = 12) -> list[PlanEntry]:
     return list(read_models.cached(ws.store, key, lambda: tuple(_read_plan(ws, now, months))))
 
 
+def planned_months(ws: Workspace, months: int = 12) -> dict[str, PlanEntry]:
+    """By ref, the month of the next `months` each planned case study is to be shown in
+    (queued, auto-picked or fixed), as the plan has it: auto-pick's choices included,
+    which have no slot until publishing fixes them."""
+    return {e.ref: e for e in plan(ws, months) if e.ref and e.state in ("planned", "due")}
+
+
 def _read_plan(ws: Workspace, now: dt.datetime, months: int) -> list[PlanEntry]:
     config = ws.config
     with ws.store.read() as session:
@@ -72,9 +80,9 @@ def _read_plan(ws: Workspace, now: dt.datetime, months: int) -> list[PlanEntry]:
         [(contents[entries[i].ref or ""], entries[i].month) for i in checked], now
     )
     for i, problem in zip(checked, problems, strict=True):
-        if problem:
+        if problem and not entries[i].blocked:  # an unapproved one says so already
             note = f"{entries[i].ref} cannot be posted: {problem}"
-            entries[i] = dataclasses.replace(entries[i], note=note)
+            entries[i] = dataclasses.replace(entries[i], note=note, blocked=planning.UNPOSTABLE)
     return entries
 
 

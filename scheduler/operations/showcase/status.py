@@ -144,6 +144,8 @@ class Status:
     # The email outbox, and whether `[email]` lets anything leave it.
     outbox: OutboxCounts | None = None
     email_sending: bool = False
+    # Whether any post ever went out (a new installation has no engagement to read yet).
+    posted_any: bool = False
 
     @property
     def email_note(self) -> str:
@@ -205,6 +207,7 @@ class _Read:
     engagement: dict[str, dict[str, Any]]
     alerts: tuple[OpenAlert, ...]
     outbox: OutboxCounts | None = None
+    posted_any: bool = False
 
 
 def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
@@ -233,6 +236,7 @@ def build_status(config: Config, store: Store, now: dt.datetime) -> Status:
         },
         outbox=read.outbox,
         email_sending=config.email.sending,
+        posted_any=read.posted_any,
     )
 
 
@@ -283,7 +287,11 @@ def _read(config: Config, store: Store, now: dt.datetime) -> _Read:
             )
         )
         outbox = outbox_counts(session)
-    return _Read(beats, tuple(plan), this_month, problems, engagement, alerts, outbox)
+        posted_any = session.scalar(select(Post.id).where(Post.state == "posted").limit(1))
+    return _Read(
+        beats, tuple(plan), this_month, problems, engagement, alerts, outbox,
+        posted_any is not None,
+    )  # fmt: skip
 
 
 def _credential_warnings(config: Config, now: dt.datetime) -> list[str]:

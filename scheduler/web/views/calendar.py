@@ -11,8 +11,6 @@ account's) is the same 404, so the answer never says which.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Response, render_template, request, url_for
 
 from scheduler.operations.accounts.permissions import Permission
@@ -34,8 +32,7 @@ def feed() -> Response:
     owner = calendar_owner(ws, request.args.get("token", ""))
     if owner is None:
         return Response(NOT_FOUND, status=404, mimetype="text/plain")
-    # UIDs name this console's host, so a subscriber's events stay the same events.
-    body = plan_calendar(ws, host=urlsplit(f"//{request.host}").hostname or "impact-vignettes")
+    body = plan_calendar(ws)
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="impact-vignettes.ics"'
     return response

@@ -12,31 +12,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, session, url_for
 
 from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.content.cards import VignetteCards, card_png, vignette_cards
 from scheduler.operations.content.case_studies import (
     STATE_VALUES,
+    ApprovalRecord,
     CaseStudyDetail,
     CaseStudyQuery,
     case_study,
     find,
 )
 from scheduler.operations.content.categories import categories
-from scheduler.operations.months import parse_month
+from scheduler.operations.months import Month, parse_month
 from scheduler.operations.pipeline.acts import CRITERIA, open_acts
 from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.free_months import free_months
+from scheduler.operations.showcase.planning import planned_months
 from scheduler.web.auth import signed_in
 from scheduler.web.case_form import BY_NAME
+from scheduler.web.formatting import month_name, state_tag
 from scheduler.web.forms import ApproveForm, ConfirmForm, QueueForm, RejectForm
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.pipeline_forms import CommentForm, ReviewForm
 from scheduler.web.state import config, workspace
+from scheduler.web.wording import audit_action
 from vignettes.errors import NotFound
 
 bp = Blueprint("case_studies", __name__)
+
+# The session's list of the card keys its form previews rendered (a few, newest last).
+DRAFT_CARDS = "draft_cards"
 
 PER_PAGE = 50
 STATUSES = STATE_VALUES
@@ -50,24 +57,6 @@ SORTS = {
     "readiness": "Most ready first",
 }
 INTERFACES = {"web": "console", "cli": "command line", "daemon": "daemon"}
-ACTIONS = {
-    "imported": "Imported",
-    "added": "Added",
-    "updated": "Changed",
-    "approved": "Approved",
-    "approval_voided": "Approval voided",
-    "rejected": "Rejected",
-    "resubmitted": "Submitted again",
-    "queued": "Queued",
-    "unqueued": "Unqueued",
-    "swapped": "Swapped into",
-    "submitted": "Submitted for review",
-    "reviewed": "Peer reviewed",
-    "acceptance_voided": "Acceptance voided",
-    "commented": "Commented",
-    "withdrawn": "Withdrawn",
-    "showcased": "Showcased",
-}
 # A peer review's outcome as its history line says it.
 OUTCOMES = {
     "changes_requested": "Changes requested",
@@ -97,6 +86,33 @@ def plain_number(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+def approval_when(approval: ApprovalRecord | None) -> str:
+    """When a decision was made: the day and time, or the day alone when a file recorded
+    it (the time is not known, and must not read as one past midnight)."""
+    if approval is None:
+        return ""
+    if approval.day_only:
+        return f"{approval.at:%-d %b %Y}"
+    return local_time(approval.at)
+
+
+def month_words(detail: CaseStudyDetail, picked: str | None) -> str:
+    """The month a case study is planned for, as the page says it (`picked`: the month
+    auto-pick has chosen for it, when it is in no slot yet)."""
+    if detail.month:
+        state = detail.slot_state or "planned"
+        words = month_name(detail.month)
+        return words if state == "planned" else f"{words} ({state_tag(state)['text'].lower()})"
+    if picked:
+        return (
+            f"{month_name(picked)}: auto-pick's choice. It goes out then unless another "
+            "case study is queued for that month."
+        )
+    if detail.requested_month:
+        return f"Requested for {month_name(detail.requested_month)}: queued once approved"
+    return "Not planned"
 
 
 def _query() -> CaseStudyQuery:
@@ -190,7 +206,7 @@ def history_rows(detail: CaseStudyDetail) -> list[dict[str, Any]]:
             for name, change in (info.get("changes") or {}).items()
             if isinstance(change, dict)
         ]
-        what = ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
+        what = audit_action(event.action)
         if event.action == "submitted" and info.get("resubmitted"):
             what = "Submitted again"
         rows.append(
@@ -198,12 +214,25 @@ def history_rows(detail: CaseStudyDetail) -> list[dict[str, Any]]:
                 "when": event.at,
                 "who": event.actor,
                 "via": INTERFACES.get(event.via, event.via or "not recorded"),
-                "what": f"{what} {event.month}" if event.month else what,
+                "what": f"{what} {month_name(event.month)}" if event.month else what,
                 "notes": notes,
                 "changes": changes,
             }
         )
     return rows
+
+
+def picked_month(detail: CaseStudyDetail) -> str | None:
+    """The month auto-pick has chosen for a case study in no slot yet, if any."""
+    entry = None if detail.month else planned_months(workspace()).get(detail.ref)
+    return str(entry.month) if entry is not None else None
+
+
+def cards_month(detail: CaseStudyDetail) -> Month | None:
+    """The month a case study's cards are shown for, as they would go out: its slot's, or
+    the one auto-pick chose."""
+    month = detail.month or picked_month(detail)
+    return parse_month(month) if month else None
 
 
 def render_case_study(
@@ -224,10 +253,10 @@ def render_case_study(
         detail = case_study(ws, ref, actor)
     except NotFound:
         abort(404)
+    picked = picked_month(detail)
     cards: VignetteCards | None = None
     if _may(Permission.PREVIEW):
-        month = parse_month(detail.month) if detail.month else None
-        cards = vignette_cards(ws, detail.ref, month)
+        cards = vignette_cards(ws, detail.ref, cards_month(detail))
     may_queue = _may(Permission.QUEUE) and detail.approval_current and not detail.month
     months = free_months(ws) if may_queue else ()
     queue_form = queue_form or QueueForm(formdata=None)
@@ -239,6 +268,8 @@ def render_case_study(
         detail=detail,
         cards=cards,
         history=history_rows(detail),
+        month_words=month_words(detail, picked),
+        approval_when=approval_when,
         labels={name: spec.label for name, spec in BY_NAME.items()},
         errors=errors or [],
         approve_form=ApproveForm(formdata=None),
@@ -267,7 +298,9 @@ def show(ref: str) -> tuple[str, int]:
 @requires(Permission.PREVIEW)
 def card(key: str, platform: str) -> Response:
     actor = current_actor()
-    if is_scoped(actor):
+    # A preview this session rendered from the add or edit form shows what this person
+    # typed: its key is kept in the session.
+    if is_scoped(actor) and key not in session.get(DRAFT_CARDS, []):
         # A contributor's card address names its case study, which must be theirs and
         # must be the one the key was rendered from.
         ref = request.args.get("ref", "")
@@ -275,8 +308,7 @@ def card(key: str, platform: str) -> Response:
             detail = case_study(workspace(), ref, actor)
         except NotFound:
             abort(404)
-        month = parse_month(detail.month) if detail.month else None
-        if vignette_cards(workspace(), ref, month).key != key:
+        if vignette_cards(workspace(), ref, cards_month(detail)).key != key:
             abort(404)
     png = card_png(workspace(), key, platform)
     if png is None:

@@ -1,6 +1,7 @@
-"""Home: this month's vignette (its card, each platform's post with a link to it), the next
-slot, and everything that needs a person: unknown outcomes to settle, failed posts, alerts,
-re-authorisation, credentials about to expire, a daemon not seen recently.
+"""Home: the signed-in person's to-do list (the sections of `operations.to_do` their role
+sees: a month to publish late, posts to settle, months whose case study will not be sent,
+case studies to approve), alerts and credentials, a daemon not seen recently, then this
+month's vignette (its card, each platform's post with a link to it) and the next slot.
 
 Admins settle an unknown post ("it is on the account" or "send it again") and publish a
 month now, within the same bounds as `vignettes publish`: only the current month, a month
@@ -21,7 +22,6 @@ from scheduler.errors import SchedulerError
 from scheduler.operations.accounts.permissions import Permission, allows
 from scheduler.operations.content.cards import VignetteCards, vignette_cards
 from scheduler.operations.months import Month, parse_month
-from scheduler.operations.pipeline.queues import my_case_studies, review_queue, waiting_approval
 from scheduler.operations.pipeline.scope import is_scoped
 from scheduler.operations.showcase.planning import PlanEntry
 from scheduler.operations.showcase.publishing import (
@@ -32,11 +32,13 @@ from scheduler.operations.showcase.publishing import (
     settle,
 )
 from scheduler.operations.showcase.status import Status, status
+from scheduler.operations.to_do import LATE, to_do
 from scheduler.web.auth import signed_in
 from scheduler.web.formatting import month_name, platform_name, problem_text, state_tag
 from scheduler.web.forms import ConfirmForm, SettleForm, error_list
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import config, workspace
+from scheduler.web.wording import months_in_words, sentence, spoken_list
 from vignettes.errors import VignettesError
 
 bp = Blueprint("home", __name__)
@@ -99,17 +101,18 @@ def render_home(
         _may(Permission.PUBLISH_NOW)
         and vignette.ref is not None
         and vignette.state != "published"
+        and vignette.state not in LATE  # the to-do list offers "Publish late" instead
         and hand_publish_refusal(ws, vignette.month) is None
     )
     actor = current_actor()
     page = render_template(
         "home/index.jinja",
-        review_queue=review_queue(ws, actor),
-        waiting_approval=waiting_approval(ws, actor),
+        sections=to_do(ws, actor),
         now=now,
         vignette=vignette,
         cards=cards,
         enabled=config().platforms.enabled(),
+        poll_after=config().engagement.poll_after,
         posts={p.platform: p for p in now.this_month.posts},
         publishable=publishable,
         may_settle=_may(Permission.SETTLE),
@@ -126,9 +129,10 @@ def render_home(
 def index() -> tuple[str, int]:
     actor = current_actor()
     if is_scoped(actor):
-        # Library staff: their own case studies, their state and what to do next.
-        mine = my_case_studies(workspace(), actor)
-        return render_template("home/contributor.jinja", mine=mine), 200
+        # Library staff: their own case studies, their state and what to do next (their
+        # to-do list's one section), and nothing of the plan or the posts.
+        sections = to_do(workspace(), actor)
+        return render_template("home/contributor.jinja", sections=sections), 200
     return render_home()
 
 
@@ -172,13 +176,13 @@ def settle_post(month: str, platform: str) -> ResponseReturnValue:
 
 
 def _flash_report(report: MonthReport, lead: str) -> None:
-    states = ", ".join(
+    states = spoken_list(
         f"{platform_name(p)} {state_tag(s)['text'].lower()}" for p, s in report.posts.items()
     )
     ok = month_succeeded(report)
     flash(f"{lead} {states or 'No platform is enabled'}.", "success" if ok else "information")
     for note in report.notes:
-        flash(note[:1].upper() + note[1:], "information")
+        flash(sentence(months_in_words(note)), "information")
 
 
 def render_publish(month: Month, errors: list[dict[str, str]] | None = None) -> tuple[str, int]:

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from scheduler.config.web import format_size
 from scheduler.operations.accounts.permissions import Permission
+from scheduler.operations.content.categories import categories
+from scheduler.operations.content.import_columns import import_columns, template_csv, template_xlsx
 from scheduler.operations.content.importing import import_case_studies, listing
 from scheduler.web.formatting import spoken_duration
 from scheduler.web.forms import ConfirmImportForm, ImportForm, error_list
@@ -89,9 +100,33 @@ def index() -> ResponseReturnValue:
         form.file.errors = [problem]
     errors = error_list(form)
     page = render_template(
-        "importing/index.jinja", form=form, errors=errors, limit=format_size(limit)
+        "importing/index.jinja",
+        form=form,
+        errors=errors,
+        limit=format_size(limit),
+        columns=import_columns(workspace()),
+        vocabulary=categories(workspace()).categories,
     )
     return page, 400 if errors else 200
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/import/template.<kind>")
+@requires(Permission.IMPORT)
+def template(kind: str) -> Response:
+    """A file with the header row an import reads (CSV, or XLSX with what each column
+    holds and the impact categories)."""
+    if kind == "csv":
+        body, mimetype = template_csv(workspace()), "text/csv"
+    elif kind == "xlsx":
+        body, mimetype = template_xlsx(workspace()), XLSX
+    else:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="case-studies.{kind}"'
+    return response
 
 
 def _mine(token: str) -> Pending:

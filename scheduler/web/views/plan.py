@@ -1,17 +1,21 @@
 """Plan: the next 12 months (slot in local time, case study, queued or auto-pick, state,
 why a slot moved off a bank holiday) and the last 12 (what went out, with links to the
 posts); editors queue an approved case study to a month, unqueue it, or swap two months.
+The same year as a calendar (/plan/year): a grid of the 12 months, each with its case
+study, state and a thumbnail of its card (/plan/<month>/card.png, rendered when the
+browser asks for it, so the page itself is quick).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.errors import SchedulerError
 from scheduler.operations.accounts.permissions import Permission, allows
+from scheduler.operations.content.cards import card_thumbnail
 from scheduler.operations.months import Month, parse_month
 from scheduler.operations.showcase.history import past_months
 from scheduler.operations.showcase.planning import (
@@ -23,6 +27,7 @@ from scheduler.operations.showcase.planning import (
     swap,
     unqueue,
 )
+from scheduler.operations.to_do import LATE
 from scheduler.web.auth import signed_in
 from scheduler.web.formatting import local_time, month_name, problem_text
 from scheduler.web.forms import PlanQueueForm, SwapForm, error_list
@@ -110,6 +115,8 @@ def render_plan(
         swap_form=swap_form,
         choices=choices,
         timezone=ws.config.schedule.timezone,
+        late_states=LATE,
+        view="list",
         errors=errors or [],
     )
     return page, 400 if errors else 200
@@ -119,6 +126,45 @@ def render_plan(
 @requires(Permission.READ)
 def index() -> tuple[str, int]:
     return render_plan()
+
+
+# Months to a row of the calendar: a quarter of a year.
+PER_ROW = 3
+
+
+@bp.get("/plan/year")
+@requires(Permission.READ)
+def year() -> str:
+    entries = plan(workspace(), MONTHS)
+    rows = [entries[i : i + PER_ROW] for i in range(0, len(entries), PER_ROW)]
+    return render_template(
+        "plan/year.jinja",
+        rows=rows,
+        may_queue=_may(Permission.QUEUE),
+        may_preview=_may(Permission.PREVIEW),
+        timezone=workspace().config.schedule.timezone,
+        view="calendar",
+    )
+
+
+@bp.get("/plan/<month>/card.png")
+@requires(Permission.PREVIEW)
+def card(month: str) -> Response:
+    """The thumbnail of the card planned for `month` (one of the next 12): revalidated on
+    every view, since the month's case study or its content may change."""
+    when = _month(month)
+    ws = workspace()
+    entry = next((e for e in plan(ws, MONTHS) if e.month == when and e.ref), None)
+    if entry is None or entry.ref is None:
+        abort(404)
+    thumbnail = card_thumbnail(ws, entry.ref, entry.month)
+    if thumbnail is None:
+        abort(404)
+    response = Response(thumbnail.png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(thumbnail.key)
+    response.make_conditional(request)  # 304 when the browser has this card already
+    return response
 
 
 def _month(text: str | None) -> Month | None:

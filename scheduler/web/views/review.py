@@ -15,10 +15,12 @@ from scheduler.operations.content.approval import approve as approve_case_study
 from scheduler.operations.content.approval import reject as reject_case_study
 from scheduler.operations.months import parse_month
 from scheduler.operations.showcase.planning import queue as queue_case_study
+from scheduler.web.formatting import month_name
 from scheduler.web.forms import ApproveForm, QueueForm, RejectForm, error_list
 from scheduler.web.guards import current_actor, requires
 from scheduler.web.state import workspace
 from scheduler.web.views.case_studies import render_case_study
+from scheduler.web.wording import months_in_words, sentence
 from vignettes.errors import ApprovalError, NotFound, QueueError
 
 bp = Blueprint("review", __name__)
@@ -35,7 +37,7 @@ def _refusal(exc: Exception | str) -> str:
     """An operation's message as a sentence for the error summary (the CLI's option names
     mean nothing here)."""
     text = str(exc).replace("--reason", "The reason").replace("--by: ", "")
-    return text[:1].upper() + text[1:]
+    return sentence(months_in_words(text))
 
 
 @bp.post("/case-studies/<ref>/approve")
@@ -53,7 +55,7 @@ def approve(ref: str) -> ResponseReturnValue:
         return render_case_study(ref, errors=errors, status=REFUSED)
     message = f"{ref} is approved."
     if outcome.queued_month:
-        message += f" It is queued for its requested month, {outcome.queued_month}."
+        message += f" It is queued for its requested month, {month_name(outcome.queued_month)}."
     if outcome.note:
         message += f" {_refusal(outcome.note)}."
     flash(message, "success")
@@ -101,6 +103,8 @@ def queue(ref: str) -> ResponseReturnValue:
             status = REFUSED
         else:
             when = f"{queued.slot.local:%a %-d %b %Y at %H:%M}"
-            flash(f"{ref} is queued for {queued.month}: it goes out on {when}.", "success")
+            flash(
+                f"{ref} is queued for {month_name(queued.month)}: it goes out on {when}.", "success"
+            )
             return _back(ref)
     return render_case_study(ref, errors=error_list(form), queue_form=form, status=status)

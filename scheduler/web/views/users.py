@@ -2,14 +2,22 @@
 enabling, and resetting a password. The rules (name format, password rules, the last admin
 kept) are the accounts operations'; this only translates.
 
-A password the console makes (a one-time password) is shown once, in the answer to the
-POST that made it: never redirected to, flashed, stored in the session or logged. The
+A password the console makes (a one-time password) is shown once, on the page the form's
+POST redirects to (POST, redirect, GET: a reload never adds the user twice). The password
+itself is never stored, flashed, put in a cookie or logged: the session holds a random
+seed, from which the page derives the password with the console's key
+(`one_time_password(seed)`), and the page removes the seed as it shows it. A seed read
+again (a copied cookie) shows nothing once the person has chosen their own password. The
 person must choose their own at their first sign-in.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import hashlib
+import hmac
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.errors import SchedulerError
@@ -21,6 +29,7 @@ from scheduler.operations.accounts.users import (
     add_user,
     disable_user,
     enable_user,
+    is_last_admin,
     list_users,
     reset_password,
     set_email,
@@ -37,6 +46,10 @@ from scheduler.web.state import workspace
 from vignettes.errors import NotFound, VignettesError
 
 bp = Blueprint("users", __name__)
+
+# The session key of the one-time password waiting to be shown: the account, whether it
+# was added (or reset), and the seed.
+SHOW_ONCE = "one_time"
 
 ROLE_TEXT = {
     "contributor": "library staff: draft, submit and follow their own service's case studies",
@@ -91,7 +104,8 @@ def add() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_new(form, error_list(form))
     one_time = form.password_choice.data == "one-time"
-    password = one_time_password() if one_time else form.password.data
+    seed = secrets.token_hex(32)
+    password = one_time_password(_key(seed)) if one_time else form.password.data
     try:
         user = add_user(
             workspace(),
@@ -115,12 +129,43 @@ def add() -> ResponseReturnValue:
             form.name.errors.append(problem_text(exc, keep=(form.name.data or "").strip().lower()))
         return render_new(form, error_list(form))
     if one_time:
-        return _shown_once(user, password, added=True)
+        return _show_once(user, seed, added=True)
     flash(f"{user.name} can now sign in as {user.role}.", "success")
     return redirect(url_for("users.index"))
 
 
-def _shown_once(user: UserRow, password: str, *, added: bool) -> str:
+def _key(seed: str) -> bytes:
+    """The one-time password's seed, bound to this console's key: a seed alone, read from
+    a cookie, gives nothing."""
+    secret = current_app.config["SECRET_KEY"]
+    key = secret if isinstance(secret, bytes) else str(secret).encode()
+    return hmac.new(key, b"one-time password:" + seed.encode(), hashlib.sha256).digest()
+
+
+def _show_once(user: UserRow, seed: str, *, added: bool) -> ResponseReturnValue:
+    session[SHOW_ONCE] = {"name": user.name, "seed": seed, "added": added}
+    return redirect(url_for("users.one_time", name=user.name))
+
+
+@bp.get("/users/<name>/one-time-password")
+@requires(Permission.MANAGE_USERS)
+def one_time(name: str) -> ResponseReturnValue:
+    waiting = session.pop(SHOW_ONCE, None)
+    user = _find(name)
+    if (
+        not isinstance(waiting, dict)
+        or waiting.get("name") != name
+        or not user.must_change_password
+    ):
+        flash(
+            f"The one-time password for {name} was shown once already. Reset the password "
+            "to make another.",
+            "information",
+        )
+        return redirect(url_for("users.show", name=name))
+    assert isinstance(waiting, dict)
+    password = one_time_password(_key(str(waiting.get("seed", ""))))
+    added = bool(waiting.get("added"))
     return render_template("users/password.jinja", user=user, password=password, added=added)
 
 
@@ -140,13 +185,17 @@ def render_user(
     services_form: ServicesForm | None = None,
     errors: list[dict[str, str]] | None = None,
 ) -> tuple[str, int]:
-    user = _find(name)
+    users = list_users(workspace(), current_actor())
+    user = next((u for u in users if u.name == name), None)
+    if user is None:
+        abort(404)
     role_form = role_form or SetRoleForm(formdata=None, role=user.role)
     email_form = email_form or EmailForm(formdata=None, email=user.email or "")
     services_form = services_form or ServicesForm(formdata=None, services=list(user.services))
     page = render_template(
         "users/show.jinja",
         user=user,
+        last_admin=is_last_admin(user, users),
         me=current_actor().name == user.name,
         role_form=role_form,
         password_form=password_form or ResetPasswordForm(formdata=None),
@@ -212,7 +261,8 @@ def new_password(name: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_user(name, password_form=form, errors=error_list(form))
     one_time = form.password_choice.data == "one-time"
-    password = one_time_password() if one_time else form.password.data
+    seed = secrets.token_hex(32)
+    password = one_time_password(_key(seed)) if one_time else form.password.data
     try:
         user = reset_password(
             workspace(), current_actor(), name, password, must_change_password=one_time
@@ -224,7 +274,7 @@ def new_password(name: str) -> ResponseReturnValue:
         form.password.errors.append(problem_text(exc, keep=name))
         return render_user(name, password_form=form, errors=error_list(form))
     if one_time:
-        return _shown_once(user, password, added=False)
+        return _show_once(user, seed, added=False)
     flash(f"{user.name}'s password is changed; their sessions have ended.", "success")
     return redirect(url_for("users.show", name=user.name))
 

@@ -119,6 +119,7 @@ class Screenshots:
 
     def take(self, page: Page, name: str) -> Path:
         path = self.folder / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=path, full_page=True)
         _saved.append(path)
         return path

@@ -58,7 +58,7 @@ def served(tmp_path: Path, frontend: Frontend) -> Iterator[Served]:
 
 def no_script_ran(page: Page) -> None:
     assert page.evaluate("typeof window.__xss") == "undefined"
-    assert [v for v in csp_violations(page) if not v.startswith("font-src")] == []
+    assert csp_violations(page) == []
 
 
 def choose_file(page: Page, rows: list[dict[str, Any]], name: str = "case-studies.json") -> None:
@@ -118,7 +118,7 @@ def test_approve_and_queue_with_every_platform_card_loaded(
     expect(page.get_by_text("A-1 is approved.")).to_be_visible()
     page.get_by_label("Queue it for a month").select_option("2027-03")
     page.get_by_role("button", name="Queue").click()
-    expect(page.get_by_text("A-1 is queued for 2027-03")).to_be_visible()
+    expect(page.get_by_text("A-1 is queued for March 2027")).to_be_visible()
     assert_accessible(page)
     screenshots.take(page, "case-study-queued")
     no_script_ran(page)
@@ -149,7 +149,7 @@ def test_an_edit_of_an_approved_case_study_voids_it_and_the_history_shows_the_ch
     expect(change).to_contain_text("Changed")
     expect(change).to_contain_text("Card headline changed from Evidence helped the ward")
     expect(change).to_contain_text("to Evidence helps the ward")
-    expect(page.locator("h1 ~ p .nhsuk-tag").first).to_have_text("Submitted")
+    expect(page.locator(".nhsuk-tag")).to_have_text(["Submitted"])  # the page's one state tag
 
 
 def focused(page: Page) -> str:
