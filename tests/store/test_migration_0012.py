@@ -12,7 +12,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import inspect, text
 
 from tests.conftest import BACKENDS
-from vignettes.store.db import MIGRATIONS, create_db_engine, current_revision
+from vignettes.store.db import HEAD_REVISION, MIGRATIONS, create_db_engine, current_revision
 from vignettes.store.queries import Store
 
 
@@ -56,7 +56,7 @@ def test_0012_adds_the_dashboards_indexes_and_keeps_every_case_study(empty_url: 
     engine.dispose()
     store = Store.open(db_url)  # migrates to the head
     try:
-        assert current_revision(store.engine) == "0012"
+        assert current_revision(store.engine) == HEAD_REVISION
         with store.engine.connect() as conn:
             row = conn.execute(
                 text("SELECT ref, title, time_saved_hours, status FROM case_studies")

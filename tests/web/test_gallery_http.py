@@ -134,6 +134,6 @@ def test_the_only_public_pages_are_the_gallery_and_the_few_the_console_needs(
         "invitations.accept_invitation",  # the one-time link: its token is the check
         "signin.login",
         "signin.logout",
-        "sso.callback",
+        "sso.callback",  # single sign-on begins and returns before anyone is signed in
         "sso.start",
     }

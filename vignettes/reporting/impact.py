@@ -5,14 +5,13 @@ per impact category.
 
 Hours and pounds count accepted case studies only (the listing's evidence), with how many
 reported each; those still in review are summed apart. A year is the year a case study was
-submitted. No case study is loaded into Python, and none is read from its table row:
+submitted. No case study is loaded into Python:
 
-- one statement groups the case studies by status, region, library service, organisation
-  and impact categories, reading `ix_case_studies_impact` in that very order (SQLite
-  groups as it reads, without sorting), and rolls those few groups up into the totals and
-  every breakdown; the same over the showcased ones gives their counts;
-- the quarters come from `impact_periods`: each quarter of each status is one range of
-  `ix_case_studies_submitted`.
+- one statement sums the rollup (`vignettes.store.rollup_models`, kept in step with every
+  write by triggers) per status, region, library service, organisation and impact
+  categories, and rolls those few groups up into the totals and every breakdown; the
+  same over the showcased case studies themselves (a few hundred) gives their counts;
+- the quarters come from `impact_periods`, from the same rollup.
 
 Every stage is counted by status (`Stages`), as the listing is: an edit takes an accepted
 case study back to review.
@@ -45,6 +44,7 @@ from vignettes.reporting.impact_parts import (
     counts,
     filter_shape,
     rolled,
+    rollup_where,
     showcased_ids,
     where,
 )
@@ -52,6 +52,7 @@ from vignettes.reporting.impact_periods import periods, years
 from vignettes.reporting.organisations import organisation_type_sql
 from vignettes.reporting.visibility import Stages, ViewerScope
 from vignettes.store.models import CaseStudy, EngagementSnapshot, Post
+from vignettes.store.rollup_models import ImpactRollup
 
 # The interactions a post earned, as the engagement chart counts them (not impressions).
 INTERACTIONS = ("likes", "reposts", "replies", "quotes", "link_clicks", "bookmarks")
@@ -81,8 +82,8 @@ class ImpactFigures:
 
 
 def _fine(postgresql: bool, where: list[ColumnElement[bool]], name: str) -> Any:
-    """The case studies grouped by status, region, service, organisation and categories
-    (in the index's order), with their counts and sums."""
+    """The case studies grouped by status, region, service, organisation and categories,
+    with their counts and sums."""
     # PostgreSQL cannot group by `json`: by its text instead.
     categories = (
         cast(CaseStudy.impact_categories, String) if postgresql else CaseStudy.impact_categories
@@ -102,6 +103,30 @@ def _fine(postgresql: bool, where: list[ColumnElement[bool]], name: str) -> Any:
             func.count(CaseStudy.time_saved_hours).label("hours_n"),
             func.sum(CaseStudy.cost_saving_gbp).label("pounds"),
             func.count(CaseStudy.cost_saving_gbp).label("pounds_n"),
+        )
+        .where(*where)
+        .group_by(*keys)
+        .cte(name)
+    )
+
+
+def _rolled_up(where: list[ColumnElement[bool]], name: str) -> Any:
+    """The same groups as `_fine`, from the rollup the triggers keep (a few rows per group
+    and quarter, not one per case study). A sum no case study reported is None."""
+    r = ImpactRollup
+    keys = (r.status, r.region, r.library_service, r.organisation, r.categories)
+
+    def reported(total: Any, many: Any) -> Any:
+        return case((func.sum(many) > 0, func.sum(total)), else_=None)
+
+    return (
+        select(
+            *keys,
+            func.sum(r.n).label("n"),
+            reported(r.hours, r.hours_n).label("hours"),
+            func.sum(r.hours_n).label("hours_n"),
+            reported(r.pounds, r.pounds_n).label("pounds"),
+            func.sum(r.pounds_n).label("pounds_n"),
         )
         .where(*where)
         .group_by(*keys)
@@ -139,7 +164,7 @@ def _breakdowns(postgresql: bool, g: Any, measures: list[Any]) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _figures_statement(postgresql: bool, shape: Shape, stages: Stages) -> Any:
-    fine = _fine(postgresql, where(shape), "fine")
+    fine = _rolled_up(rollup_where(shape), "fine")
     return _breakdowns(postgresql, fine, [*rolled(stages, fine), _services(stages, fine)])
 
 

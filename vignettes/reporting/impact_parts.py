@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, bindparam, case, false, func, select
 from vignettes.reporting.gallery import submitted_at
 from vignettes.reporting.visibility import Stages, ViewerScope
 from vignettes.store.models import CaseStudy, Post, UTCDateTime
+from vignettes.store.rollup_models import ImpactRollup
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def filter_shape(scope: ViewerScope, chosen: ImpactFilter) -> tuple[Shape, dict[
     if chosen.year is not None:
         first = dt.datetime(chosen.year, 1, 1, tzinfo=dt.UTC)
         params["year_start"], params["year_end"] = first, first.replace(year=chosen.year + 1)
+        params["period_first"], params["period_last"] = chosen.year * 10 + 1, chosen.year * 10 + 4
     if chosen.region:
         params["region"] = chosen.region
     return Shape(services, chosen.year is not None, bool(chosen.region)), params
@@ -88,6 +90,21 @@ def where(shape: Shape) -> list[ColumnElement[bool]]:
         conditions.append(submitted_at() < bindparam("year_end", type_=UTCDateTime()))
     if shape.region:
         conditions.append(CaseStudy.region == bindparam("region"))
+    return conditions
+
+
+def rollup_where(shape: Shape) -> list[ColumnElement[bool]]:
+    """`where` over the rollup: a year is its four quarters (`ImpactRollup.period`)."""
+    r = ImpactRollup
+    conditions: list[ColumnElement[bool]] = []
+    if shape.services is True:
+        conditions.append(r.service_key.in_(bindparam("services", expanding=True)))
+    elif shape.services is False:
+        conditions.append(false())
+    if shape.year:
+        conditions.append(r.period.between(bindparam("period_first"), bindparam("period_last")))
+    if shape.region:
+        conditions.append(r.region == bindparam("region"))
     return conditions
 
 

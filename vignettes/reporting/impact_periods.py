@@ -1,60 +1,56 @@
 """The impact dashboard's figures per year and quarter submitted, and the years there are.
 
-Each quarter of each status is one range of `ix_case_studies_submitted` (status, then
-submission time), summed without sorting anything; the quarters are rolled up over the
-statuses in the same statement.
+The quarters are the rollup's (`vignettes.store.rollup_models`: a case study's quarter is
+kept beside its status by the triggers), summed per quarter and rolled up over the
+statuses in one statement; the years are each status's first and last submission, one
+step each into `ix_case_studies_submitted`.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal, select, union_all
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from vignettes.reporting.gallery import submitted_at
-from vignettes.reporting.impact_parts import Group, Shape, counts, rolled, showcased_ids, where
+from vignettes.reporting.impact_parts import (
+    Group,
+    Shape,
+    counts,
+    rolled,
+    rollup_where,
+    showcased_ids,
+    where,
+)
 from vignettes.reporting.visibility import Stages
-from vignettes.store.models import CaseStudy, UTCDateTime
+from vignettes.store.models import CaseStudy
+from vignettes.store.rollup_models import ImpactRollup
 
 
-def _quarter_starts(first: dt.datetime, last: dt.datetime) -> list[dt.datetime]:
-    """The first moment of every quarter from `first`'s to the one after `last`'s."""
-    year, quarter = first.year, (first.month - 1) // 3
-    starts = []
-    while True:
-        start = dt.datetime(year, quarter * 3 + 1, 1, tzinfo=dt.UTC)
-        starts.append(start)
-        if start > last:
-            return starts
-        year, quarter = (year + 1, 0) if quarter == 3 else (year, quarter + 1)
+def _period(when: dt.datetime) -> int:
+    """`ImpactRollup.period` of a submission time: year * 10 + quarter (UTC)."""
+    utc = when.astimezone(dt.UTC)
+    return utc.year * 10 + (utc.month - 1) // 3 + 1
 
 
 def periods(
     session: Session, stages: Stages, shape: Shape, params: dict[str, Any]
 ) -> tuple[Group, ...]:
-    """Per year and quarter submitted, oldest first. Each quarter of each status is one
-    range of `ix_case_studies_submitted` (status, then submission time), summed without
-    sorting anything; the quarters are rolled up over the statuses."""
-    found = _bounds(session, stages, shape, params)
-    if found is None:
-        return ()
-    starts = _quarter_starts(*found)
-    bounds = {f"q{i}": start for i, start in enumerate(starts)}
+    """Per year and quarter submitted, oldest first: the rollup's groups summed per
+    quarter, rolled up over the statuses."""
     # The showcased are few: their submission times are read one by one.
     shown: dict[int, int] = {}
     for when in session.scalars(_shown_times_statement(shape), params):
-        index = bisect.bisect_right(starts, _as_datetime(when)) - 1
-        shown[index] = shown.get(index, 0) + 1
+        if when is not None:
+            key = _period(_as_datetime(when))
+            shown[key] = shown.get(key, 0) + 1
     out = []
-    stmt = _periods_statement(stages, shape, len(starts) - 1)
-    for r in session.execute(stmt, {**params, **bounds}):
-        start = starts[int(r[0])]
-        label = f"{start.year} Q{(start.month - 1) // 3 + 1}"
-        out.append(Group(label, counts(r[1:], shown.get(int(r[0]), 0), 0)))
+    for r in session.execute(_periods_statement(stages, shape), params):
+        year, quarter = divmod(int(r[0]), 10)
+        out.append(Group(f"{year} Q{quarter}", counts(r[1:], shown.get(int(r[0]), 0), 0)))
     return tuple(out)
 
 
@@ -63,33 +59,28 @@ def _shown_times_statement(shape: Shape) -> Any:
     return select(submitted_at()).where(CaseStudy.id.in_(showcased_ids()), *where(shape))
 
 
-@functools.lru_cache(maxsize=256)
-def _periods_statement(stages: Stages, shape: Shape, quarters: int) -> Any:
-    conditions = where(shape)
-    slices = [
+@functools.lru_cache(maxsize=64)
+def _periods_statement(stages: Stages, shape: Shape) -> Any:
+    r = ImpactRollup
+    g = (
         select(
-            literal(i).label("slice"),
-            func.count().label("n"),
-            func.sum(CaseStudy.time_saved_hours).label("hours"),
-            func.count(CaseStudy.time_saved_hours).label("hours_n"),
-            func.sum(CaseStudy.cost_saving_gbp).label("pounds"),
-            func.count(CaseStudy.cost_saving_gbp).label("pounds_n"),
-            literal(status).label("status"),
-        ).where(
-            CaseStudy.status == status,
-            submitted_at() >= bindparam(f"q{i}", type_=UTCDateTime()),
-            submitted_at() < bindparam(f"q{i + 1}", type_=UTCDateTime()),
-            *conditions,
+            r.period,
+            r.status,
+            func.sum(r.n).label("n"),
+            case((func.sum(r.hours_n) > 0, func.sum(r.hours)), else_=None).label("hours"),
+            func.sum(r.hours_n).label("hours_n"),
+            case((func.sum(r.pounds_n) > 0, func.sum(r.pounds)), else_=None).label("pounds"),
+            func.sum(r.pounds_n).label("pounds_n"),
         )
-        for status in stages.every
-        for i in range(quarters)
-    ]
-    g = union_all(*slices).subquery("periods")
+        .where(r.period > 0, *rollup_where(shape))
+        .group_by(r.period, r.status)
+        .subquery("periods")
+    )
     return (
-        select(g.c.slice, *rolled(stages, g))
-        .group_by(g.c.slice)
+        select(g.c.period, *rolled(stages, g))
+        .group_by(g.c.period)
         .having(func.sum(g.c.n) > 0)
-        .order_by(g.c.slice)
+        .order_by(g.c.period)
     )
 
 

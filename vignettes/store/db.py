@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # The newest migration; checked cheaply on every start so that the common case (schema up
 # to date) never imports Alembic. A test keeps it equal to the migration scripts' head.
-HEAD_REVISION = "0012"
+HEAD_REVISION = "0013"
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_BUSY_TIMEOUT = 15.0  # seconds; `[database] busy_timeout`
 WRITE_OPTION = "vignettes_write"

@@ -66,7 +66,7 @@ def chart_png(report: ImpactReport, name: str) -> bytes | None:
     """The PNG of chart `name` (one of CHARTS), or None when it has nothing to draw."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     figures = report.figures
     groups: Sequence[Group] = ()
@@ -78,7 +78,7 @@ def chart_png(report: ImpactReport, name: str) -> bytes | None:
         groups = sorted(groups, key=lambda g: (-g.counts.accepted, g.key))[:TOP_SERVICES]
     if (name == "engagement" and not figures.engagement) or (name != "engagement" and not groups):
         return None
-    fig = Figure(figsize=(9.0, 5.5), dpi=100, facecolor="white", layout="constrained")
+    fig = Figure(figsize=(6.4, 5.0), dpi=100, facecolor="white", layout="constrained")
     FigureCanvasAgg(fig)
     thousands = FuncFormatter(lambda value, _pos: f"{value:,.0f}")
     if name == "savings":
@@ -106,6 +106,8 @@ def chart_png(report: ImpactReport, name: str) -> bytes | None:
         ax.set_facecolor("white")
         vertical = name in ("period", "savings")
         (ax.yaxis if vertical else ax.xaxis).set_major_formatter(thousands)
+        if name != "savings":  # counts are whole: no tick at 0.5 shown as "0" or "1"
+            (ax.yaxis if vertical else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
         ax.tick_params(colors=TEXT, labelsize=10)
         for spine in ax.spines.values():
             spine.set_color("#425563")

@@ -3,7 +3,11 @@ connection (there is no alembic.ini; schema changes apply themselves on first us
 
 from alembic import context
 
-from vignettes.store import account_models, pipeline_models  # noqa: F401  (their tables are in Base.metadata)
+from vignettes.store import (  # noqa: F401  (their tables are in Base.metadata)
+    account_models,
+    pipeline_models,
+    rollup_models,
+)
 from vignettes.store.models import Base
 
 connection = context.config.attributes["connection"]
