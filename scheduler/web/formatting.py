@@ -95,6 +95,27 @@ def web_link(url: str | None) -> str | None:
     return url if url and is_web_address(url) else None
 
 
+def engagement_text(engagement: Any) -> str:
+    """A live post's latest engagement in words: "1,204 impressions, 37 likes, 5 reposts
+    and 2 replies", leaving out what the platform did not say."""
+    if engagement is None:
+        return "Engagement not measured yet"
+    figures = [
+        f"{value:,} {one if value == 1 else many}"
+        for one, many, value in (
+            ("impression", "impressions", engagement.impressions),
+            ("like", "likes", engagement.likes),
+            ("repost", "reposts", engagement.reposts),
+            ("reply", "replies", engagement.replies),
+        )
+        if value is not None
+    ]
+    if not figures:
+        return "The platform gave no engagement figures"
+    said = ", ".join(figures[:-1]) + " and " + figures[-1] if len(figures) > 1 else figures[0]
+    return said[0].upper() + said[1:]
+
+
 def case_study_url(ref: str | None) -> str | None:
     """The case study page of `ref`, when the console has that screen (else None, and the
     ref is shown as plain text)."""
@@ -177,6 +198,7 @@ GLOBALS = {
     "source_tag": source_tag,
     "via_tag": via_tag,
     "web_link": web_link,
+    "engagement_text": engagement_text,
     "case_study_url": case_study_url,
     "platform_notes": platform_notes,
 }

@@ -4,6 +4,7 @@ only the decisions the role may take."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from tests.web.conftest import Console, make_console
 from tests.web.content import ESCAPED, load, payload_case_study, submitted
 from tests.web.pipeline_data import NORTH, two_services
 from tests.web.plan_data import DECEMBER_MORNING, approved, publish
-from vignettes.store.models import Post
+from vignettes.states import SnapshotState
+from vignettes.store.models import EngagementSnapshot, Post
 
 
 def card_links(page: str) -> list[str]:
@@ -170,4 +172,30 @@ def test_a_live_post_on_the_web_is_a_link(tmp_path: Path, frontend: Frontend) ->
     console.sign_in("cara")
     page = console.get("/case-studies/N-1").text
     assert '<a class="nhsuk-link" href="https://x.com/nhs/status/42">View the post on X</a>' in page
+    console.ws.close()
+
+
+def test_its_contributor_sees_each_live_posts_latest_engagement(
+    tmp_path: Path, frontend: Frontend
+) -> None:
+    console = two_services(make_console(tmp_path, frontend, now=DECEMBER_MORNING))
+    load(console, approved("N-1", library_service=NORTH))
+    publish(console)
+    console.sign_in("cara")
+    assert console.get("/case-studies/N-1").text.count("Engagement not measured yet") == 2
+    with console.ws.store.write() as session:
+        x_post = session.scalars(select(Post).where(Post.platform == "x")).one()
+        for label, hours, likes in (("1h", 1, 3), ("24h", 24, 37)):  # the later one counts
+            taken = x_post.posted_at + dt.timedelta(hours=hours)  # type: ignore[operator]
+            session.add(
+                EngagementSnapshot(
+                    post_id=x_post.id, platform="x", offset_label=label,
+                    offset_seconds=hours * 3600, due_at=taken, state=SnapshotState.TAKEN,
+                    taken_at=taken, impressions=1204, likes=likes, reposts=5, replies=1,
+                    updated_at=taken,
+                )
+            )  # fmt: skip
+    live = console.get("/case-studies/N-1").text.split("Live posts", 1)[1]
+    assert "1,204 impressions, 37 likes, 5 reposts and 1 reply" in live
+    assert "3 likes" not in live and live.count("Engagement not measured yet") == 1
     console.ws.close()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
@@ -18,11 +19,11 @@ from scheduler.operations.showcase.planning import planned_months
 from vignettes.content import CHANGED_OUTSIDE, CONTENT_FIELDS, QUOTE_WITHHELD, CaseStudyContent
 from vignettes.errors import NotFound
 from vignettes.readiness import NOT_READY, Readiness, readiness
-from vignettes.states import CRITERIA, STATE_VALUES
+from vignettes.states import CRITERIA, STATE_VALUES, SnapshotState
 from vignettes.store import read_models
 from vignettes.store.directory import services_by_ids
 from vignettes.store.listing import CaseStudyRow, list_case_studies
-from vignettes.store.models import Post
+from vignettes.store.models import EngagementSnapshot, Post
 from vignettes.store.pipeline_models import Comment, Review
 from vignettes.store.queries import audit_trail, get_case_study, slot_of_case_study
 from vignettes.store.search import CaseStudyQuery, ListingPage, find_case_studies
@@ -147,14 +148,56 @@ class HistoryEvent:
 
 
 @dataclass(frozen=True)
+class Engagement:
+    """A live post's figures at its latest engagement snapshot (None: not said)."""
+
+    taken_at: dt.datetime
+    impressions: int | None
+    likes: int | None
+    reposts: int | None
+    replies: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self) | {"taken_at": self.taken_at.isoformat()}
+
+
+@dataclass(frozen=True)
 class LivePost:
-    """A post of the case study that is out, with its public address."""
+    """A post of the case study that is out, with its public address and, once measured,
+    its engagement: what its contributors were promised they would see."""
 
     platform: str
     url: str
+    engagement: Engagement | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"platform": self.platform, "url": self.url}
+        engagement = self.engagement.to_json() if self.engagement else None
+        return {"platform": self.platform, "url": self.url, "engagement": engagement}
+
+
+def _live_posts(session: Session, slot_id: int) -> tuple[LivePost, ...]:
+    posts = session.execute(
+        select(Post.id, Post.platform, Post.url)
+        .where(Post.slot_id == slot_id, Post.state == "posted", Post.url.is_not(None))
+        .order_by(Post.platform)
+    ).all()
+    latest: dict[int, Engagement] = {}
+    taken = (
+        select(EngagementSnapshot)
+        .where(
+            EngagementSnapshot.post_id.in_([post_id for post_id, _, _ in posts]),
+            EngagementSnapshot.state == SnapshotState.TAKEN,
+        )
+        .order_by(EngagementSnapshot.taken_at)
+    )
+    for snap in session.scalars(taken):  # the latest of each post last
+        if snap.taken_at is not None:
+            latest[snap.post_id] = Engagement(
+                snap.taken_at, snap.impressions, snap.likes, snap.reposts, snap.replies
+            )
+    return tuple(
+        LivePost(platform, url, latest.get(post_id)) for post_id, platform, url in posts if url
+    )
 
 
 @dataclass(frozen=True)
@@ -289,17 +332,7 @@ def _read_case_study(ws: Workspace, ref: str) -> CaseStudyDetail:
                     select(Comment).where(Comment.case_study_id == cs.id).order_by(Comment.id)
                 )
             ),
-            live_posts=tuple(
-                LivePost(platform, url)
-                for platform, url in session.execute(
-                    select(Post.platform, Post.url)
-                    .where(Post.slot_id == slot.id, Post.state == "posted", Post.url.is_not(None))
-                    .order_by(Post.platform)
-                )
-                if url
-            )
-            if slot
-            else (),
+            live_posts=_live_posts(session, slot.id) if slot else (),
         )
 
 
