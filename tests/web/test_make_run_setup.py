@@ -63,7 +63,15 @@ def test_make_run_installs_what_it_needs_and_not_the_test_tools(tmp_path: Path) 
     assert "npm" in for_run
     assert not {"chromium", "tesseract-ocr", "systemd"} & set(for_run)
     assert {"npm", "chromium", "tesseract-ocr", "systemd"} <= set(for_tests)
+    # Run as from a shell even when the suite itself runs under `make test`, whose
+    # MAKELEVEL would make this make say which directory it enters.
+    outer = {"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"}
     dry_run = subprocess.run(
-        ["make", "-n", "run"], cwd=REPO, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "run"],
+        cwd=REPO,
+        env={k: v for k, v in os.environ.items() if k not in outer},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert dry_run.splitlines()[0] == "bash scripts/system-deps.sh --run"
