@@ -16,6 +16,7 @@ from scheduler.operations.actor import Actor
 from scheduler.operations.context import Workspace
 from scheduler.operations.pipeline.scope import is_scoped
 from vignettes.states import CaseStudyState
+from vignettes.store import read_models
 from vignettes.store.models import CaseStudy
 from vignettes.store.pipeline_models import LibraryService
 
@@ -98,12 +99,17 @@ def my_case_studies(ws: Workspace, actor: Actor, limit: int = SHOWN) -> Queue:
     needs_them = case(
         *((CaseStudy.status == state, rank) for state, rank in _ORDER.items()), else_=len(_ORDER)
     )
-    return _queue(
-        ws,
-        CaseStudy.library_service_id.in_(sorted(actor.services)),
-        order=(needs_them, CaseStudy.updated_at.desc(), CaseStudy.ref),
-        since=CaseStudy.updated_at,
-        limit=limit,
+    services = tuple(sorted(actor.services))
+    return read_models.cached(
+        ws.store,
+        ("my_case_studies", services, limit),
+        lambda: _queue(
+            ws,
+            CaseStudy.library_service_id.in_(services),
+            order=(needs_them, CaseStudy.updated_at.desc(), CaseStudy.ref),
+            since=CaseStudy.updated_at,
+            limit=limit,
+        ),
     )
 
 
@@ -117,14 +123,22 @@ def review_queue(ws: Workspace, actor: Actor, limit: int = SHOWN) -> Queue:
             CaseStudy.library_service_id.is_(None)
             | CaseStudy.library_service_id.not_in(sorted(actor.services))
         )
-    return _queue(ws, *where, order=(CaseStudy.submitted_at, CaseStudy.ref),
-                  since=CaseStudy.submitted_at, limit=limit)  # fmt: skip
+    return read_models.cached(
+        ws.store,
+        ("review_queue", tuple(sorted(actor.services)), limit),
+        lambda: _queue(ws, *where, order=(CaseStudy.submitted_at, CaseStudy.ref),
+                       since=CaseStudy.submitted_at, limit=limit),
+    )  # fmt: skip
 
 
 def waiting_approval(ws: Workspace, actor: Actor, limit: int = SHOWN) -> Queue:
     """Escalated case studies, longest waiting first (for approvers)."""
     if not actor_may(actor, Permission.APPROVE):
         return Queue()
-    return _queue(ws, CaseStudy.status == S.ESCALATED,
-                  order=(CaseStudy.accepted_at, CaseStudy.ref),
-                  since=CaseStudy.accepted_at, limit=limit)  # fmt: skip
+    return read_models.cached(
+        ws.store,
+        ("waiting_approval", limit),
+        lambda: _queue(ws, CaseStudy.status == S.ESCALATED,
+                       order=(CaseStudy.accepted_at, CaseStudy.ref),
+                       since=CaseStudy.accepted_at, limit=limit),
+    )  # fmt: skip
