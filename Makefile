@@ -57,7 +57,7 @@ typecheck: $(STAMP)
 
 # One worker per core (pytest-xdist): each starts its own PostgreSQL cluster and browser.
 pytest: $(STAMP) system-deps $(FRONTEND_STAMP)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=15
 
 test: lint typecheck pytest
 
