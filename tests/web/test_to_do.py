@@ -149,7 +149,11 @@ def test_the_current_month_when_skipped_offers_publish_late_on_home_and_the_plan
     assert 'href="/publish/2026-12"' in home and "Publish December 2026 late" in home
     december = text(console, "/plan").split('id="month-2026-12"', 1)[1].split("</tr>")[0]
     assert 'href="/publish/2026-12">Publish late' in december
-    assert "This publishes December 2026" in text(console, "/publish/2026-12")
+    confirm = text(console, "/publish/2026-12")  # late on every page on the way, never "now"
+    assert '<h1 id="publish">Publish December 2026 late</h1>' in confirm
+    assert "straight away: its slot has passed" in confirm and "2026 now" not in confirm
+    done = console.post("/publish/2026-12", {})
+    assert "December 2026 published late:" in text(console, done.location)
     console.sign_out()
     console.add_user("ed", "editor")
     console.sign_in("ed")

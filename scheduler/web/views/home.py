@@ -185,6 +185,12 @@ def _flash_report(report: MonthReport, lead: str) -> None:
         flash(sentence(months_in_words(note)), "information")
 
 
+def _late(now: Status, month: Month) -> bool:
+    """Whether `month` is the current month and its slot went by unpublished: home offers
+    "Publish late" for it, and every page after says "late", not "now"."""
+    return str(month) == now.this_month.month and now.this_month.state in LATE
+
+
 def render_publish(month: Month, errors: list[dict[str, str]] | None = None) -> tuple[str, int]:
     ws = workspace()
     now = status(ws)
@@ -192,6 +198,7 @@ def render_publish(month: Month, errors: list[dict[str, str]] | None = None) -> 
     page = render_template(
         "home/publish.jinja",
         month=month,
+        when="late" if _late(now, month) else "now",
         vignette=vignette,
         refusal=hand_publish_refusal(ws, month),
         enabled=config().platforms.enabled(),
@@ -211,9 +218,10 @@ def confirm_publish(month: str) -> tuple[str, int]:
 @requires(Permission.PUBLISH_NOW)
 def publish(month: str) -> ResponseReturnValue:
     when = _month(month)
+    late = _late(status(workspace()), when)
     try:
         report = publish_month(workspace(), current_actor(), when)
     except (SchedulerError, VignettesError) as exc:
         return render_publish(when, [{"text": problem_text(exc), "href": "#publish"}])
-    _flash_report(report, f"{month_name(when)} published now:")
+    _flash_report(report, f"{month_name(when)} published {'late' if late else 'now'}:")
     return redirect(url_for("home.index"))
