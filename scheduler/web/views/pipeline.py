@@ -10,10 +10,14 @@ Whatever email an act causes waits in the outbox; the console sends it after ans
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 
 from scheduler.operations.accounts.permissions import Permission, PermissionDenied
+from scheduler.operations.actor import Actor
+from scheduler.operations.context import Workspace
 from scheduler.operations.pipeline.acts import (
     Acted,
     OwnService,
@@ -58,36 +62,34 @@ def _done(acted: Acted) -> ResponseReturnValue:
     return redirect(url_for("case_studies.show", ref=acted.ref))
 
 
-@bp.post("/case-studies/<ref>/submit")
-@requires(Permission.SUBMIT)
-def submit_case_study(ref: str) -> ResponseReturnValue:
-    ConfirmForm()  # the CSRF token was checked before the view
+def _act(
+    ref: str, act: Callable[[Workspace, Actor, str], Acted], anchor: str
+) -> ResponseReturnValue:
+    """Submit or withdraw: a button with nothing but its CSRF token (checked before the
+    view), refused on the case study's page when the workflow does not allow it."""
+    ConfirmForm()
     try:
-        acted = submit(workspace(), current_actor(), ref)
+        acted = act(workspace(), current_actor(), ref)
     except NotFound:
         abort(404)
     except PermissionDenied:
         abort(403)
     except WorkflowError as exc:
-        errors = [{"text": _sentence(exc), "href": "#submit"}]
+        errors = [{"text": _sentence(exc), "href": f"#{anchor}"}]
         return render_case_study(ref, errors=errors, status=REFUSED)
     return _done(acted)
+
+
+@bp.post("/case-studies/<ref>/submit")
+@requires(Permission.SUBMIT)
+def submit_case_study(ref: str) -> ResponseReturnValue:
+    return _act(ref, submit, "submit")
 
 
 @bp.post("/case-studies/<ref>/withdraw")
 @requires(Permission.SUBMIT)
 def withdraw_case_study(ref: str) -> ResponseReturnValue:
-    ConfirmForm()
-    try:
-        acted = withdraw(workspace(), current_actor(), ref)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except WorkflowError as exc:
-        errors = [{"text": _sentence(exc), "href": "#withdraw"}]
-        return render_case_study(ref, errors=errors, status=REFUSED)
-    return _done(acted)
+    return _act(ref, withdraw, "withdraw")
 
 
 @bp.post("/case-studies/<ref>/review")
