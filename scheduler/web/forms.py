@@ -118,14 +118,15 @@ class ApproveForm(FlaskForm):  # type: ignore[misc]
     """Approve as it stands: nothing to fill in but the CSRF token."""
 
 
-def _stripped(value: str | None) -> str | None:
+def stripped(value: str | None) -> str | None:
+    """A form filter: what was typed without the spaces around it."""
     return value.strip() if isinstance(value, str) else value
 
 
 class RejectForm(FlaskForm):  # type: ignore[misc]
     reason = TextAreaField(
         "Why is it rejected?",
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             DataRequired("Enter why the case study is rejected"),
             Length(max=1000, message="The reason must be 1000 characters or fewer"),

@@ -24,6 +24,7 @@ from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
 
 from scheduler.operations.accounts.permissions import ROLES
 from scheduler.operations.pipeline.acts import CRITERIA
+from scheduler.web.forms import stripped
 
 CRITERION_CHOICES = [SelectChoice("yes", "Met"), SelectChoice("no", "Not met")]
 DECISION_CHOICES = [
@@ -35,10 +36,6 @@ EMAIL_CHOICES = [
     SelectChoice("immediate", "An email for each case study, as it is submitted"),
     SelectChoice("daily", "One email a day at 08:00, listing the day's submissions"),
 ]
-
-
-def _stripped(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ReviewForm(FlaskForm):  # type: ignore[misc]
@@ -93,7 +90,7 @@ class ReviewForm(FlaskForm):  # type: ignore[misc]
 class CommentForm(FlaskForm):  # type: ignore[misc]
     body = TextAreaField(
         "Add a comment",
-        filters=[_stripped],
+        filters=[stripped],
         validators=[InputRequired("Enter a comment")],
     )
 
@@ -102,8 +99,8 @@ class ServiceForm(FlaskForm):  # type: ignore[misc]
     """A library service: its name (only when adding: a service is never renamed), its
     region, and the organisations it serves, one a line."""
 
-    name = StringField("Name", filters=[_stripped])
-    region = StringField("Region", filters=[_stripped])
+    name = StringField("Name", filters=[stripped])
+    region = StringField("Region", filters=[stripped])
     organisations = TextAreaField("Organisations it serves (optional)")
 
     def organisation_list(self) -> list[str]:
@@ -117,7 +114,7 @@ def _role_choices() -> list[SelectChoice]:
 class InviteForm(FlaskForm):  # type: ignore[misc]
     email = StringField(
         "Email address",
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             InputRequired("Enter the email address to invite"),
             Length(max=254, message="Enter an email address of 254 characters or fewer"),
@@ -130,7 +127,7 @@ class InviteForm(FlaskForm):  # type: ignore[misc]
 class AcceptInvitationForm(FlaskForm):  # type: ignore[misc]
     name = StringField(
         "User name",
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             InputRequired("Enter a user name"),
             Length(max=64, message="Enter a user name of 64 characters or fewer"),
@@ -149,7 +146,7 @@ class AcceptInvitationForm(FlaskForm):  # type: ignore[misc]
 class EmailForm(FlaskForm):  # type: ignore[misc]
     email = StringField(
         "Email address",
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             InputRequired("Enter their email address"),
             Length(max=254, message="Enter an email address of 254 characters or fewer"),
